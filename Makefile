@@ -1,0 +1,36 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHAINLP_OFFLINE := 1
+
+.PHONY: install install-dev run db test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+db: install
+	$(PY) -m bot db upgrade
+
+# The web chat is at http://localhost:5000/chat; LINE and Messenger stay off without credentials.
+run: db
+	$(VENV)/bin/gunicorn --bind 0.0.0.0:5000 --workers 2 --timeout 60 --access-logfile - app:app
+
+test: install-dev
+	$(PY) -m pytest
+
+bench: install-dev
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache

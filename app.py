@@ -1,0 +1,43 @@
+"""Flask application factory; `app` is the module-level instance gunicorn serves (`gunicorn app:app`)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+
+from bot.config import Settings, from_env
+from bot.core.conversation import Bot
+from bot.handlers import build_router
+from bot.services import Services, build_services
+
+log = logging.getLogger("bot")
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
+    settings = settings or from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
+                      JSON_AS_ASCII=False)
+    app.json.ensure_ascii = False
+    services = services or build_services(settings)
+    bot = Bot(services, build_router())
+    app.extensions["services"] = services
+    app.extensions["bot"] = bot
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    from bot.channels import register_channels
+
+    register_channels(app, bot, services)
+    return app
+
+
+def __getattr__(name: str):
+    # Built on first access so that importing this module (tests, CLI) does not start an app.
+    if name == "app":
+        globals()["app"] = create_app()
+        return globals()["app"]
+    raise AttributeError(name)

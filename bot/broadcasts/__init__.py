@@ -1,0 +1,1 @@
+"""Scheduled news announcements to followers."""

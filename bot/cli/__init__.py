@@ -1,0 +1,32 @@
+"""`python -m bot ...`: one entry point; each feature module adds its own subcommands via `register()`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from scoring.yamlfile import ContentError
+
+COMMAND_MODULES = [
+    "bot.cli.db",
+    "bot.cli.ask",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except ContentError as exc:
+        print(f"content error:\n{exc}", file=sys.stderr)
+        return 2

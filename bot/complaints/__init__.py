@@ -1,0 +1,1 @@
+"""Complaints, anonymous corruption reports and feedback."""

@@ -1,0 +1,3 @@
+"""Chat handlers and flows of complaints and feedback."""
+HANDLERS: dict = {}
+FLOWS: list = []

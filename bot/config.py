@@ -1,0 +1,95 @@
+"""Settings, read only from environment variables, with defaults that work offline (see `.env.example`)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from None
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in _env(name).split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{ROOT / 'instance' / 'bot.sqlite3'}"
+    content_dir: Path = ROOT / "content"
+    secret_key: str = "dev-only-change-me"
+    public_base_url: str = "http://localhost:5000"
+    max_body_bytes: int = 1_000_000
+    state_ttl_minutes: int = 30
+    # LINE Messaging API
+    line_channel_secret: str = ""
+    line_channel_access_token: str = ""
+    line_api_base_url: str = "https://api.line.me"
+    line_data_api_base_url: str = "https://api-data.line.me"
+    # Facebook Messenger
+    facebook_app_secret: str = ""
+    facebook_page_access_token: str = ""
+    facebook_verify_token: str = ""
+    facebook_graph_base_url: str = "https://graph.facebook.com"
+    # Staff alerts
+    staff_line_targets: tuple[str, ...] = ()
+    smtp_url: str = ""
+    alert_emails: tuple[str, ...] = ()
+    mail_from: str = "bot@localhost"
+    # Staff console
+    console_password: str = ""
+    # Complaints
+    complaint_daily_limit: int = 5
+    evidence_dir: Path = ROOT / "instance" / "evidence"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def facebook_enabled(self) -> bool:
+        return bool(self.facebook_app_secret and self.facebook_page_access_token)
+
+    def replace(self, **changes) -> "Settings":
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Settings(**values)
+
+
+def from_env() -> Settings:
+    d = Settings()
+    return Settings(
+        database_url=_env("DATABASE_URL", d.database_url),
+        content_dir=Path(_env("CONTENT_DIR") or d.content_dir),
+        secret_key=_env("SECRET_KEY", d.secret_key),
+        public_base_url=_env("PUBLIC_BASE_URL", d.public_base_url).rstrip("/"),
+        max_body_bytes=_int("MAX_BODY_BYTES", d.max_body_bytes),
+        state_ttl_minutes=_int("STATE_TTL_MINUTES", d.state_ttl_minutes),
+        line_channel_secret=_env("LINE_CHANNEL_SECRET"),
+        line_channel_access_token=_env("LINE_CHANNEL_ACCESS_TOKEN"),
+        line_api_base_url=_env("LINE_API_BASE_URL", d.line_api_base_url).rstrip("/"),
+        line_data_api_base_url=_env("LINE_DATA_API_BASE_URL", d.line_data_api_base_url).rstrip("/"),
+        facebook_app_secret=_env("FACEBOOK_APP_SECRET"),
+        facebook_page_access_token=_env("FACEBOOK_PAGE_ACCESS_TOKEN"),
+        facebook_verify_token=_env("FACEBOOK_VERIFY_TOKEN"),
+        facebook_graph_base_url=_env("FACEBOOK_GRAPH_BASE_URL", d.facebook_graph_base_url).rstrip("/"),
+        staff_line_targets=_list("STAFF_LINE_TARGETS"),
+        smtp_url=_env("SMTP_URL"),
+        alert_emails=_list("ALERT_EMAILS"),
+        mail_from=_env("MAIL_FROM", d.mail_from),
+        console_password=_env("CONSOLE_PASSWORD"),
+        complaint_daily_limit=_int("COMPLAINT_DAILY_LIMIT", d.complaint_daily_limit),
+        evidence_dir=Path(_env("EVIDENCE_DIR") or d.evidence_dir),
+    )

@@ -1,0 +1,100 @@
+"""Schemas of the office's content files; unknown keys are rejected so typos are caught on load."""
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Address(Strict):
+    text: str
+    text_en: str = ""
+    postcode: str = Field(pattern=r"^\d{5}$")
+
+
+class Hours(Strict):
+    sample: bool = False
+    text: str
+    text_en: str = ""
+    days: list[str]
+    opens: str = Field(pattern=r"^\d\d:\d\d$")
+    closes: str = Field(pattern=r"^\d\d:\d\d$")
+
+
+class Leader(Strict):
+    role: str
+    role_en: str = ""
+    name: str
+
+
+class WorkGroup(Strict):
+    id: str
+    name: str
+    short: str = ""
+    handles: str
+    sample: bool = False
+
+
+class Social(Strict):
+    sample: bool = False
+    facebook: str = ""
+    line: str = ""
+
+
+class Office(Strict):
+    name: str
+    name_en: str
+    short_name: str
+    short_name_en: str = ""
+    slogan: str = ""
+    address: Address
+    phone: str
+    website: str
+    hours: Hours
+    leaders: list[Leader] = []
+    groups: list[WorkGroup] = []
+    social: Social = Social()
+
+
+class NewsItem(Strict):
+    id: str
+    date: date
+    title: str
+    topics: list[str] = []
+    body: str
+    url: str = ""
+    image_url: str = ""
+
+
+class NewsFile(Strict):
+    items: list[NewsItem] = []
+
+
+class Procedure(Strict):
+    sample: bool
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str
+    title_en: str = ""
+    audience: list[str] = []
+    keywords: list[str] = []
+    summary: str
+    steps: list[str] = Field(min_length=1)
+    documents: list[str] = []
+    fee: str
+    time_limit: str
+    time_limit_days: int | None = None
+    responsible_group: str
+    channels: list[str] = []
+    contact: str
+    legal_basis: list[str] = []
+
+
+class Replies(Strict):
+    """Reply templates by key, per language; `{name}` placeholders are filled with computed values."""
+
+    th: dict[str, str | list[str]]
+    en: dict[str, str | list[str]] = {}

@@ -1,0 +1,2 @@
+"""Answers about contact."""
+HANDLERS: dict = {}

@@ -1,0 +1,2 @@
+"""Answers about ita."""
+HANDLERS: dict = {}

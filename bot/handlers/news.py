@@ -1,0 +1,2 @@
+"""Answers about news."""
+HANDLERS: dict = {}

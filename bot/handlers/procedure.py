@@ -1,0 +1,2 @@
+"""Answers about procedure."""
+HANDLERS: dict = {}

@@ -1,0 +1,4 @@
+"""Database access: one engine per process, typed SQLAlchemy 2 models, Alembic migrations."""
+from .db import Base, Database, utcnow
+
+__all__ = ["Base", "Database", "utcnow"]

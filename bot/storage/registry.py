@@ -1,6 +1,7 @@
 """Every model module imported once, so `metadata` (Alembic's target) knows every table."""
 import bot.broadcasts.models  # noqa: F401
 import bot.complaints.models  # noqa: F401
+import bot.channels.web_models  # noqa: F401
 import bot.storage.models  # noqa: F401
 from bot.storage.db import Base
 

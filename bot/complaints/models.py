@@ -1,1 +1,136 @@
-"""Tables of the complaints feature."""
+"""Tables of the complaints feature.
+
+The reporter's platform account lives only in `ComplaintReporter`, read by the notifier and the owner
+check of tracking; every view staff get (alerts, CLI) is built from the other tables, so an anonymous
+report cannot leak who sent it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.storage import Base, utcnow
+
+
+class Complaint(Base):
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    # The chat draft it was filed from: a second "confirm" of the same draft finds this and files nothing.
+    draft_key: Mapped[str | None] = mapped_column(String(36), unique=True, default=None)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    anonymous: Mapped[bool] = mapped_column(default=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    details: Mapped[str] = mapped_column(Text)
+    location: Mapped[dict | None] = mapped_column(JSON, default=None)
+    # Only for a named complaint, with consent; removed by purge-personal-data.
+    reporter_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    reporter_phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    consent_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    events: Mapped[list["ComplaintEvent"]] = relationship(
+        back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan")
+    evidence: Mapped[list["Evidence"]] = relationship(
+        back_populates="complaint", order_by="Evidence.id", cascade="all, delete-orphan")
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class ComplaintEvent(Base):
+    """One step of a complaint's history (filed, each status change with its note), shown to the reporter."""
+
+    __tablename__ = "complaint_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+
+class Evidence(Base):
+    """A file sent with a complaint, stored under EVIDENCE_DIR; `path` is emptied when it is purged.
+
+    Rows are written as files arrive, under the chat draft's key, and attached to the complaint when it is
+    filed: photos sent together arrive as concurrent webhooks, and rows (unlike a list in the
+    conversation state) cannot overwrite each other."""
+
+    __tablename__ = "complaint_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True,
+                                                     default=None)
+    draft_key: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
+    kind: Mapped[str] = mapped_column(String(16))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str | None] = mapped_column(String(255), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    complaint: Mapped[Complaint | None] = relationship(back_populates="evidence")
+
+
+class ComplaintReporter(Base):
+    """Who filed a complaint (channel and platform user id): kept apart from the complaint so that only
+    the notifier, the owner check of tracking and the daily limit ever read it."""
+
+    __tablename__ = "complaint_reporter"
+    __table_args__ = (Index("ix_complaint_reporter_user", "channel", "user_id", "created_at"),)
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Feedback(Base):
+    """A satisfaction rating (1–5) with an optional comment; no user id, like an EIT answer."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str | None] = mapped_column(String(16), default=None)  # praise | suggestion | comment
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    channel: Mapped[str] = mapped_column(String(16))
+    topic: Mapped[str | None] = mapped_column(String(64), default=None)  # what was rated: an intent, a code
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class OutboxMessage(Base):
+    """A message to deliver outside a chat turn (staff alert, status notice), retried until delivered.
+
+    `channel` is line | facebook | web | email, or `reporter` (target = complaint id; the notifier looks up
+    the account at send time, so the outbox never holds a reporter's id).
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(255))
+    purpose: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str | None] = mapped_column(String(32), default=None)  # e.g. the complaint's code
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    retry_key: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)

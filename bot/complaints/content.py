@@ -1,0 +1,171 @@
+"""`content/complaints.yaml`: categories, routing, limits, statuses and every text of the feature.
+
+Loaded once per process and validated like the rest of `content/`, so an office's typo is one readable
+line naming the file and field, never a traceback in a chat.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from bot.content.models import Strict
+from scoring.yamlfile import ContentError, load_model
+
+STATUSES = ("received", "in_progress", "resolved", "rejected")
+CLOSED = ("resolved", "rejected")
+Status = Literal["received", "in_progress", "resolved", "rejected"]
+
+# Every text the code asks for; a missing one is a content error at start-up, not in a chat.
+TEXT_KEYS = (
+    "btn_done btn_skip btn_back btn_cancel btn_confirm btn_anonymous btn_named btn_consent btn_no_consent "
+    "btn_track btn_feedback btn_praise btn_suggestion btn_no_comment "
+    "ask_category category_unclear ask_details details_more details_empty details_too_long details_full "
+    "ask_evidence evidence_saved location_saved evidence_too_big evidence_bad_type evidence_too_many "
+    "evidence_failed evidence_unsupported evidence_sticker media_not_now ask_identity identity_unclear "
+    "ask_consent consent_unclear ask_name name_invalid ask_phone phone_invalid summary_title summary_footer "
+    "confirm_unclear label_category label_details label_evidence label_location label_reporter label_status "
+    "label_filed label_code evidence_count no_evidence anonymous named filed save_failed rate_limited "
+    "cancelled expired ask_code code_unclear not_found track_title track_history track_cancelled "
+    "status_changed status_note status_closed_feedback alert alert_subject ask_rating rating_5 rating_4 "
+    "rating_3 rating_2 rating_1 rating_unclear ask_comment ask_comment_text comment_too_long "
+    "feedback_thanks feedback_cancelled"
+).split()
+WORD_KEYS = ("done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
+             "praise", "suggestion")
+BUTTON_MAX = 20  # LINE's quick-reply label limit
+
+
+class Category(Strict):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    label: str = Field(max_length=BUTTON_MAX)
+    prefix: str = Field(pattern=r"^[A-Z]{1,4}$")
+    unit: str
+    resolve_days: int = Field(gt=0)
+    keywords: list[str] = []
+
+
+class Unit(Strict):
+    name: str
+    group: str = ""
+    line_targets: list[str] = []
+    emails: list[str] = []
+
+
+class Limits(Strict):
+    detail_chars: int = Field(gt=0)
+    details_total_chars: int = Field(gt=0)
+    name_chars: int = Field(gt=1)
+    comment_chars: int = Field(gt=0)
+    evidence_files: int = Field(ge=0)
+    evidence_bytes: int = Field(gt=0)
+    evidence_types: dict[str, str] = Field(min_length=1)
+
+    @property
+    def evidence_mb(self) -> str:
+        return f"{self.evidence_bytes / 1048576:g}"
+
+
+class ComplaintsContent(Strict):
+    categories: list[Category] = Field(min_length=1)
+    units: dict[str, Unit] = Field(min_length=1)
+    acknowledge_days: int = Field(gt=0)
+    statuses: dict[Status, str]
+    limits: Limits
+    words: dict[str, list[str]]
+    texts: dict[str, str]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ComplaintsContent":
+        problems = []
+        for i, c in enumerate(self.categories):
+            if c.unit not in self.units:
+                problems.append(f"categories.{i}.unit: must be one of {sorted(self.units)} (got {c.unit!r})")
+        for name, values in (("id", [c.id for c in self.categories]),
+                             ("prefix", [c.prefix for c in self.categories])):
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                problems.append(f"categories: {name} must be unique (repeated: {', '.join(dupes)})")
+        missing = [s for s in STATUSES if s not in self.statuses]
+        if missing:
+            problems.append(f"statuses: missing {', '.join(missing)}")
+        missing = [k for k in WORD_KEYS if k not in self.words]
+        if missing:
+            problems.append(f"words: missing {', '.join(missing)}")
+        missing = [k for k in TEXT_KEYS if k not in self.texts]
+        if missing:
+            problems.append(f"texts: missing {', '.join(missing)}")
+        long = [k for k, v in self.texts.items() if k.startswith(("btn_", "rating_")) and len(v) > BUTTON_MAX]
+        if long:
+            problems.append(f"texts: button labels longer than {BUTTON_MAX} characters: {', '.join(long)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # --- look-ups -------------------------------------------------------------------------------------
+    def category(self, category_id: str) -> Category:
+        for c in self.categories:
+            if c.id == category_id:
+                return c
+        raise KeyError(f"no complaint category {category_id!r} in complaints.yaml")
+
+    def category_label(self, category_id: str) -> str:
+        """The label, or the id itself for a category the office has since removed from content."""
+        return next((c.label for c in self.categories if c.id == category_id), category_id)
+
+    def category_in(self, text: str) -> Category | None:
+        """The category a message names: its label, its number in the list, or one of its keywords."""
+        t = squash(text)
+        if not t:
+            return None
+        for n, c in enumerate(self.categories, start=1):
+            if t in (squash(c.label), str(n), c.id):
+                return c
+        for c in self.categories:
+            if any(squash(k) in t for k in c.keywords):
+                return c
+        return None
+
+    def is_word(self, kind: str, text: str) -> bool:
+        """Whether `text` is one of the words for `kind` (a button's text, or what people type instead)."""
+        return squash(text) in {squash(w) for w in self.words.get(kind, [])}
+
+    def status_label(self, status: str) -> str:
+        return self.statuses.get(status, status)  # type: ignore[call-overload]
+
+
+SPACES = re.compile(r"[\s\u200b]+")
+PARTICLES = re.compile(r"(ครับ|ค่ะ|คะ|คับ|ค่า|จ้า|จ้ะ|นะ)+$")
+
+
+def squash(text: str) -> str:
+    """Lower case, no spaces, no trailing polite particle: how a typed button text is compared."""
+    t = SPACES.sub("", (text or "").strip().lower())
+    return PARTICLES.sub("", t) or t
+
+
+def load(directory: Path, group_ids: set[str] | None = None) -> ComplaintsContent:
+    path = Path(directory) / "complaints.yaml"
+    content = load_model(path, ComplaintsContent)
+    if group_ids:
+        for key, unit in content.units.items():
+            if unit.group and unit.group not in group_ids:
+                raise ContentError(f"{path}: field 'units.{key}.group': must be a group id of office.yaml "
+                                   f"(got {unit.group!r})")
+    return content
+
+
+def of(services) -> ComplaintsContent:
+    """The feature's content for these services, loaded on first use and kept in `services.extra`."""
+    cached = services.extra.get("complaints.content")
+    if cached is None:
+        groups = {g.id for g in services.content.office.groups}
+        cached = services.extra["complaints.content"] = load(services.content.directory, groups)
+    return cached
+
+
+def say(services, key: str, **values: object) -> str:
+    office = services.content.office
+    return of(services).texts[key].format(office=office.short_name, phone=office.phone, **values)

@@ -1,0 +1,116 @@
+"""Satisfaction feedback: a rating from 1 to 5, then an optional praise, suggestion or comment.
+
+The rating is saved the moment it is given, so leaving before the comment still counts it. Answers carry
+no user id, like an EIT questionnaire; `scoring/feedback.py` summarises them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from bot.core.conversation import Context
+from bot.core.messages import QuickReply, Reply, Text
+
+from . import content as cc
+from .flow import buttons, say
+from .models import Feedback
+
+NAME = "feedback"
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+LONE_DIGIT = re.compile(r"(?<!\d)([1-5])(?!\d)")
+MAX_QUICK = 13
+
+
+def offer(services, replies: list[Reply]) -> list[Reply]:
+    """Add the "ประเมินความพึงพอใจ" button to the last reply of an answer (for handlers and channels)."""
+    if not replies:
+        return replies
+    label = cc.say(services, "btn_feedback")
+    last = replies[-1]
+    if len(last.quick_replies) >= MAX_QUICK or any(q.text == label for q in last.quick_replies):
+        return replies
+    return replies[:-1] + [dataclasses.replace(last, quick_replies=last.quick_replies + (QuickReply(label, label),))]
+
+
+def rating_in(services, text: str) -> int | None:
+    """A rating typed or tapped: "5 มากที่สุด", "๔", "ให้ 3 คะแนน", "⭐⭐⭐⭐"."""
+    t = (text or "").translate(THAI_DIGITS)
+    for n in range(1, 6):
+        if cc.squash(t) == cc.squash(cc.say(services, f"rating_{n}")):
+            return n
+    stars = t.count("⭐") or t.count("★")
+    if 1 <= stars <= 5 and not t.replace("⭐", "").replace("★", "").strip():
+        return stars
+    digits = LONE_DIGIT.findall(t)
+    return int(digits[0]) if len(digits) == 1 and len(t.strip()) <= 20 else None
+
+
+class FeedbackFlow:
+    name = NAME
+
+    def start(self, ctx: Context) -> list[Reply]:
+        topic = ctx.state.get("last_intent") if ctx.state.get("last_intent") != NAME else None
+        ctx.start_flow(NAME, "rating", {"topic": topic})
+        rating = rating_in(ctx.services, ctx.message.utterance)
+        if rating:
+            return self.rated(ctx, rating)
+        return [Text(say(ctx, "ask_rating"), self.rating_buttons(ctx))]
+
+    def rating_buttons(self, ctx: Context) -> tuple[QuickReply, ...]:
+        return buttons(ctx, *(f"rating_{n}" for n in range(5, 0, -1))) + buttons(ctx, "btn_cancel")
+
+    def rated(self, ctx: Context, rating: int) -> list[Reply]:
+        data = ctx.flow["data"]
+        with ctx.services.db.session() as s:
+            row = Feedback(rating=rating, channel=ctx.message.channel, topic=(data.get("topic") or None),
+                           created_at=ctx.now)
+            s.add(row)
+            s.flush()
+            data.update(id=row.id, rating=rating)
+        ctx.goto("comment")
+        return self.ask_comment(ctx)
+
+    def ask_comment(self, ctx: Context) -> list[Reply]:
+        return [Text(say(ctx, "ask_comment", rating=ctx.flow["data"]["rating"]),
+                     buttons(ctx, "btn_praise", "btn_suggestion", "btn_no_comment"))]
+
+    def step(self, ctx: Context) -> list[Reply] | None:
+        content = cc.of(ctx.services)
+        text = (ctx.message.utterance or "").strip()
+        step = ctx.flow["step"]
+        if content.is_word("cancel", text) or (step != "rating" and (content.is_word("skip", text)
+                                                                    or text == say(ctx, "btn_no_comment"))):
+            ended = "feedback_cancelled" if step == "rating" else "feedback_thanks"
+            ctx.end_flow()
+            return [Text(say(ctx, ended))]
+        if step == "rating":
+            rating = rating_in(ctx.services, text)
+            if rating:
+                return self.rated(ctx, rating)
+            if ctx.understood.coarse not in ("feedback", "fallback", "media"):
+                ctx.end_flow()
+                return None  # asked something else instead: answer that, no rating
+            return [Text(say(ctx, "rating_unclear"), self.rating_buttons(ctx))]
+        for kind in ("praise", "suggestion"):
+            if content.is_word(kind, text):
+                ctx.flow["data"]["kind"] = kind
+                ctx.goto("comment_text")
+                return [Text(say(ctx, "ask_comment_text", kind=say(ctx, f"btn_{kind}")),
+                             buttons(ctx, "btn_no_comment"))]
+        if not text:
+            return self.ask_comment(ctx)
+        limit = content.limits.comment_chars
+        if len(text) > limit:
+            return [Text(say(ctx, "comment_too_long", limit=limit), buttons(ctx, "btn_no_comment"))]
+        data = ctx.flow["data"]
+        with ctx.services.db.session() as s:
+            row = s.get(Feedback, data["id"])
+            row.comment, row.kind = text, data.get("kind", "comment")
+        ctx.end_flow()
+        return [Text(say(ctx, "feedback_thanks"))]
+
+    def expired(self, ctx: Context, old: dict) -> list[Reply]:
+        return []  # the rating is already saved; nothing was left unfinished that matters
+
+
+FLOW = FeedbackFlow()

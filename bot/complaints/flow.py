@@ -1,0 +1,269 @@
+"""The complaint conversation: category → details → evidence → identity (→ consent → name → phone) →
+summary → filed, with back and cancel at every step.
+
+The draft lives in the conversation state (evidence files in their own rows, see evidence.py); nothing
+reaches staff until the reporter confirms. A message that plainly belongs to another topic ("เบอร์โทร
+สำนักงาน") is answered normally and the draft waits where it was.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from bot.core.conversation import Context
+from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
+
+from . import content as cc
+from . import evidence, service
+
+log = logging.getLogger(__name__)
+
+NAME = "complaint"
+# Intents of this feature: inside the flow they never leave it (a second "ร้องเรียน" does not restart it).
+OWN_INTENTS = {"complaint", "feedback", "track", "fallback", "media"}
+MIN_CONFIDENCE = 0.5
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+PHONE = re.compile(r"^0\d{8,9}$")
+SUMMARY_DETAILS = 300
+
+
+def say(ctx: Context, key: str, **values: object) -> str:
+    return cc.say(ctx.services, key, **values)
+
+
+def buttons(ctx: Context, *keys: str) -> tuple[QuickReply, ...]:
+    return tuple(QuickReply(say(ctx, k), say(ctx, k)) for k in keys)
+
+
+def elsewhere(ctx: Context) -> bool:
+    """Whether the message is plainly for another topic, to be answered without leaving the flow."""
+    u = ctx.understood
+    if u.coarse == "track":
+        return bool(u.entities.get("code"))  # a pasted code is answered; "ติดตามเรื่อง" alone is not
+    return u.coarse not in OWN_INTENTS and u.confidence >= MIN_CONFIDENCE
+
+
+def normalize_phone(text: str) -> str:
+    digits = re.sub(r"[\s\-().]", "", text.translate(THAI_DIGITS))
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+class ComplaintFlow:
+    name = NAME
+
+    # --- entering and leaving ---------------------------------------------------------------------------
+    def start(self, ctx: Context) -> list[Reply]:
+        m = ctx.message
+        if service.limit_reached(ctx.services, m.channel, m.user_id, ctx.now):
+            return [Text(say(ctx, "rate_limited", limit=ctx.services.settings.complaint_daily_limit))]
+        content = cc.of(ctx.services)
+        named = ctx.understood.entities.get("category")
+        category = (content.category(named) if named in {c.id for c in content.categories}
+                    else content.category_in(m.utterance))
+        ctx.start_flow(NAME, "category", {"key": str(uuid.uuid4()), "details": [], "trail": []})
+        if category:
+            ctx.flow["data"]["category"] = category.id
+            return self.enter(ctx, "details")
+        return self.prompt(ctx, "category")
+
+    def expired(self, ctx: Context, old: dict) -> list[Reply]:
+        key = (old.get("data") or {}).get("key")
+        if key:
+            evidence.discard_draft(ctx.services, key)
+        return [Text(say(ctx, "expired"))]
+
+    def cancel(self, ctx: Context) -> list[Reply]:
+        evidence.discard_draft(ctx.services, ctx.flow["data"]["key"])
+        ctx.end_flow()
+        return [Text(say(ctx, "cancelled"))]
+
+    # --- moving between steps ---------------------------------------------------------------------------
+    def enter(self, ctx: Context, step: str) -> list[Reply]:
+        ctx.flow["data"]["trail"].append(ctx.flow["step"])
+        ctx.goto(step)
+        return self.prompt(ctx, step)
+
+    def back(self, ctx: Context) -> list[Reply]:
+        trail = ctx.flow["data"]["trail"]
+        if trail:
+            ctx.goto(trail.pop())
+        return self.prompt(ctx, ctx.flow["step"])
+
+    def prompt(self, ctx: Context, step: str) -> list[Reply]:
+        data = ctx.flow["data"]
+        content = cc.of(ctx.services)
+        nav = buttons(ctx, "btn_back", "btn_cancel")
+        if step == "category":
+            cats = tuple(QuickReply(c.label, c.label) for c in content.categories)
+            return [Text(say(ctx, "ask_category"), cats + buttons(ctx, "btn_cancel"))]
+        if step == "details":
+            label = content.category(data["category"]).label
+            return [Text(say(ctx, "ask_details", category=label), buttons(ctx, "btn_done") + nav)]
+        if step == "evidence":
+            limits = content.limits
+            first = "btn_done" if evidence.draft_count(ctx.services, data["key"]) or data.get("location") \
+                else "btn_skip"
+            return [Text(say(ctx, "ask_evidence", max_files=limits.evidence_files, max_mb=limits.evidence_mb),
+                         buttons(ctx, first) + nav)]
+        if step == "identity":
+            return [Text(say(ctx, "ask_identity"), buttons(ctx, "btn_anonymous", "btn_named") + nav)]
+        if step == "consent":
+            return [Text(say(ctx, "ask_consent"), buttons(ctx, "btn_consent", "btn_no_consent") + nav)]
+        if step == "name":
+            return [Text(say(ctx, "ask_name"), nav)]
+        if step == "phone":
+            return [Text(say(ctx, "ask_phone"), nav)]
+        return [self.summary(ctx)]
+
+    def summary(self, ctx: Context) -> Card:
+        data = ctx.flow["data"]
+        details = "\n".join(data["details"])
+        if len(details) > SUMMARY_DETAILS:
+            details = details[:SUMMARY_DETAILS] + " …"
+        count = evidence.draft_count(ctx.services, data["key"])
+        proof = say(ctx, "evidence_count", count=count) if count else say(ctx, "no_evidence")
+        if data.get("location"):
+            proof += f" + {say(ctx, 'label_location')}"
+        reporter = (say(ctx, "named", name=data["name"], phone=data["phone"]) if data.get("anonymous") is False
+                    else say(ctx, "anonymous"))
+        rows = (CardRow(say(ctx, "label_category"), cc.of(ctx.services).category(data["category"]).label),
+                CardRow(say(ctx, "label_details"), details),
+                CardRow(say(ctx, "label_evidence"), proof),
+                CardRow(say(ctx, "label_reporter"), reporter))
+        title, footer = say(ctx, "summary_title"), say(ctx, "summary_footer")
+        alt = "\n".join([title] + [f"{r.label}: {r.value}" for r in rows] + [footer])
+        return Card(title=title, alt_text=alt, rows=rows, footer=footer,
+                    quick_replies=buttons(ctx, "btn_confirm", "btn_back", "btn_cancel"))
+
+    # --- one message ------------------------------------------------------------------------------------
+    def step(self, ctx: Context) -> list[Reply] | None:
+        content = cc.of(ctx.services)
+        text = (ctx.message.utterance or "").strip()
+        if text and content.is_word("cancel", text):
+            return self.cancel(ctx)
+        if text and content.is_word("back", text):
+            return self.back(ctx)
+        if ctx.message.media or ctx.message.location:
+            return self.attachment(ctx)
+        return getattr(self, f"on_{ctx.flow['step']}")(ctx, text)
+
+    def on_category(self, ctx: Context, text: str) -> list[Reply] | None:
+        content = cc.of(ctx.services)
+        category = content.category_in(text) if text else None
+        if category:
+            ctx.flow["data"]["category"] = category.id
+            return self.enter(ctx, "details")
+        if elsewhere(ctx):
+            return None
+        return [Text(say(ctx, "category_unclear"), self.prompt(ctx, "category")[0].quick_replies)]
+
+    def on_details(self, ctx: Context, text: str) -> list[Reply] | None:
+        data, limits = ctx.flow["data"], cc.of(ctx.services).limits
+        nav = buttons(ctx, "btn_done", "btn_back", "btn_cancel")
+        if cc.of(ctx.services).is_word("done", text):
+            if not data["details"]:
+                return [Text(say(ctx, "details_empty"), buttons(ctx, "btn_back", "btn_cancel"))]
+            return self.enter(ctx, "evidence")
+        if not text:
+            return [Text(say(ctx, "details_empty"), nav)]
+        if len(text) > limits.detail_chars:
+            return [Text(say(ctx, "details_too_long", length=len(text), limit=limits.detail_chars), nav)]
+        if sum(len(d) for d in data["details"]) + len(text) > limits.details_total_chars:
+            return [Text(say(ctx, "details_full", limit=limits.details_total_chars), nav)]
+        data["details"].append(text)
+        return [Text(say(ctx, "details_more", count=len(data["details"])), nav)]
+
+    def on_evidence(self, ctx: Context, text: str) -> list[Reply] | None:
+        content = cc.of(ctx.services)
+        if content.is_word("done", text) or content.is_word("skip", text):
+            return self.enter(ctx, "identity")
+        if elsewhere(ctx):
+            return None
+        return self.prompt(ctx, "evidence")
+
+    def attachment(self, ctx: Context) -> list[Reply]:
+        """A photo, file or location, taken at the details and evidence steps alike."""
+        data, limits, m = ctx.flow["data"], cc.of(ctx.services).limits, ctx.message
+        here = buttons(ctx, "btn_done", "btn_back", "btn_cancel")
+        if ctx.flow["step"] not in ("details", "evidence"):
+            return [Text(say(ctx, "media_not_now"), self.prompt(ctx, ctx.flow["step"])[-1].quick_replies)]
+        if m.location:
+            loc = m.location
+            data["location"] = {"latitude": loc.latitude, "longitude": loc.longitude, "title": loc.title,
+                                "address": loc.address}
+            return [Text(say(ctx, "location_saved"), here)]
+        try:
+            count = evidence.keep(ctx.services, data["key"], m.channel, m.media, ctx.now)
+        except evidence.Refused as refused:
+            types = ", ".join(dict.fromkeys(limits.evidence_types.values()))
+            return [Text(say(ctx, refused.key, max_mb=limits.evidence_mb, max_files=limits.evidence_files,
+                             types=types), here)]
+        return [Text(say(ctx, "evidence_saved", count=count, max_files=limits.evidence_files), here)]
+
+    def on_identity(self, ctx: Context, text: str) -> list[Reply] | None:
+        content, data = cc.of(ctx.services), ctx.flow["data"]
+        if content.is_word("anonymous", text):
+            data.update(anonymous=True, name=None, phone=None)
+            return self.enter(ctx, "confirm")
+        if content.is_word("named", text):
+            return self.enter(ctx, "consent")
+        return self.unclear(ctx, "identity_unclear", "identity")
+
+    def on_consent(self, ctx: Context, text: str) -> list[Reply] | None:
+        content, data = cc.of(ctx.services), ctx.flow["data"]
+        if content.is_word("consent", text):
+            return self.enter(ctx, "name")
+        if content.is_word("no_consent", text):
+            data.update(anonymous=True, name=None, phone=None)
+            return self.enter(ctx, "confirm")
+        return self.unclear(ctx, "consent_unclear", "consent")
+
+    def on_name(self, ctx: Context, text: str) -> list[Reply] | None:
+        limit = cc.of(ctx.services).limits.name_chars
+        name = " ".join(text.split())
+        if not (2 <= len(name) <= limit) or not any(ch.isalpha() for ch in name):
+            return [Text(say(ctx, "name_invalid", limit=limit), buttons(ctx, "btn_back", "btn_cancel"))]
+        ctx.flow["data"]["name"] = name
+        return self.enter(ctx, "phone")
+
+    def on_phone(self, ctx: Context, text: str) -> list[Reply] | None:
+        phone = normalize_phone(text)
+        if not PHONE.match(phone):
+            return [Text(say(ctx, "phone_invalid"), buttons(ctx, "btn_back", "btn_cancel"))]
+        ctx.flow["data"].update(phone=phone, anonymous=False)
+        return self.enter(ctx, "confirm")
+
+    def on_confirm(self, ctx: Context, text: str) -> list[Reply] | None:
+        if cc.of(ctx.services).is_word("confirm", text):
+            return self.file(ctx)
+        return self.unclear(ctx, "confirm_unclear", "confirm")
+
+    def unclear(self, ctx: Context, key: str, step: str) -> list[Reply] | None:
+        if elsewhere(ctx):
+            return None
+        return [Text(say(ctx, key), self.prompt(ctx, step)[-1].quick_replies)]
+
+    # --- filing -----------------------------------------------------------------------------------------
+    def file(self, ctx: Context) -> list[Reply]:
+        m, data = ctx.message, ctx.flow["data"]
+        try:
+            complaint = service.file_complaint(ctx.services, service.Draft.from_state(data), m.channel, m.user_id,
+                                               ctx.now)
+        except service.RateLimited as exc:
+            evidence.discard_draft(ctx.services, data["key"])
+            ctx.end_flow()
+            return [Text(say(ctx, "rate_limited", limit=exc.limit))]
+        except Exception:
+            log.exception("filing a complaint failed")
+            return [Text(say(ctx, "save_failed"), buttons(ctx, "btn_confirm", "btn_cancel"))]
+        ctx.end_flow()
+        content = cc.of(ctx.services)
+        category = content.category(complaint.category)
+        return [Text(say(ctx, "filed", code=complaint.code, unit=content.units[category.unit].name,
+                         ack_days=content.acknowledge_days, resolve_days=category.resolve_days))]
+
+
+FLOW = ComplaintFlow()

@@ -1,0 +1,180 @@
+"""Complaints as the office handles them: filing (one transaction with evidence, reporter link and staff
+alerts), status changes, and the staff view. Chat flows, CLI and tests all come through here."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from bot.storage import utcnow
+
+from . import alerts, codes, evidence, notifier, outbox
+from . import content as cc
+from .content import CLOSED, STATUSES
+from .models import Complaint, ComplaintEvent
+
+log = logging.getLogger(__name__)
+
+CODE_TRIES = 8
+LIMIT_WINDOW = timedelta(days=1)
+
+
+class RateLimited(Exception):
+    def __init__(self, limit: int):
+        super().__init__(f"at most {limit} new complaints a day")
+        self.limit = limit
+
+
+class NotFound(LookupError):
+    pass
+
+
+@dataclass
+class Draft:
+    """What the complaint flow collected; stored in conversation state as a plain dict until confirmed."""
+
+    key: str  # the draft's id: its evidence rows, and a second confirm of it files nothing
+    category: str
+    details: list[str] = field(default_factory=list)
+    location: dict | None = None
+    anonymous: bool = True
+    name: str | None = None
+    phone: str | None = None
+
+    @classmethod
+    def from_state(cls, data: dict) -> "Draft":
+        return cls(key=data["key"], category=data["category"], details=list(data.get("details", [])),
+                   location=data.get("location"),
+                   anonymous=data.get("anonymous", True) is not False, name=data.get("name"),
+                   phone=data.get("phone"))
+
+
+def limit_reached(services, channel: str, user_id: str, now: datetime, session: Session | None = None) -> bool:
+    limit = services.settings.complaint_daily_limit
+    if session is not None:
+        return notifier.filed_since(session, channel, user_id, now - LIMIT_WINDOW) >= limit
+    with services.db.session() as s:
+        return notifier.filed_since(s, channel, user_id, now - LIMIT_WINDOW) >= limit
+
+
+def _insert(services, session: Session, draft: Draft, code: str, channel: str, user_id: str,
+            now: datetime) -> Complaint:
+    named = not draft.anonymous and bool(draft.name)
+    complaint = Complaint(code=code, draft_key=draft.key, category=draft.category, status="received", anonymous=not named,
+                          channel=channel, details="\n\n".join(draft.details), location=draft.location,
+                          reporter_name=draft.name if named else None, reporter_phone=draft.phone if named else None,
+                          consent_at=now if named else None, created_at=now, updated_at=now)
+    session.add(complaint)
+    session.flush()  # the unique code is checked here
+    session.add(ComplaintEvent(complaint_id=complaint.id, status="received", created_at=now))
+    files = evidence.attach(session, draft.key, complaint.id)
+    notifier.link(session, complaint, channel, user_id, now)
+    alerts.queue_new_complaint(services, session, complaint, files, now)
+    return complaint
+
+
+def existing(services, column, value: str) -> Complaint | None:
+    with services.db.session() as s:
+        return s.scalar(select(Complaint).where(column == value))
+
+
+def file_complaint(services, draft: Draft, channel: str, user_id: str, now: datetime | None = None) -> Complaint:
+    """Commit the complaint, its history, evidence, reporter link and staff alerts together, then start
+    delivering the alerts. Returns only after the commit: the reporter is told nothing before."""
+    now = now or utcnow()
+    prefix = cc.of(services).category(draft.category).prefix
+    for _ in range(CODE_TRIES):
+        code = codes.new_code(prefix)
+        try:
+            with services.db.session() as s:
+                if limit_reached(services, channel, user_id, now, s):
+                    raise RateLimited(services.settings.complaint_daily_limit)
+                complaint = _insert(services, s, draft, code, channel, user_id, now)
+        except IntegrityError:
+            already = existing(services, Complaint.draft_key, draft.key)
+            if already is not None:
+                return already  # the same draft confirmed twice at once: filed once
+            if existing(services, Complaint.code, code) is not None:
+                log.info("tracking code %s already taken; drawing another", code)
+                continue
+            raise
+        outbox.kick(services)
+        return complaint
+    raise RuntimeError(f"no free tracking code after {CODE_TRIES} draws")
+
+
+def load(session: Session, code: str) -> Complaint | None:
+    return session.scalar(select(Complaint).where(Complaint.code == code.strip().upper())
+                          .options(selectinload(Complaint.events), selectinload(Complaint.evidence)))
+
+
+def for_reporter(services, code: str, channel: str, user_id: str) -> Complaint | None:
+    """The complaint if this person filed it; None alike for an unknown code and someone else's."""
+    with services.db.session() as s:
+        complaint = load(s, code)
+        if complaint is None or not notifier.is_reporter(s, complaint.id, channel, user_id):
+            return None
+        return complaint
+
+
+def set_status(services, code: str, status: str, note: str | None = None, now: datetime | None = None) -> Complaint:
+    """Record a status change with its note and queue the notice to the reporter in the same commit."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)} (got {status!r})")
+    now = now or utcnow()
+    note = (note or "").strip() or None
+    with services.db.session() as s:
+        complaint = load(s, code)
+        if complaint is None:
+            raise NotFound(code)
+        complaint.status, complaint.updated_at = status, now
+        complaint.closed_at = (complaint.closed_at or now) if status in CLOSED else None
+        complaint.events.append(ComplaintEvent(status=status, note=note, created_at=now))
+        notifier.notify_status(services, s, complaint, note, now)
+    return complaint
+
+
+def listing(services, status: str | None = None) -> list[Complaint]:
+    with services.db.session() as s:
+        query = select(Complaint).options(selectinload(Complaint.evidence)).order_by(Complaint.created_at,
+                                                                                    Complaint.id)
+        if status:
+            query = query.where(Complaint.status == status)
+        return list(s.scalars(query))
+
+
+def staff_view(services, complaint: Complaint, full: bool = False) -> dict:
+    """What staff may see. No platform user id ever; a name and phone only when the reporter gave them."""
+    content = cc.of(services)
+    view = {
+        "code": complaint.code,
+        "category": complaint.category,
+        "category_label": content.category_label(complaint.category),
+        "status": complaint.status,
+        "status_label": content.status_label(complaint.status),
+        "anonymous": complaint.anonymous,
+        "channel": complaint.channel,
+        "created_at": complaint.created_at.isoformat(),
+        "closed_at": complaint.closed_at.isoformat() if complaint.closed_at else None,
+        "evidence_count": len(complaint.evidence),
+    }
+    if not full:
+        return view
+    root = Path(services.settings.evidence_dir)
+    view.update(
+        details=complaint.details,
+        location=complaint.location,
+        reporter=None if complaint.anonymous or not complaint.reporter_name
+        else {"name": complaint.reporter_name, "phone": complaint.reporter_phone},
+        evidence=[{"kind": e.kind, "mime": e.mime, "size": e.size, "sha256": e.sha256,
+                   "file": str(root / e.path) if e.path else None} for e in complaint.evidence],
+        history=[{"status": e.status, "status_label": content.status_label(e.status), "note": e.note,
+                  "at": e.created_at.isoformat()} for e in complaint.events],
+        purged_at=complaint.purged_at.isoformat() if complaint.purged_at else None,
+    )
+    return view

@@ -1,0 +1,72 @@
+"""Tracking a complaint by its code: status and history, for its reporter only.
+
+An unknown code and someone else's get the very same answer, so codes cannot be probed.
+"""
+from __future__ import annotations
+
+from bot.core.conversation import Context
+from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
+
+from . import content as cc
+from . import service
+from .codes import find_code
+from .flow import elsewhere, say
+from .models import Complaint
+from .thaidate import thai_datetime
+
+NAME = "track"
+
+
+def card(ctx: Context, complaint: Complaint) -> Card:
+    content = cc.of(ctx.services)
+    rows = [CardRow(say(ctx, "label_category"), content.category_label(complaint.category)),
+            CardRow(say(ctx, "label_status"), content.status_label(complaint.status), emphasis=True),
+            CardRow(say(ctx, "label_filed"), thai_datetime(complaint.created_at))]
+    history = [CardRow(thai_datetime(e.created_at),
+                       content.status_label(e.status) + (f" — {e.note}" if e.note else ""))
+               for e in complaint.events]
+    title = say(ctx, "track_title", code=complaint.code)
+    subtitle = say(ctx, "track_history")
+    lines = [title] + [f"{r.label}: {r.value}" for r in rows] + [subtitle] + [f"{r.label}: {r.value}" for r in history]
+    feedback = say(ctx, "btn_feedback")
+    return Card(title=title, alt_text="\n".join(lines), rows=tuple(rows + history), subtitle="",
+                footer=subtitle, quick_replies=(QuickReply(feedback, feedback),))
+
+
+def answer(ctx: Context, code: str) -> list[Reply]:
+    m = ctx.message
+    complaint = service.for_reporter(ctx.services, code, m.channel, m.user_id)
+    if complaint is None:
+        return [Text(say(ctx, "not_found"))]
+    return [card(ctx, complaint)]
+
+
+class TrackFlow:
+    name = NAME
+
+    def start(self, ctx: Context) -> list[Reply]:
+        code = ctx.understood.entities.get("code") or find_code(ctx.message.utterance)
+        if code:
+            return answer(ctx, str(code))
+        ctx.start_flow(NAME, "code")
+        return [Text(say(ctx, "ask_code"), (QuickReply(say(ctx, "btn_cancel"), say(ctx, "btn_cancel")),))]
+
+    def step(self, ctx: Context) -> list[Reply] | None:
+        text = (ctx.message.utterance or "").strip()
+        if cc.of(ctx.services).is_word("cancel", text):
+            ctx.end_flow()
+            return [Text(say(ctx, "track_cancelled"))]
+        code = find_code(text)
+        if code:
+            ctx.end_flow()
+            return answer(ctx, code)
+        if elsewhere(ctx) or ctx.understood.coarse in ("complaint", "feedback"):
+            ctx.end_flow()
+            return None
+        return [Text(say(ctx, "code_unclear"), (QuickReply(say(ctx, "btn_cancel"), say(ctx, "btn_cancel")),))]
+
+    def expired(self, ctx: Context, old: dict) -> list[Reply]:
+        return []  # nothing was pending
+
+
+FLOW = TrackFlow()

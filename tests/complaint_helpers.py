@@ -1,0 +1,52 @@
+"""Helpers shared by the complaint tests: talking to the bot as one person, reading what it said."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.core.messages import Incoming, Location, Media, visible_text
+
+
+def said(turn_or_replies) -> str:
+    replies = getattr(turn_or_replies, "replies", turn_or_replies)
+    return "\n".join(part for r in replies for part in visible_text(r))
+
+
+def buttons(turn) -> list[str]:
+    return [q.text for r in turn.replies for q in r.quick_replies]
+
+
+@dataclass
+class Person:
+    """Someone chatting with the bot on one channel."""
+
+    bot: object
+    user_id: str
+    channel: str = "line"
+    now: datetime | None = None
+    turns: list = field(default_factory=list)
+
+    def says(self, text: str):
+        return self._send(Incoming(self.channel, self.user_id, text))
+
+    def sends_image(self, ref: str = "img-1", size: int | None = None, kind: str = "image", mime: str = ""):
+        return self._send(Incoming(self.channel, self.user_id, media=Media(kind, ref, size=size, mime=mime)))
+
+    def sends_location(self, lat: float = 16.44, lon: float = 100.35, title: str = "หน้าสำนักงาน"):
+        return self._send(Incoming(self.channel, self.user_id, location=Location(lat, lon, title)))
+
+    def _send(self, message: Incoming):
+        turn = self.bot.respond(message, self.now)
+        self.turns.append(turn)
+        return turn
+
+    def files_anonymous_corruption(self, details: str = "เจ้าหน้าที่เรียกรับเงิน 5,000 บาท เพื่อเร่งเรื่องย้าย",
+                                   image: bool = True):
+        self.says("แจ้งทุจริต")
+        self.says(details)
+        self.says("เสร็จแล้ว")
+        if image:
+            self.sends_image()
+        self.says("เสร็จแล้ว" if image else "ข้าม")
+        self.says("ไม่ระบุตัวตน")
+        return self.says("ยืนยันส่งเรื่อง")

@@ -1,10 +1,14 @@
 """Helpers shared by the complaint tests: talking to the bot as one person, reading what it said."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import pytest
+
 from bot.core.messages import Incoming, Location, Media, visible_text
+from tests.fakes.smtp import FakeSMTP
 
 
 def said(turn_or_replies) -> str:
@@ -50,3 +54,45 @@ class Person:
         self.says("เสร็จแล้ว" if image else "ข้าม")
         self.says("ไม่ระบุตัวตน")
         return self.says("ยืนยันส่งเรื่อง")
+
+
+CODE = re.compile(r"\b[A-Z]{1,4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+
+
+def code_in(turn_or_text) -> str:
+    text = turn_or_text if isinstance(turn_or_text, str) else said(turn_or_text)
+    m = CODE.search(text)
+    assert m, f"no tracking code in: {text}"
+    return m.group(0)
+
+
+STAFF_GROUP = "Cstaffgroup0000000000000000000001"
+STAFF_MAIL = "integrity@sesaop.example"
+
+
+@pytest.fixture
+def smtp():
+    fake = FakeSMTP()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def settings(settings, smtp):
+    """The shared test settings, with a staff LINE group and an alert mailbox on the fake mail server."""
+    return settings.replace(staff_line_targets=(STAFF_GROUP,), smtp_url=smtp.url, alert_emails=(STAFF_MAIL,))
+
+
+def wait_idle(services, timeout: float = 10.0) -> None:
+    """Wait for the background delivery started after a commit to finish."""
+    kicker = services.extra.get("complaints.kicker")
+    if kicker is not None:
+        assert kicker.idle.wait(timeout), "outbox delivery did not finish"
+
+
+def pushes_to(fake, to: str) -> list[dict]:
+    return [r.json for r in fake.calls("POST", r"/v2/bot/message/push$") if r.json.get("to") == to]
+
+
+def push_texts(fake, to: str) -> str:
+    return "\n".join(m.get("text", "") for body in pushes_to(fake, to) for m in body["messages"])

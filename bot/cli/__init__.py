@@ -11,6 +11,9 @@ from scoring.yamlfile import ContentError
 COMMAND_MODULES = [
     "bot.cli.db",
     "bot.cli.ask",
+    "bot.complaints.cli",
+    "bot.cli.outbox",
+    "bot.cli.staff",
 ]
 
 

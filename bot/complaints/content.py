@@ -36,6 +36,7 @@ TEXT_KEYS = (
 WORD_KEYS = ("done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
              "praise", "suggestion")
 BUTTON_MAX = 20  # LINE's quick-reply label limit
+BUTTON_KEY = re.compile(r"^(btn_\w+|rating_[1-5])$")
 
 
 class Category(Strict):
@@ -97,7 +98,7 @@ class ComplaintsContent(Strict):
         missing = [k for k in TEXT_KEYS if k not in self.texts]
         if missing:
             problems.append(f"texts: missing {', '.join(missing)}")
-        long = [k for k, v in self.texts.items() if k.startswith(("btn_", "rating_")) and len(v) > BUTTON_MAX]
+        long = [k for k, v in self.texts.items() if BUTTON_KEY.match(k) and len(v) > BUTTON_MAX]
         if long:
             problems.append(f"texts: button labels longer than {BUTTON_MAX} characters: {', '.join(long)}")
         if problems:
@@ -168,4 +169,4 @@ def of(services) -> ComplaintsContent:
 
 def say(services, key: str, **values: object) -> str:
     office = services.content.office
-    return of(services).texts[key].format(office=office.short_name, phone=office.phone, **values)
+    return of(services).texts[key].format(office=office.short_name, office_phone=office.phone, **values)

@@ -22,15 +22,13 @@ def card(ctx: Context, complaint: Complaint) -> Card:
     rows = [CardRow(say(ctx, "label_category"), content.category_label(complaint.category)),
             CardRow(say(ctx, "label_status"), content.status_label(complaint.status), emphasis=True),
             CardRow(say(ctx, "label_filed"), thai_datetime(complaint.created_at))]
-    history = [CardRow(thai_datetime(e.created_at),
-                       content.status_label(e.status) + (f" — {e.note}" if e.note else ""))
-               for e in complaint.events]
+    rows.append(CardRow("", say(ctx, "track_history"), emphasis=True))
+    rows += [CardRow(thai_datetime(e.created_at), content.status_label(e.status) + (f" — {e.note}" if e.note else ""))
+             for e in complaint.events]
     title = say(ctx, "track_title", code=complaint.code)
-    subtitle = say(ctx, "track_history")
-    lines = [title] + [f"{r.label}: {r.value}" for r in rows] + [subtitle] + [f"{r.label}: {r.value}" for r in history]
+    alt = "\n".join([title] + [f"{r.label}: {r.value}" if r.label else r.value for r in rows])
     feedback = say(ctx, "btn_feedback")
-    return Card(title=title, alt_text="\n".join(lines), rows=tuple(rows + history), subtitle="",
-                footer=subtitle, quick_replies=(QuickReply(feedback, feedback),))
+    return Card(title=title, alt_text=alt, rows=tuple(rows), quick_replies=(QuickReply(feedback, feedback),))
 
 
 def answer(ctx: Context, code: str) -> list[Reply]:

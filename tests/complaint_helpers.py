@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
 
 from bot.core.messages import Incoming, Location, Media, visible_text
+from tests.fakes.platform import fake_facebook, fake_line
 from tests.fakes.smtp import FakeSMTP
 
 
@@ -74,7 +76,7 @@ STAFF_MAIL = "integrity@sesaop.example"
 def smtp():
     fake = FakeSMTP()
     yield fake
-    fake.close()
+    close_soon(fake)
 
 
 @pytest.fixture
@@ -96,3 +98,22 @@ def pushes_to(fake, to: str) -> list[dict]:
 
 def push_texts(fake, to: str) -> str:
     return "\n".join(m.get("text", "") for body in pushes_to(fake, to) for m in body["messages"])
+
+
+def close_soon(fake) -> None:
+    """Close a fake server without waiting out its serve_forever poll interval (half a second each)."""
+    threading.Thread(target=fake.close, daemon=True).start()
+
+
+@pytest.fixture
+def line_api():
+    fake = fake_line()
+    yield fake
+    close_soon(fake)
+
+
+@pytest.fixture
+def facebook_api():
+    fake = fake_facebook()
+    yield fake
+    close_soon(fake)

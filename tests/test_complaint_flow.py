@@ -13,8 +13,8 @@ from bot.complaints import codes, service
 from bot.complaints import content as cc
 from bot.complaints.models import Complaint, ComplaintReporter, Evidence, OutboxMessage
 from bot.storage import utcnow
-from tests.complaint_helpers import (STAFF_GROUP, STAFF_MAIL, Person, buttons, code_in, push_texts, said,  # noqa: F401
-                                     settings, smtp, wait_idle)
+from tests.complaint_helpers import (STAFF_GROUP, STAFF_MAIL, Person, buttons, code_in,  # noqa: F401
+                                     facebook_api, line_api, push_texts, said, settings, smtp, wait_idle)
 from tests.fakes.platform import Response
 
 JPEG = b"\xff\xd8\xff\xe0fake-jpeg"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.platforms import DeliveryError
@@ -44,22 +44,24 @@ def enqueue(session: Session, channel: str, target: str, payload: dict, purpose:
     return row
 
 
+def is_due(now: datetime):
+    """Pending, its time come, and not claimed by a sender whose lease still runs."""
+    return and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
+
+
 def claim(services, row_id: int, now: datetime) -> bool:
-    lease_ok = or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now)
+    """Take the row if it is still due; the check and the lease are one UPDATE, so one sender wins."""
     with services.db.session() as s:
-        result = s.execute(update(OutboxMessage)
-                           .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending", lease_ok)
+        result = s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, is_due(now))
                            .values(locked_until=now + LEASE))
         return result.rowcount == 1
 
 
 def due_ids(services, now: datetime, limit: int) -> list[int]:
     with services.db.session() as s:
-        return list(s.scalars(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-                   or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+        return list(s.scalars(select(OutboxMessage.id).where(is_due(now))
+                              .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
 
 
 def record(services, row_id: int, now: datetime, error: Exception | None) -> None:

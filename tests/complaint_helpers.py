@@ -1,8 +1,14 @@
 """Helpers shared by the complaint tests: talking to the bot as one person, reading what it said."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import re
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -117,3 +123,53 @@ def facebook_api():
     fake = fake_facebook()
     yield fake
     close_soon(fake)
+
+
+def has_route(app, path: str) -> bool:
+    return any(rule.rule == path for rule in app.url_map.iter_rules())
+
+
+def sign_line(body: bytes, secret: str) -> str:
+    """X-Line-Signature: base64 of the HMAC-SHA256 of the raw body with the channel secret."""
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def sign_facebook(body: bytes, secret: str) -> str:
+    """X-Hub-Signature-256: "sha256=" and the hex HMAC-SHA256 of the raw body with the app secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class LineUser:
+    """Someone on LINE: each message is a signed webhook to the app; answers are read on the fake API."""
+
+    def __init__(self, client, line_api, user_id: str, secret: str):
+        self.client, self.line_api, self.user_id, self.secret = client, line_api, user_id, secret
+
+    def post(self, message: dict, source: dict | None = None, kind: str = "message") -> None:
+        token = uuid.uuid4().hex
+        event = {"type": kind, "mode": "active", "timestamp": int(time.time() * 1000),
+                 "source": source or {"type": "user", "userId": self.user_id},
+                 "webhookEventId": uuid.uuid4().hex.upper(), "deliveryContext": {"isRedelivery": False},
+                 "replyToken": token}
+        if message:
+            event["message"] = message
+        body = json.dumps({"destination": "Ubotdestination", "events": [event]}).encode()
+        resp = self.client.post("/webhooks/line", data=body, content_type="application/json",
+                                headers={"X-Line-Signature": sign_line(body, self.secret)})
+        assert resp.status_code == 200, resp.data
+        self.last_token = token
+
+    def says(self, text: str) -> str:
+        self.post({"id": uuid.uuid4().hex[:12], "type": "text", "text": text, "quoteToken": "q"})
+        return self.answer()
+
+    def sends_image(self, message_id: str) -> str:
+        self.post({"id": message_id, "type": "image", "contentProvider": {"type": "line"}, "quoteToken": "q"})
+        return self.answer()
+
+    def answer(self) -> str:
+        """Text of the reply to the last webhook (by its reply token), or of a push if it fell back."""
+        for rec in reversed(self.line_api.calls("POST", r"/v2/bot/message/reply$")):
+            if rec.json.get("replyToken") == self.last_token:
+                return "\n".join(m.get("text") or m.get("altText") or "" for m in rec.json["messages"])
+        return ""

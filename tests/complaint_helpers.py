@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import re
+import shutil
 import threading
 import time
 import uuid
@@ -173,3 +174,13 @@ class LineUser:
             if rec.json.get("replyToken") == self.last_token:
                 return "\n".join(m.get("text") or m.get("altText") or "" for m in rec.json["messages"])
         return ""
+
+
+@pytest.fixture
+def sqlite_only(tmp_path, sqlite_template) -> str:
+    """For modules whose behaviour does not depend on the database: import as `database_url` to run them
+    on SQLite only (a PostgreSQL database per test costs half a second). Filing, the outbox, the CLI,
+    the channels and the load test keep running on both."""
+    path = tmp_path / "bot.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"

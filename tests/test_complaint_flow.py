@@ -1,4 +1,5 @@
-"""The complaint conversation, driven through the core as a person would type it."""
+"""The complaint conversation, driven through the core as a person would type it (on SQLite: the
+database side of filing is tested on every backend in test_complaint_filing.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +16,7 @@ from bot.complaints.models import Complaint, ComplaintReporter, Evidence, Outbox
 from bot.storage import utcnow
 from tests.complaint_helpers import (STAFF_GROUP, STAFF_MAIL, Person, buttons, code_in,  # noqa: F401
                                      facebook_api, line_api, push_texts, said, settings, smtp, wait_idle)
+from tests.complaint_helpers import sqlite_only as database_url  # noqa: F401
 from tests.fakes.platform import Response
 
 JPEG = b"\xff\xd8\xff\xe0fake-jpeg"
@@ -253,23 +255,6 @@ def test_an_idle_draft_expires_with_a_note_that_nothing_was_filed(bot, services,
     assert "หมดเวลาแล้ว" in said(turn) and "ยังไม่ได้ส่งเรื่อง" in said(turn)
     assert complaints(services) == []
     assert list(Path(services.settings.evidence_dir).glob("*/*")) == []
-
-
-def test_a_taken_code_is_drawn_again(services, monkeypatch):
-    draws = iter(["CR-AAAA-2222", "CR-AAAA-2222", "CR-BBBB-3333"])
-    monkeypatch.setattr(codes, "new_code", lambda prefix: next(draws))
-    first = service.file_complaint(services, service.Draft(key="k1", category="corruption", details=["a"]),
-                                   "line", "U-a")
-    second = service.file_complaint(services, service.Draft(key="k2", category="corruption", details=["b"]),
-                                    "line", "U-b")
-    assert (first.code, second.code) == ("CR-AAAA-2222", "CR-BBBB-3333")
-
-
-def test_the_same_draft_confirmed_twice_is_filed_once(services):
-    draft = service.Draft(key="same-draft", category="service", details=["รอนาน"])
-    a = service.file_complaint(services, draft, "line", "U-twice")
-    b = service.file_complaint(services, draft, "line", "U-twice")
-    assert a.code == b.code and len(complaints(services)) == 1
 
 
 def test_codes_are_random_unambiguous_and_found_in_what_people_paste():

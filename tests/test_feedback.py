@@ -12,6 +12,7 @@ from bot.complaints.models import Feedback
 from bot.core.messages import QuickReply, Text
 from scoring import feedback as scoring
 from tests.complaint_helpers import Person, buttons, facebook_api, line_api, said  # noqa: F401
+from tests.complaint_helpers import sqlite_only as database_url  # noqa: F401
 
 
 def feedback_rows(services) -> list[Feedback]:

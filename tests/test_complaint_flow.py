@@ -74,9 +74,10 @@ def test_anonymous_corruption_report_is_filed_with_evidence_and_staff_alerted(bo
         assert {o.status for o in s.scalars(select(OutboxMessage))} == {"sent"}
 
 
-def test_the_category_is_asked_when_the_message_does_not_name_one(bot, services):
+@pytest.mark.parametrize("opening", ["อยากร้องเรียนค่ะ", "ร้องเรียน/แจ้งทุจริต"])  # typed, or the rich menu
+def test_the_category_is_asked_when_the_message_does_not_name_one(bot, services, opening):
     p = Person(bot, "U-ask")
-    turn = p.says("อยากร้องเรียนค่ะ")
+    turn = p.says(opening)
     labels = [c.label for c in cc.of(services).categories]
     assert labels == ["ทุจริต/ประพฤติมิชอบ", "การให้บริการ", "พฤติกรรมเจ้าหน้าที่", "สถานศึกษา", "อื่น ๆ"]
     assert buttons(turn) == labels + ["ยกเลิก"]

@@ -33,7 +33,7 @@ TEXT_KEYS = (
     "rating_3 rating_2 rating_1 rating_unclear ask_comment ask_comment_text comment_too_long "
     "feedback_thanks feedback_cancelled"
 ).split()
-WORD_KEYS = ("done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
+WORD_KEYS = ("generic", "done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
              "praise", "suggestion")
 BUTTON_MAX = 20  # LINE's quick-reply label limit
 BUTTON_KEY = re.compile(r"^(btn_\w+|rating_[1-5])$")

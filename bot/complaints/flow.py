@@ -59,15 +59,23 @@ class ComplaintFlow:
         m = ctx.message
         if service.limit_reached(ctx.services, m.channel, m.user_id, ctx.now):
             return [Text(say(ctx, "rate_limited", limit=ctx.services.settings.complaint_daily_limit))]
-        content = cc.of(ctx.services)
-        named = ctx.understood.entities.get("category")
-        category = (content.category(named) if named in {c.id for c in content.categories}
-                    else content.category_in(m.utterance))
+        category = self.named_category(ctx)
         ctx.start_flow(NAME, "category", {"key": str(uuid.uuid4()), "details": [], "trail": []})
         if category:
             ctx.flow["data"]["category"] = category.id
             return self.enter(ctx, "details")
         return self.prompt(ctx, "category")
+
+    def named_category(self, ctx: Context):
+        """The category the first message names (the NLU's entity, else a keyword), unless it is one of
+        the menu buttons that only open the flow."""
+        content, text = cc.of(ctx.services), ctx.message.utterance
+        if content.is_word("generic", text):
+            return None
+        named = ctx.understood.entities.get("category")
+        if named in {c.id for c in content.categories}:
+            return content.category(named)
+        return content.category_in(text)
 
     def expired(self, ctx: Context, old: dict) -> list[Reply]:
         key = (old.get("data") or {}).get("key")
@@ -152,7 +160,7 @@ class ComplaintFlow:
 
     def on_category(self, ctx: Context, text: str) -> list[Reply] | None:
         content = cc.of(ctx.services)
-        category = content.category_in(text) if text else None
+        category = content.category_in(text) if text and not content.is_word("generic", text) else None
         if category:
             ctx.flow["data"]["category"] = category.id
             return self.enter(ctx, "details")

@@ -266,3 +266,20 @@ def test_codes_are_random_unambiguous_and_found_in_what_people_paste():
     assert codes.find_code("ติดตาม cr-7k3m-9xq2 ครับ") == "CR-7K3M-9XQ2"
     assert codes.find_code("SV7K3M9XQ2") == "SV-7K3M-9XQ2"
     assert codes.find_code("information please") is None
+
+
+def test_corruption_reports_go_only_to_the_integrity_unit_when_it_has_its_own_targets(bot, services, line_api):
+    content = cc.of(services)
+    units = dict(content.units)
+    units["integrity"] = units["integrity"].model_copy(update={"line_targets": ["Cintegrityunit"]})
+    services.extra["complaints.content"] = content.model_copy(update={"units": units})
+    corruption = code_in(Person(bot, "U-route-1").files_anonymous_corruption(image=False))
+    p = Person(bot, "U-route-2")
+    for text in ("ร้องเรียนการให้บริการ", "รอคิวนาน", "เสร็จแล้ว", "ข้าม", "ไม่ระบุตัวตน"):
+        p.says(text)
+    service_code = code_in(p.says("ยืนยันส่งเรื่อง"))
+    wait_idle(services)
+    line_api.wait_for("POST", r"/push$", count=2)
+    assert corruption in push_texts(line_api, "Cintegrityunit")
+    assert corruption not in push_texts(line_api, STAFF_GROUP)  # not the general staff group
+    assert service_code in push_texts(line_api, STAFF_GROUP)

@@ -35,6 +35,10 @@ TEXT_KEYS = (
 ).split()
 WORD_KEYS = ("generic", "done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
              "praise", "suggestion")
+BUTTONS_OF = {"done": ("btn_done",), "skip": ("btn_skip", "btn_no_comment"), "back": ("btn_back",),
+              "cancel": ("btn_cancel",), "confirm": ("btn_confirm",), "anonymous": ("btn_anonymous",),
+              "named": ("btn_named",), "consent": ("btn_consent",), "no_consent": ("btn_no_consent",),
+              "praise": ("btn_praise",), "suggestion": ("btn_suggestion",)}
 BUTTON_MAX = 20  # LINE's quick-reply label limit
 BUTTON_KEY = re.compile(r"^(btn_\w+|rating_[1-5])$")
 
@@ -130,8 +134,10 @@ class ComplaintsContent(Strict):
         return None
 
     def is_word(self, kind: str, text: str) -> bool:
-        """Whether `text` is one of the words for `kind` (a button's text, or what people type instead)."""
-        return squash(text) in {squash(w) for w in self.words.get(kind, [])}
+        """Whether `text` is the button for `kind` or one of the words people type instead (the button
+        counts even when an office rewords it and forgets the word list)."""
+        words = self.words.get(kind, []) + [self.texts[b] for b in BUTTONS_OF.get(kind, ())]
+        return squash(text) in {squash(w) for w in words}
 
     def status_label(self, status: str) -> str:
         return self.statuses.get(status, status)  # type: ignore[call-overload]

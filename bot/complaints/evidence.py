@@ -83,6 +83,8 @@ def fetch_line(services, media: Media, limit: int) -> tuple[bytes, str]:
 
 def fetch_url(services, media: Media, limit: int) -> tuple[bytes, str]:
     """An attachment URL (Messenger), read in pieces so that an oversized file is never held whole."""
+    if not media.ref.startswith(("https://", "http://")):
+        raise Refused("evidence_failed")
     try:
         with requests.get(media.ref, stream=True, timeout=TIMEOUT) as resp:
             if resp.status_code >= 400:

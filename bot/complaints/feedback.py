@@ -78,8 +78,7 @@ class FeedbackFlow:
         content = cc.of(ctx.services)
         text = (ctx.message.utterance or "").strip()
         step = ctx.flow["step"]
-        if content.is_word("cancel", text) or (step != "rating" and (content.is_word("skip", text)
-                                                                    or text == say(ctx, "btn_no_comment"))):
+        if content.is_word("cancel", text) or (step != "rating" and content.is_word("skip", text)):
             ended = "feedback_cancelled" if step == "rating" else "feedback_thanks"
             ctx.end_flow()
             return [Text(say(ctx, ended))]

@@ -1,6 +1,7 @@
 """PDPA retention: personal data of closed complaints is removed after a set time.
 
-Removed: the reporter's name and phone, the link to their platform account, and the evidence files.
+Removed: the reporter's name and phone, the link to their platform account, the evidence files, and the
+alerts and notices sent about the complaint (an alert quotes the name and phone).
 Kept: the anonymised record (code, category, status, details, dates, history), so the statistics stay
 whole. Files of drafts never filed are removed too.
 """
@@ -9,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.storage import utcnow
 
 from . import evidence, notifier
-from .models import Complaint, Evidence
+from .models import Complaint, Evidence, OutboxMessage
 
 ABANDONED_DRAFT = timedelta(days=2)
 
@@ -41,6 +42,9 @@ def purge_personal_data(services, older_than: timedelta, now: datetime | None = 
             c.reporter_name = c.reporter_phone = None
             c.purged_at = now
         notifier.forget(s, ids)
+        codes = [c.code for c in complaints]
+        if codes:
+            s.execute(delete(OutboxMessage).where(OutboxMessage.ref.in_(codes)))
     removed = evidence.delete(services, paths)  # after the commit: a failed commit leaves files in place
     drafts = evidence.discard_abandoned(services, now - ABANDONED_DRAFT)
     return Purged(len(complaints), removed, drafts)

@@ -10,7 +10,7 @@ def test_chat_page_is_thai_and_self_contained(client):
     resp = client.get("/chat")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and resp.mimetype == "text/html"
-    assert '<html lang="th">' in html and "แชทกับสพม.พิจิตร" in html
+    assert '<html lang="th">' in html and "แชทกับ สพม.พิจิตร" in html
     assert 'name="viewport"' in html
     assert "/chat/static/chat.js" in html and "/chat/static/chat.css" in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html  # no CDN

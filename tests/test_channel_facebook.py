@@ -9,7 +9,8 @@ from sqlalchemy import select
 from bot.channels.facebook_events import incoming_from
 from bot.core.messages import Card, CardRow, QuickReply, Text
 from bot.storage.models import Follower
-from tests.test_channel_fixtures import facebook_api, facebook_signature, line_api  # noqa: F401 (fixtures)
+from tests.test_channel_fixtures import (answer_everything, answer_with, facebook_api,  # noqa: F401 (fixtures)
+                                         facebook_signature, line_api)
 
 SEND = r"/me/messages$"
 PSID = "6543210987654321"
@@ -31,10 +32,6 @@ def delivery(*items: dict) -> dict:
 def message(text: str = "", mid: str = "m_1", **extra) -> dict:
     msg = {"mid": mid, **({"text": text} if text else {}), **extra}
     return {"sender": {"id": PSID}, "recipient": {"id": "PAGE1"}, "timestamp": 1700000000000, "message": msg}
-
-
-def answer_with(app, intent: str, replies):
-    app.extensions["bot"].router.handlers[intent] = lambda ctx: list(replies)
 
 
 def test_verify_handshake_returns_the_challenge(client):
@@ -86,7 +83,7 @@ def test_message_is_answered_through_the_send_api(client, facebook_api, services
 
 def test_long_text_is_split_at_2000_characters(app, client, facebook_api):
     long = ("คำตอบยาวมาก " * 400).strip()
-    answer_with(app, "contact", [Text(long, (QuickReply("เมนู", "เมนู"),))])
+    answer_with(app, [Text(long, (QuickReply("เมนู", "เมนู"),))])
     post_fb(client, delivery(message("ติดต่อ")))
     calls = facebook_api.calls("POST", SEND)
     texts = [c.json["message"]["text"] for c in calls]
@@ -97,7 +94,7 @@ def test_long_text_is_split_at_2000_characters(app, client, facebook_api):
 
 def test_quick_replies_are_capped_at_13_with_20_character_titles(app, client, facebook_api):
     many = tuple(QuickReply(f"ตัวเลือกที่ยาวมากเกินยี่สิบตัว {i}", f"ข้อ {i}") for i in range(20))
-    answer_with(app, "contact", [Text("เลือกหัวข้อ", many)])
+    answer_with(app, [Text("เลือกหัวข้อ", many)])
     post_fb(client, delivery(message("ติดต่อ")))
     quick = facebook_api.calls("POST", SEND)[0].json["message"]["quick_replies"]
     assert len(quick) == 13 and max(len(q["title"]) for q in quick) == 20
@@ -106,19 +103,20 @@ def test_quick_replies_are_capped_at_13_with_20_character_titles(app, client, fa
 
 def test_card_is_a_generic_template_plus_its_full_text(app, client, facebook_api):
     card = Card(title="ผล ITA ปี 2564 สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาพิจิตร " * 2,
-                alt_text="ITA ปี 2564 ได้ 93.23 คะแนน",
+                alt_text="ITA ปี 2564 ได้ 93.23 คะแนน", subtitle="สพม.พิจิตร",
                 rows=(CardRow("ระดับ", "A"), CardRow("คะแนนรวม", "93.23", emphasis=True)),
                 footer="ที่มา: ITAS", link_label="ดูรายละเอียด", link_url="https://itas.nacc.go.th/")
-    answer_with(app, "ita", [card])
+    answer_with(app, [card])
     post_fb(client, delivery(message("ITA ปี 2564 ได้กี่คะแนน")))
     template, text = [c.json["message"] for c in facebook_api.calls("POST", SEND)]
     payload = template["attachment"]["payload"]
     assert template["attachment"]["type"] == "template" and payload["template_type"] == "generic"
     (element,) = payload["elements"]
     assert len(element["title"]) <= 80 and len(element["subtitle"]) <= 80
-    assert element["subtitle"].startswith("คะแนนรวม: 93.23")
+    assert element["subtitle"] == "คะแนนรวม: 93.23"  # the main figures, not the subtitle
     assert element["buttons"] == [{"type": "web_url", "url": "https://itas.nacc.go.th/", "title": "ดูรายละเอียด"}]
-    assert "คะแนนรวม: 93.23" in text["text"] and "ระดับ: A" in text["text"] and "ที่มา: ITAS" in text["text"]
+    for part in ("สพม.พิจิตร", "คะแนนรวม: 93.23", "ระดับ: A", "ที่มา: ITAS"):
+        assert part in text["text"]
 
 
 def test_same_message_mid_is_answered_once(client, facebook_api):
@@ -128,8 +126,7 @@ def test_same_message_mid_is_answered_once(client, facebook_api):
 
 
 def test_quick_reply_payload_and_postbacks_are_what_the_bot_understands(app, client, facebook_api):
-    seen = []
-    app.extensions["bot"].router.handlers["contact"] = lambda ctx: seen.append(ctx.message) or [Text("056-990347")]
+    seen = answer_everything(app, lambda ctx: [Text("056-990347")])
     post_fb(client, delivery(message("ติดต่อ", mid="m_q", quick_reply={"payload": "เบอร์โทร"})))
     postback = {"sender": {"id": PSID}, "recipient": {"id": "PAGE1"}, "timestamp": 1700000000001,
                 "postback": {"mid": "m_p", "title": "ติดต่อเรา", "payload": "ข้อมูลติดต่อ"}}
@@ -172,3 +169,9 @@ def test_messenger_is_off_without_credentials(settings, services):
     assert client.get("/webhooks/facebook").status_code == 503
     resp = client.post("/webhooks/facebook", data=b"{}")
     assert resp.status_code == 503 and "FACEBOOK_APP_SECRET" in resp.get_json()["error"]
+
+
+def test_real_ita_answer_reaches_messenger(client, facebook_api):
+    post_fb(client, delivery(message("ITA ปี 2564 ได้กี่คะแนน", mid="m_ita")))
+    sent = json.dumps([c.json for c in facebook_api.calls("POST", SEND)], ensure_ascii=False)
+    assert "93.23" in sent

@@ -51,3 +51,22 @@ def facebook_api():
     fake = fake_facebook()
     yield fake
     close_now(fake)
+
+
+def answer_everything(app, handler) -> list:
+    """Make the app's bot answer every message with `handler(ctx)` (the channel is what is tested, not the
+    answers); returns the list of messages the core received."""
+    seen: list = []
+    bot = app.extensions["bot"]
+
+    def recording(ctx):
+        seen.append(ctx.message)
+        return handler(ctx)
+
+    bot.router.handler_for = lambda intent: recording
+    bot.router.flows = {}
+    return seen
+
+
+def answer_with(app, replies) -> list:
+    return answer_everything(app, lambda ctx: list(replies))

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bot.core.messages import Card, CardRow, QuickReply, Text
 from bot.storage.models import ChatGroup, Follower, ProcessedEvent
 from tests.fakes.platform import Response
-from tests.test_channel_fixtures import facebook_api, line_api, line_signature  # noqa: F401 (fixtures)
+from tests.test_channel_fixtures import (answer_everything, answer_with, facebook_api,  # noqa: F401 (fixtures)
+                                         line_api, line_signature)
 
 REPLY, PUSH = r"^/v2/bot/message/reply$", r"^/v2/bot/message/push$"
 
@@ -45,11 +46,6 @@ def body(*events: dict) -> dict:
     return {"destination": "Ubot", "events": list(events)}
 
 
-def reply_handler(app, intent: str, replies):
-    """Make the bot answer `intent` with fixed replies (the router is shared with the webhook)."""
-    app.extensions["bot"].router.handlers[intent] = lambda ctx: list(replies)
-
-
 def test_text_message_is_answered_by_reply_with_quick_replies(client, line_api, services):
     ev = text_event("สวัสดี")
     resp = post_line(client, body(ev))
@@ -74,7 +70,7 @@ def test_card_becomes_a_flex_bubble_with_alt_text(app, client, line_api):
                 rows=(CardRow("คะแนนรวม", "93.23", emphasis=True), CardRow("ระดับ", "A")),
                 footer="ที่มา: ITAS", link_label="ดูรายละเอียด", link_url="https://itas.nacc.go.th/",
                 quick_replies=(QuickReply("ปีอื่น", "ITA ปี 2563"),))
-    reply_handler(app, "ita", [card])
+    answer_with(app, [card])
     assert post_line(client, body(text_event("ITA ปี 2564 ได้กี่คะแนน"))).status_code == 200
     (message,) = line_api.calls("POST", REPLY)[0].json["messages"]
     assert message["type"] == "flex"
@@ -90,13 +86,13 @@ def test_card_becomes_a_flex_bubble_with_alt_text(app, client, line_api):
 
 
 def test_alt_text_is_cut_to_400_characters(app, client, line_api):
-    reply_handler(app, "ita", [Card(title="t", alt_text="ก" * 450, rows=(CardRow("a", "b"),))])
+    answer_with(app, [Card(title="t", alt_text="ก" * 450, rows=(CardRow("a", "b"),))])
     post_line(client, body(text_event("ITA")))
     assert len(line_api.calls("POST", REPLY)[0].json["messages"][0]["altText"]) == 400
 
 
 def test_long_answers_are_split_and_capped_at_five_messages_a_call(app, client, line_api):
-    reply_handler(app, "contact", [Text("ก" * 12000)] + [Text(f"ข้อ {i}") for i in range(4)])
+    answer_with(app, [Text("ก" * 12000)] + [Text(f"ข้อ {i}") for i in range(4)])
     ev = text_event("ติดต่อ")
     post_line(client, body(ev))
     (reply,) = line_api.calls("POST", REPLY)
@@ -231,17 +227,14 @@ def test_other_reply_failures_do_not_push_or_fail_the_webhook(client, line_api):
 
 
 def test_postback_data_is_understood_like_text(app, client, line_api):
-    seen = []
-    app.extensions["bot"].router.handlers["contact"] = lambda ctx: seen.append(ctx.message) or [Text("โทร")]
+    seen = answer_everything(app, lambda ctx: [Text("โทร")])
     post_line(client, body(event("postback", postback={"data": "เบอร์โทร"})))
     assert seen[0].postback == "เบอร์โทร" and seen[0].channel == "line"
     assert line_api.calls("POST", REPLY)[0].json["messages"][0]["text"] == "โทร"
 
 
 def test_media_and_location_messages_reach_the_core(app, client, line_api):
-    seen = []
-    app.extensions["bot"].router.fallback = lambda ctx: seen.append(ctx.message) or [Text("ได้รับแล้ว")]
-    app.extensions["bot"].router.handlers["media"] = app.extensions["bot"].router.fallback
+    seen = answer_everything(app, lambda ctx: [Text("ได้รับแล้ว")])
     messages = [
         {"type": "image", "id": "img1", "contentProvider": {"type": "line"}, "quoteToken": "q"},
         {"type": "file", "id": "file1", "fileName": "หลักฐาน.pdf", "fileSize": 2048},
@@ -268,3 +261,14 @@ def test_line_is_off_without_credentials(settings, services):
     resp = create_app(off, services).test_client().post("/webhooks/line", data=b"{}")
     assert resp.status_code == 503
     assert resp.get_json()["enabled"] is False and "LINE_CHANNEL_SECRET" in resp.get_json()["error"]
+
+
+def test_real_answers_reach_line(client, line_api):
+    """The office's own answers (handlers on main) through the channel: a phone number and the ITA card."""
+    post_line(client, body(text_event("เบอร์โทร")))
+    assert "056-990347" in json.dumps(line_api.calls("POST", REPLY)[0].json, ensure_ascii=False)
+    post_line(client, body(text_event("ITA ปี 2564 ได้กี่คะแนน", source={"type": "user", "userId": "U2"})))
+    messages = line_api.calls("POST", REPLY)[1].json["messages"]
+    flex = [m for m in messages if m["type"] == "flex"]
+    assert flex and "93.23" in json.dumps(flex[0]["contents"], ensure_ascii=False)
+    assert len(flex[0]["altText"]) <= 400

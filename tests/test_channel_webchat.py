@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.channels import outbound
 from bot.core.messages import Card, CardRow, Text
-from tests.test_channel_fixtures import facebook_api, line_api  # noqa: F401 (fixtures)
+from tests.test_channel_fixtures import answer_with, facebook_api, line_api  # noqa: F401 (fixtures)
 
 
 def test_chat_page_is_thai_and_self_contained(client):
@@ -44,7 +44,7 @@ def test_user_id_sent_by_the_page_is_used(client):
 
 def test_cards_are_sent_as_structured_json(app, client):
     card = Card(title="ผล ITA ปี 2564", alt_text="ITA 93.23", rows=(CardRow("คะแนนรวม", "93.23", True),))
-    app.extensions["bot"].router.handlers["ita"] = lambda ctx: [card]
+    answer_with(app, [card])
     (reply,) = client.post("/api/chat", json={"text": "ITA ปี 2564 ได้กี่คะแนน"}).get_json()["replies"]
     assert reply["type"] == "card" and reply["title"] == "ผล ITA ปี 2564"
     assert reply["rows"] == [{"label": "คะแนนรวม", "value": "93.23", "emphasis": True}]

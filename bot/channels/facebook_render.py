@@ -28,12 +28,13 @@ def quick_replies(reply: Reply) -> list[dict]:
 
 
 def card_subtitle(card: Card) -> str:
-    """The subtitle, else the main figures: emphasized rows first ("คะแนนรวม: 93.23 · ระดับ: A")."""
-    if card.subtitle:
-        return _clip(card.subtitle, MAX_SUBTITLE)
-    rows = sorted(card.rows, key=lambda r: not r.emphasis)
-    figures = " · ".join(f"{r.label}: {r.value}" if r.label else r.value for r in rows)
-    return _clip(figures or card.alt_text, MAX_SUBTITLE)
+    """The main figures — the emphasized rows ("คะแนนรวม: 93.23 · ระดับ: A") — else the card's own
+    subtitle, else its first rows; the full text follows the template anyway."""
+    def shown(rows) -> str:
+        return " · ".join(f"{r.label}: {r.value}" if r.label else r.value for r in rows)
+
+    main = [r for r in card.rows if r.emphasis]
+    return _clip(shown(main) or card.subtitle or shown(card.rows) or card.alt_text, MAX_SUBTITLE)
 
 
 def generic_template(card: Card) -> dict:

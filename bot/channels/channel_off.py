@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .http import json_error
+from .http_json import json_error
 
 
 def off_blueprint(name: str, path: str, needs: str) -> Blueprint:

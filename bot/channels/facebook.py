@@ -12,7 +12,7 @@ import json
 from flask import Blueprint, Response, jsonify, request
 
 from .facebook_events import FacebookEvents, messaging_items
-from .http import HttpError, read_body, register_json_errors
+from .http_json import HttpError, read_body, register_json_errors
 from .platforms import FacebookSendApi
 
 

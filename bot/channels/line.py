@@ -12,7 +12,7 @@ import logging
 from flask import Blueprint, jsonify, request
 from linebot.v3 import SignatureValidator
 
-from .http import HttpError, read_body, register_json_errors
+from .http_json import HttpError, read_body, register_json_errors
 from .line_delivery import LineReplier
 from .line_events import LineEvents
 from .platforms import line_messaging_api

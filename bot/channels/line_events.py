@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from linebot.v3.webhooks import (Event, FileMessageContent, FollowEvent, GroupSource, ImageMessageContent,
-                                 JoinEvent, LeaveEvent, LocationMessageContent, MessageEvent, PostbackEvent,
-                                 RoomSource, StickerMessageContent, TextMessageContent, UnfollowEvent,
-                                 UserMentionee, UserSource, VideoMessageContent, AudioMessageContent)
+from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent, FollowEvent, GroupSource,
+                                 ImageMessageContent, JoinEvent, LeaveEvent, LocationMessageContent, MessageEvent,
+                                 PostbackEvent, RoomSource, StickerMessageContent, TextMessageContent,
+                                 UnfollowEvent, UserMentionee, UserSource, VideoMessageContent)
 
 from bot.core.messages import Incoming, Location, Media
 

@@ -17,7 +17,7 @@ from bot.core.messages import Incoming, reply_to_dict
 
 from . import web_inbox
 from .fixed_replies import menu_quick_replies
-from .http import HttpError, register_json_errors
+from .http_json import HttpError, register_json_errors
 
 MAX_TEXT = 2000
 USER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")

@@ -48,6 +48,13 @@
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
+  /* Show new replies from their start: a long answer is read from the top, not from its last line. */
+  function reveal(first) {
+    if (!first) return;
+    var top = first.offsetTop - 8;
+    log.scrollTop = (log.scrollHeight - top > log.clientHeight) ? top : log.scrollHeight;
+  }
+
   function addBubble(who, text) {
     var bubble = el("div", "msg " + who);
     appendLinkified(bubble, text || "");
@@ -80,16 +87,16 @@
       card.appendChild(a);
     }
     log.appendChild(card);
-    scrollDown();
+    return card;
   }
 
   function addImage(reply) {
     var url = safeUrl(reply.url);
-    if (!url) { if (reply.alt_text) addBubble("bot", reply.alt_text); return; }
+    if (!url) return reply.alt_text ? addBubble("bot", reply.alt_text) : null;
     var img = el("img", "image-reply");
     img.src = url; img.alt = reply.alt_text || "";
-    img.addEventListener("load", scrollDown);
     log.appendChild(img);
+    return img;
   }
 
   function addLink(reply) {
@@ -101,6 +108,7 @@
       a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
       bubble.appendChild(a);
     }
+    return bubble;
   }
 
   function showQuickReplies(items) {
@@ -114,15 +122,18 @@
   }
 
   function showReplies(replies) {
-    var lastQuick = null;
+    var lastQuick = null, first = null;
     (replies || []).forEach(function (reply) {
-      if (reply.type === "card") addCard(reply);
-      else if (reply.type === "image") addImage(reply);
-      else if (reply.type === "link") addLink(reply);
-      else addBubble("bot", reply.text);
+      var node;
+      if (reply.type === "card") node = addCard(reply);
+      else if (reply.type === "image") node = addImage(reply);
+      else if (reply.type === "link") node = addLink(reply);
+      else node = addBubble("bot", reply.text);
+      first = first || node;
       if (reply.quick_replies && reply.quick_replies.length) lastQuick = reply.quick_replies;
     });
     if (lastQuick) showQuickReplies(lastQuick);
+    reveal(first);
   }
 
   function typing(on) {

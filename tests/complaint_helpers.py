@@ -1,13 +1,9 @@
 """Helpers shared by the complaint tests: talking to the bot as one person, reading what it said."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import re
 import shutil
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -16,8 +12,8 @@ from datetime import datetime
 import pytest
 
 from bot.core.messages import Incoming, Location, Media, visible_text
-from tests.fakes.platform import fake_facebook, fake_line
 from tests.fakes.smtp import FakeSMTP
+from tests.test_channel_fixtures import line_signature
 
 
 def said(turn_or_replies) -> str:
@@ -83,7 +79,7 @@ STAFF_MAIL = "integrity@sesaop.example"
 def smtp():
     fake = FakeSMTP()
     yield fake
-    close_soon(fake)
+    fake.close()
 
 
 @pytest.fixture
@@ -107,37 +103,8 @@ def push_texts(fake, to: str) -> str:
     return "\n".join(m.get("text", "") for body in pushes_to(fake, to) for m in body["messages"])
 
 
-def close_soon(fake) -> None:
-    """Close a fake server without waiting out its serve_forever poll interval (half a second each)."""
-    threading.Thread(target=fake.close, daemon=True).start()
-
-
-@pytest.fixture
-def line_api():
-    fake = fake_line()
-    yield fake
-    close_soon(fake)
-
-
-@pytest.fixture
-def facebook_api():
-    fake = fake_facebook()
-    yield fake
-    close_soon(fake)
-
-
 def has_route(app, path: str) -> bool:
     return any(rule.rule == path for rule in app.url_map.iter_rules())
-
-
-def sign_line(body: bytes, secret: str) -> str:
-    """X-Line-Signature: base64 of the HMAC-SHA256 of the raw body with the channel secret."""
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-
-
-def sign_facebook(body: bytes, secret: str) -> str:
-    """X-Hub-Signature-256: "sha256=" and the hex HMAC-SHA256 of the raw body with the app secret."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 class LineUser:
@@ -156,7 +123,7 @@ class LineUser:
             event["message"] = message
         body = json.dumps({"destination": "Ubotdestination", "events": [event]}).encode()
         resp = self.client.post("/webhooks/line", data=body, content_type="application/json",
-                                headers={"X-Line-Signature": sign_line(body, self.secret)})
+                                headers={"X-Line-Signature": line_signature(body, self.secret)})
         assert resp.status_code == 200, resp.data
         self.last_token = token
 

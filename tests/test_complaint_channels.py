@@ -14,9 +14,10 @@ from bot.complaints import outbox, service
 from bot.complaints.models import Complaint, Evidence
 from bot.storage import utcnow
 from bot.storage.models import ChatGroup
-from tests.complaint_helpers import (CODE, STAFF_GROUP, LineUser, code_in, facebook_api, has_route,  # noqa: F401
-                                     line_api, push_texts, pushes_to, settings, sign_facebook, smtp, wait_idle)
+from tests.complaint_helpers import (CODE, STAFF_GROUP, LineUser, code_in, has_route,  # noqa: F401
+                                     push_texts, pushes_to, settings, smtp, wait_idle)
 from tests.conftest import FACEBOOK_SECRET, LINE_SECRET
+from tests.test_channel_fixtures import facebook_signature
 from tests.fakes.platform import Response
 
 REPORTER = "U4af4980629f2f3c5d1e2a7b8c9d0e1f2"
@@ -85,7 +86,7 @@ def post_facebook(client, psid: str, message: dict) -> None:
         {"sender": {"id": psid}, "recipient": {"id": "PAGE1"}, "timestamp": int(time.time() * 1000),
          "message": {"mid": f"m_{time.monotonic_ns()}", **message}}]}]}).encode()
     resp = client.post("/webhooks/facebook", data=body, content_type="application/json",
-                       headers={"X-Hub-Signature-256": sign_facebook(body, FACEBOOK_SECRET)})
+                       headers={"X-Hub-Signature-256": facebook_signature(body, FACEBOOK_SECRET)})
     assert resp.status_code == 200, resp.data
 
 

@@ -15,7 +15,7 @@ from bot.cli import main
 from bot.complaints import service
 from bot.complaints.models import Complaint, ComplaintReporter, Evidence, OutboxMessage
 from bot.storage.models import ChatGroup
-from tests.complaint_helpers import (STAFF_GROUP, Person, code_in, facebook_api, line_api, push_texts, said,  # noqa: F401
+from tests.complaint_helpers import (STAFF_GROUP, Person, code_in, push_texts, said,  # noqa: F401
                                      settings, smtp, wait_idle)
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from bot.complaints import codes, service
 from bot.complaints.models import Complaint
-from tests.complaint_helpers import facebook_api, line_api, settings, smtp  # noqa: F401
+from tests.complaint_helpers import settings, smtp  # noqa: F401
 
 
 def count(services) -> int:

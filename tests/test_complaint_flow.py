@@ -15,7 +15,7 @@ from bot.complaints import content as cc
 from bot.complaints.models import Complaint, ComplaintReporter, Evidence, OutboxMessage
 from bot.storage import utcnow
 from tests.complaint_helpers import (STAFF_GROUP, STAFF_MAIL, Person, buttons, code_in,  # noqa: F401
-                                     facebook_api, line_api, push_texts, said, settings, smtp, wait_idle)
+                                     push_texts, said, settings, smtp, wait_idle)
 from tests.complaint_helpers import sqlite_only as database_url  # noqa: F401
 from tests.fakes.platform import Response
 

@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from bot.complaints.models import Complaint, ComplaintReporter, OutboxMessage
 from bot.core.messages import Incoming
-from tests.complaint_helpers import (CODE, facebook_api, has_route, line_api, said, settings, smtp,  # noqa: F401
+from tests.complaint_helpers import (CODE, has_route, said, settings, smtp,  # noqa: F401
                                      wait_idle)
 
 PEOPLE = 50

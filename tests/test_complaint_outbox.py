@@ -12,7 +12,7 @@ from bot.complaints.delivery import pack
 from bot.complaints.models import OutboxMessage
 from bot.core.messages import Text
 from bot.storage import utcnow
-from tests.complaint_helpers import (STAFF_GROUP, Person, code_in, facebook_api, line_api, pushes_to,  # noqa: F401
+from tests.complaint_helpers import (STAFF_GROUP, Person, code_in, pushes_to,  # noqa: F401
                                      settings, smtp, wait_idle)
 from tests.fakes.platform import SENT, Response
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.channels.web_models import WebInboxMessage
 from bot.complaints import outbox, service
-from tests.complaint_helpers import (Person, code_in, facebook_api, line_api, push_texts,  # noqa: F401
+from tests.complaint_helpers import (Person, code_in, push_texts,  # noqa: F401
                                      said, settings, smtp, wait_idle)
 
 

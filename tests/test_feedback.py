@@ -11,7 +11,7 @@ from bot.complaints.feedback import offer
 from bot.complaints.models import Feedback
 from bot.core.messages import QuickReply, Text
 from scoring import feedback as scoring
-from tests.complaint_helpers import Person, buttons, facebook_api, line_api, said  # noqa: F401
+from tests.complaint_helpers import Person, buttons, said  # noqa: F401
 from tests.complaint_helpers import sqlite_only as database_url  # noqa: F401
 
 

@@ -83,7 +83,11 @@ class Understander:
         if "procedure" in entities and (intent.startswith("procedure") or decision.source == "threshold"):
             intent, confidence = "procedure.detail", max(confidence, self.lexicon.classifier.threshold)
         if intent.startswith("news"):
-            intent = "news.topic" if "topic" in entities else "news.latest"
+            # A listed topic is trusted; free words after "ข่าว" only when the model also heard a topic.
+            topical = "topic" in entities and (extraction.known_topic or intent == "news.topic")
+            intent = "news.topic" if topical else "news.latest"
+            if not topical:
+                entities = {k: v for k, v in entities.items() if k != "topic"}
         coarse = intent.split(".")[0]
         kept = {k: v for k, v in entities.items() if coarse in ONLY_FOR.get(k, (coarse,))}
         return Understanding(intent, round(float(confidence), 4), kept, normalized)

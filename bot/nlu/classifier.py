@@ -125,7 +125,7 @@ class LinearModel:
         logits = self.beta * margins
         exp = np.exp(logits - logits.max())
         long_grams = [g for g in grams if len(g.strip()) >= 3]
-        known = sum(g in self._char[0] for g in long_grams) / len(long_grams) if long_grams else 0.0
+        known = sum(g in self._char[0] for g in long_grams) / len(long_grams) if long_grams else 1.0
         return exp / exp.sum(), known
 
 

@@ -17,23 +17,24 @@ from .lexicon import EntitiesConfig, ProcedureRef
 SLOT = {"code": "ⓒ", "year": "ⓨ", "item": "ⓞ", "indicator": "ⓘ", "score": "ⓢ", "level": "ⓛ", "number": "ⓝ"}
 
 CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,4}-[0-9A-Z]{4}-[0-9A-Z]{4}(?![A-Za-z0-9])")
-BE_YEAR = re.compile(r"(?<![\d.])25\d\d(?![\d]|\.\d)")
-CE_YEAR = re.compile(r"(?<![\d.])20[1-3]\d(?![\d]|\.\d)")
+BE_YEAR = re.compile(r"(?<!\d)(?<!\d\.)25\d\d(?![\d]|\.\d)")
+CE_YEAR = re.compile(r"(?<!\d)(?<!\d\.)20[1-3]\d(?![\d]|\.\d)")
 TH_SHORT_YEAR = re.compile(r"(?:ปีงบประมาณ|ปีงบ|ปีการศึกษา|ปี(?!ที่)|พ\.ศ\.?|พศ\.?)\s*(\d{2})(?![\d]|\.\d)")
 EN_SHORT_YEAR = re.compile(r"(?<![a-z])(?:fy|year)\s*'?(\d{2})(?![\d]|\.\d)")
 MORE_YEARS = re.compile(r"\s*(?:-|–|ถึง|กับ|และ|,|/|vs\.?|เทียบกับ|เทียบ|to|and)\s*(?:ปี\s*)?(\d{2})(?![\d]|\.\d)")
 ITEM = re.compile(r"(?<![a-z])o\s?(\d{1,2})(?!\d)")
-NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
-SCORE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,2})?)(?![\d]|\.\d)")
+NUMBER = re.compile(r"(?<!\d)(?<!\d\.)\d+(?:\.\d+)?")
+SCORE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,3}(?:\.\d{1,2})?)(?![\d]|\.\d)")
 LEVEL = re.compile(r"(?<![a-z])(aa|[a-f])(?![a-z+])")
 TOOL = re.compile(r"(?<![a-z])(iit|eit|oit)(?![a-z])")
 TIME_AFTER = re.compile(r"^\s*(?:น\.|น(?![\u0E00-\u0E7F])|โมง|นาฬิกา|am|pm)")
-SCORE_BEFORE = ("ได้", "คะแนน", "score", "scored", "got", "ถ้า", "=", "ถึง", "แค่", "if")
+SCORE_BEFORE = ("ได้", "คะแนน", "score", "scored", "got", "get", "gets", "is", "ถ้า", "=", "ถึง", "แค่", "if")
 SCORE_AFTER = ("คะแนน", "points", "point", "pts", "%", "เปอร์เซ็นต์", "ได้", "ผ่าน", "จะได้", "อยู่", "คือ",
                "เป็น", "นี่", "ระดับ", "เกรด", "is", "get", "pass", "what")
 LEVEL_BEFORE = ("ระดับ", "เกรด", "level", "grade", "ได้", "เป็น", "แบบ", "ถึง")
+# English "a" is an article, so English context only counts before the letter ("grade b") or as "mean".
 LEVEL_AFTER = ("คือ", "หมายถึง", "แปลว่า", "ต้อง", "กี่", "ได้", "ผ่าน", "mean", "คะแนน", "เท่า", "นี่", "ช่วง",
-               "ดี", "ไหม", "มั้ย", "ใช้", "is", "grade", "level", "ขึ้นไป")
+               "ดี", "ไหม", "ใช้", "ขึ้นไป", "ตก", "ถึง", "หรือ", "กับ")
 
 
 def compact(text: str) -> str:
@@ -46,6 +47,8 @@ class Extraction:
     entities: dict
     masked: str
     """The normalised text with claimed values replaced by slot symbols, for the classifier."""
+    known_topic: bool = False
+    """The topic is one of entities.yaml's news_topics (not just words that followed "ข่าว")."""
 
 
 class PhraseIndex:
@@ -85,6 +88,7 @@ class EntityExtractor:
             for p in sorted(config.indicator_prefixes, key=len, reverse=True)
         )
         self._indicator_number = re.compile(rf"(?:{prefixes})\s*(\d{{1,2}})(?![\d]|\.\d)")
+        self._after_prefix = re.compile(rf"(?:{prefixes})\s*$")  # "ตัวชี้วัดที่ 6.4" is not a score
         self._indicator_names = PhraseIndex(
             ((phrase, number) for number, ind in config.indicators.items() for phrase in [ind.name, *ind.synonyms]),
             prepare,
@@ -97,6 +101,8 @@ class EntityExtractor:
         self._topics = PhraseIndex(((t, t) for t in config.news_topics), prepare)
         self._news_words = PhraseIndex(((w, w) for w in config.news_words), prepare)
         self._stop = {compact(prepare(w)) for w in config.topic_stopwords} | {""}
+        long_stop = sorted((w for w in self._stop if len(w) >= 3), key=len, reverse=True)
+        self._long_stop = re.compile("|".join(re.escape(w) for w in long_stop)) if long_stop else None
         self._last_year = [compact(prepare(p)) for p in config.last_year]
         self._this_year = [compact(prepare(p)) for p in config.this_year]
 
@@ -144,9 +150,10 @@ class EntityExtractor:
             if index.find_all(squeezed):
                 found["category"] = category
                 break
-        if topic := self._topic(text, squeezed):
+        topic, known_topic = self._topic(squeezed)
+        if topic:
             found["topic"] = topic
-        return Extraction(found, self._mask(text, spans))
+        return Extraction(found, self._mask(text, spans), known_topic)
 
     def _years(self, text: str, claim: Callable[[int, int, str], None]) -> list[int]:
         hits: list[tuple[int, int, int]] = []
@@ -201,7 +208,7 @@ class EntityExtractor:
                 continue
             before = text[: m.start()].rstrip()
             after = text[m.end() :]
-            if TIME_AFTER.match(after) or before.endswith(("เวลา", "time", "at")):
+            if TIME_AFTER.match(after) or before.endswith(("เวลา", "time", "at")) or self._after_prefix.search(before):
                 continue
             decimal = "." in raw
             if decimal or before.endswith(SCORE_BEFORE) or after.lstrip().startswith(SCORE_AFTER):
@@ -219,23 +226,28 @@ class EntityExtractor:
                 return token.upper()
         return None
 
-    def _topic(self, text: str, squeezed: str) -> str | None:
+    def _topic(self, squeezed: str) -> tuple[str | None, bool]:
+        """(topic, known): a listed topic anywhere, else the first words after "ข่าว" that are not filler."""
         if hits := self._topics.find_all(squeezed):
-            return str(hits[0][2])
+            return str(hits[0][2]), True
         hits = self._news_words.find_all(squeezed)
         if not hits:
-            return None
-        rest = squeezed[hits[0][1] :]
-        words: list[str] = []
-        for token in self._tokenize(rest):
-            token = token.strip(" ?.,!")
-            if token in self._stop or token.isdigit():
-                if words:
-                    break
-                continue
-            words.append(token)
-        topic = "".join(words)
-        return topic if len(topic) >= 2 else None
+            return None, False
+        # Long filler ("สพม.พิจิตร", "ล่าสุด") is cut out before tokenising, since newmm splits names
+        # like "สพม." into junk; short filler ("มี", "ที่") is dropped per token so words stay whole.
+        rest = self._long_stop.sub("|", squeezed[hits[0][1] :]) if self._long_stop else squeezed[hits[0][1] :]
+        for segment in rest.split("|"):
+            words: list[str] = []
+            for token in self._tokenize(segment):
+                token = token.strip(" ?.,!")
+                if token in self._stop or len(token) < 2 or token.isdigit():
+                    if words:
+                        break
+                    continue
+                words.append(token)
+            if words:
+                return "".join(words), False
+        return None, False
 
     @staticmethod
     def _mask(text: str, spans: list[tuple[int, int, str]]) -> str:

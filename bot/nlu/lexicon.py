@@ -162,7 +162,6 @@ class Lexicon:
     rules: list[Rule]
     classifier: ClassifierConfig
     examples: dict[str, list[str]]
-    example_files: dict[str, Path] = field(default_factory=dict)
     procedures: list[ProcedureRef] = field(default_factory=list)
 
 
@@ -179,12 +178,18 @@ def load_lexicon(content_dir: Path, procedures_dir: Path | None = None) -> Lexic
     if not nlu.is_dir():
         raise ContentError(f"{nlu}: directory not found")
     examples: dict[str, list[str]] = {}
-    example_files: dict[str, Path] = {}
+    seen: dict[str, tuple[str, Path]] = {}
     for path in sorted(nlu.glob("examples*.yaml")):
         for intent, texts in load_model(path, ExamplesFile).intents.items():
-            if intent in examples:
-                raise ContentError(f"{path}: field 'intents.{intent}': intent already defined in {example_files[intent]}")
-            examples[intent], example_files[intent] = list(texts), path
+            for position, text in enumerate(texts):
+                key = " ".join(text.lower().split())
+                if key in seen and seen[key][0] != intent:
+                    raise ContentError(
+                        f"{path}: field 'intents.{intent}.{position}': {text!r} is also an example of "
+                        f"{seen[key][0]} in {seen[key][1]}"
+                    )
+                seen[key] = (intent, path)
+            examples.setdefault(intent, []).extend(texts)
     if not examples:
         raise ContentError(f"{nlu}: no examples*.yaml with training sentences")
     if "fallback" not in examples:
@@ -196,6 +201,5 @@ def load_lexicon(content_dir: Path, procedures_dir: Path | None = None) -> Lexic
         rules=load_model(nlu / "rules.yaml", RulesFile).rules,
         classifier=load_model(nlu / "classifier.yaml", ClassifierConfig),
         examples=examples,
-        example_files=example_files,
         procedures=procedures,
     )

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from pythainlp.util import normalize as thai_normalize
-
 from .lexicon import NormalizeConfig
 
 CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4})(?![A-Za-z0-9])")
@@ -22,6 +20,19 @@ LAUGH = re.compile(r"(?<![\d.])5{3,}\+*(?![\d.])")
 STRETCH = re.compile(r"([^\d\s])\1{2,}")
 SPACES = re.compile(r"\s+")
 LEADING_VOWELS = "เแโใไ"
+MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"  # vowels and tone marks written above/below a consonant
+REPEATED_MARK = re.compile(f"([{MARKS}])\\1+")
+TONE_BEFORE_VOWEL = re.compile("([\u0e48-\u0e4b])([\u0e31\u0e34-\u0e37\u0e47])")
+DANGLING_MARKS = re.compile(f"(^|[^\u0e01-\u0e2e{MARKS}])[{MARKS}]+")
+
+
+def thai_marks(text: str) -> str:
+    """Fix how Thai was typed, not what was typed: เเ -> แ, ํา -> ำ, doubled or misordered marks, and
+    marks left dangling (e.g. after an emoji was removed). Same letters on screen, one encoding."""
+    text = text.replace("เเ", "แ").replace("\u0e4d\u0e32", "\u0e33")
+    text = REPEATED_MARK.sub(r"\1", text)
+    text = TONE_BEFORE_VOWEL.sub(r"\2\1", text)
+    return DANGLING_MARKS.sub(r"\1", text)
 
 
 def _alternation(words: list[str]) -> str:
@@ -37,21 +48,34 @@ class Normalizer:
         self._fixes = {**{right: right for right in fixes.values()}, **fixes}
         self._fix = re.compile(_alternation(list(self._fixes))) if self._fixes else None
         # A particle is only stripped where a word ends (a space, punctuation or the end of the message),
-        # and not right after a leading vowel, so คะแนน, เจ้า and เยอะ survive.
-        ends = _alternation([p.lower() for p in config.particles])
-        self._particles = re.compile(rf"(?:{ends})+(?=[\s?!,.]|$)")
+        # and not where it is the end of a word's own vowel, so คะแนน, เจ้า and เยอะ survive.
+        # Romanised particles ("hi ka", "ok krub") must also start a word, or "alaska" would lose "ka".
+        thai = _alternation([p for p in config.particles if not p.isascii()])
+        latin = _alternation([p.lower() for p in config.particles if p.isascii()])
+        ends = "|".join(x for x in (thai, latin and rf"(?<![a-z])(?:{latin})") if x)
+        self._particles = re.compile(rf"(?:\s*(?:{ends}))+(?=[\s?!,.]|$)")
         self._anywhere = re.compile(_alternation(config.particles_anywhere)) if config.particles_anywhere else None
 
     def __call__(self, text: str) -> str:
-        parts = CODE.split(text)
+        parts = CODE.split(ZERO_WIDTH.sub("", text).translate(THAI_DIGITS))
         # CODE has one group, so odd positions are codes.
         out = [p.upper() if i % 2 else self._plain(p) for i, p in enumerate(parts)]
         return SPACES.sub(" ", " ".join(p for p in out if p)).strip()
 
     def _plain(self, text: str) -> str:
-        text = ZERO_WIDTH.sub("", text).translate(THAI_DIGITS).lower()
-        text = thai_normalize(text)
+        # Each pass can expose something for another (a stray vowel left alone after emoji removal,
+        # a particle after a stretched letter), so repeat until nothing changes; real text settles in 2.
+        for _ in range(4):
+            cleaned = self._pass(text)
+            if cleaned == text:
+                break
+            text = cleaned
+        return text
+
+    def _pass(self, text: str) -> str:
+        text = text.lower()
         text = NOISE.sub(" ", text)
+        text = thai_marks(text)
         text = LAUGH.sub(" ", text)
         text = STRETCH.sub(r"\1", text)
         if self._fix is not None:
@@ -64,7 +88,9 @@ class Normalizer:
 
     @staticmethod
     def _strip_particle(match: re.Match[str]) -> str:
-        before = match.string[max(0, match.start() - 2) : match.start()]
-        if any(ch in LEADING_VOWELS for ch in before):
+        text, start = match.string, match.start()
+        glued = start > 0 and not text[start].isspace()
+        # Glued to a leading vowel it is part of a word: เจ้า (เ+จ้า), and เ-อะ is a vowel: เยอะ, เถอะ.
+        if glued and (text[start - 1] in LEADING_VOWELS or (text[start] == "อ" and text[start - 2 : start - 1] == "เ")):
             return match.group(0)
         return " "

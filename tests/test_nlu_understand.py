@@ -139,6 +139,47 @@ def test_typical_messages(nlu: Understander, text: str, intent: str, entities: d
 
 
 @pytest.mark.parametrize(
+    "text, intent, entities",
+    [
+        # what the conversation tests in bot/ ask
+        ("ita ปี64 ได้เท่าไหร่ครับ", "ita.total", {"year": 2564}),
+        ("คะแนน ITA ปี ๒๕๖๔", "ita.total", {"year": 2564}),
+        ("ITA ปี 2570 ได้กี่คะแนน", "ita.total", {"year": 2570}),
+        ("ผล ITA ย้อนหลัง 5 ปี", "ita.history", {}),
+        ("คะแนนประสิทธิภาพการสื่อสาร", "ita.indicator", {"indicator": 7}),
+        ("ตัวชี้วัดไหนได้คะแนนต่ำสุด", "ita.extremes", {}),
+        ("ตัวชี้วัดไหนต่ำกว่าเป้าหมาย", "ita.below_target", {}),
+        ("OIT ได้กี่คะแนน", "ita.tools", {"tool": "OIT"}),
+        ("ได้ 84.99 ผ่านไหม", "ita.scale", {"score": 84.99}),
+        ("ขอเบอโทรหน่อยครับ", "contact.phone", {}),
+        ("เบอร์โทร", "contact.phone", {}),
+        ("คู่มือการขอหนังสือรับรองเงินเดือน", "procedure.detail", {"procedure": "salary-certificate"}),
+        ("ผ่อนผันทหาร", "procedure.detail", {"procedure": "military-deferment"}),
+    ],
+)
+def test_messages_the_bot_relies_on(nlu: Understander, text: str, intent: str, entities: dict) -> None:
+    got = nlu.understand(text)
+    assert got.intent == intent, got
+    assert entities.items() <= got.entities.items(), got
+
+
+@pytest.mark.parametrize(
+    "text, entities",
+    [("แล้วปี 63 ล่ะ", {"year": 2563}), ("ส่วนปี 2562 ล่ะคะ", {"year": 2562}), ("แล้วตัวที่ 9 ล่ะ", {"indicator": 9}),
+     ("แล้ว eit ล่ะ", {"tool": "EIT"}), ("ปีที่แล้วล่ะ", {"relative_year": -1}), ("what about 2020", {"year": 2563})],
+)
+def test_follow_up_fragments_fall_back_with_their_entities(nlu: Understander, text: str, entities: dict) -> None:
+    # The conversation core continues the previous ITA question when a fallback carries these entities.
+    got = nlu.understand(text)
+    assert got.intent == "fallback" and got.entities == entities, got
+
+
+def test_values_without_a_follow_up_cue_are_questions_of_their_own(nlu: Understander) -> None:
+    assert nlu.understand("ตัวชี้วัดที่ 8").intent == "ita.indicator"
+    assert nlu.understand("oit").intent == "ita.tools"
+
+
+@pytest.mark.parametrize(
     "text",
     ["ราคาทองวันนี้เท่าไหร่", "หวยออกอะไร", "พรุ่งนี้ฝนตกไหม", "เล่าเรื่องตลกหน่อย", "asdfghjkl qwe", "ฟฟฟหกดหกด",
      "", "   ", "...", "!!", "555555", "🙏🙏", "x", "what's the gold price"],

@@ -53,16 +53,21 @@ def tokenize(text: str) -> list[str]:
 
 
 class Understander:
+    """Built once per process (training takes about a second); `understand` is then thread-safe."""
+
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.normalize = Normalizer(lexicon.normalize)
         self.extractor = EntityExtractor(lexicon.entities, lexicon.procedures, self.normalize, tokenize)
-        self.classifier = IntentClassifier(lexicon.classifier, Rules(lexicon.rules, self.normalize), tokenize)
+        rules = Rules(lexicon.rules, self.normalize)
+        self.classifier = IntentClassifier(lexicon.classifier, rules, tokenize, self.normalize)
         texts, labels = [], []
         for intent, examples in lexicon.examples.items():
             for example in examples:
-                texts.append(self.extractor.extract(self.normalize(example)).masked)
-                labels.append(intent)
+                normalized = self.normalize(example)
+                if normalized:  # "555" teaches nothing: noise is caught before the model
+                    texts.append(self.extractor.extract(normalized).masked)
+                    labels.append(intent)
         self.classifier.fit(texts, labels)
 
     @classmethod
@@ -71,7 +76,7 @@ class Understander:
         return cls(load_lexicon(Path(content_dir), procedures_dir))
 
     def warm(self) -> None:
-        """Build PyThaiNLP's dictionary trie now (~0.5 s) rather than in the first user's reply."""
+        """Make sure PyThaiNLP's dictionary trie (~0.5 s to build) exists before the first user's reply."""
         self.understand("สวัสดีครับ ขอทราบผล ita ปี 2564")
 
     def understand(self, text: str) -> Understanding:
@@ -81,7 +86,11 @@ class Understander:
         decision = self.classifier.decide(normalized, extraction.masked, entities)
         intent, confidence = decision.intent, decision.confidence
         if "procedure" in entities and (intent.startswith("procedure") or decision.source == "threshold"):
-            intent, confidence = "procedure.detail", max(confidence, self.lexicon.classifier.threshold)
+            # A named service manual is strong evidence: it settles list vs detail, and rescues an
+            # unsure guess ("ผ่อนผันทหาร" alone) instead of showing the menu.
+            if decision.source == "threshold":
+                confidence = self.lexicon.classifier.threshold
+            intent = "procedure.detail"
         if intent.startswith("news"):
             # A listed topic is trusted; free words after "ข่าว" only when the model also heard a topic.
             topical = "topic" in entities and (extraction.known_topic or intent == "news.topic")

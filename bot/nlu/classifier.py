@@ -16,8 +16,8 @@ from typing import Callable
 
 import numpy as np
 from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
@@ -25,14 +25,13 @@ from .entities import SLOT, compact
 from .lexicon import ClassifierConfig, Rule
 
 LETTERS = re.compile(r"[a-z\u0E01-\u0E2E]")
-SLOTS = set(SLOT.values())
 
 
 @dataclass(frozen=True)
 class Decision:
     intent: str
     confidence: float
-    source: str  # "rule", "memory", "model", "tiny", "threshold": why this intent, for evaluation and logs
+    source: str  # rule, follow-up, tiny, memory, model, threshold: why this intent (for tests and logs)
 
 
 class Rules:
@@ -92,7 +91,7 @@ class LinearModel:
         matrix = hstack([self.char_vec.fit_transform(texts), self.word_vec.fit_transform(texts) * self.config.word_weight])
         folds = StratifiedKFold(self.config.calibration_folds, shuffle=True, random_state=0)
         self.sk = CalibratedClassifierCV(
-            LinearSVC(C=self.config.C), method="temperature", cv=folds, ensemble=False
+            LinearSVC(C=self.config.C, random_state=0), method="temperature", cv=folds, ensemble=False
         ).fit(matrix.tocsr(), labels)
         fitted = self.sk.calibrated_classifiers_[0]
         svm = fitted.estimator
@@ -132,22 +131,49 @@ class LinearModel:
 class IntentClassifier:
     """Rules, then exact memory of training sentences, then the model with a fallback threshold."""
 
-    def __init__(self, config: ClassifierConfig, rules: Rules, tokenize: Callable[[str], list[str]]) -> None:
+    def __init__(
+        self,
+        config: ClassifierConfig,
+        rules: Rules,
+        tokenize: Callable[[str], list[str]],
+        prepare: Callable[[str], str] = str.lower,
+    ) -> None:
         self.config = config
         self.rules = rules
         self.model = LinearModel(config, tokenize)
         self.memory: dict[str, str] = {}
+        self._cues = [c for c in (compact(prepare(c)) for c in config.follow_up_cues) if c]
+        words = [*config.follow_up_fillers, *config.follow_up_cues]
+        fillers = sorted({compact(prepare(f)) for f in words} - {""}, key=len, reverse=True)
+        pieces = [re.escape(f) for f in fillers] + [re.escape(s) for s in SLOT.values()] + [r"[\s?.,!]"]
+        self._filler = re.compile("|".join(pieces))
 
     def fit(self, masked: list[str], labels: list[str]) -> "IntentClassifier":
         self.model.fit(masked, labels)
-        self.memory = {compact(text): label for text, label in zip(masked, labels)}
+        # Remember training sentences verbatim, except forms that (after masking) mean two intents.
+        seen: dict[str, set[str]] = {}
+        for text, label in zip(masked, labels):
+            seen.setdefault(compact(text), set()).add(label)
+        self.memory = {text: next(iter(found)) for text, found in seen.items() if len(found) == 1}
         self.coarse = sorted({c.split(".")[0] for c in self.model.classes})
         self._coarse_of = np.array([self.coarse.index(c.split(".")[0]) for c in self.model.classes])
         return self
 
+    def is_follow_up(self, masked: str, entities: dict) -> bool:
+        """ "แล้วปี 63 ล่ะ": a cue, values and filler only, so it continues the previous question.
+        Without a cue ("ตัวชี้วัดที่ 8") the model decides: it is a question of its own."""
+        squeezed = compact(masked)
+        return (
+            any(e in entities for e in self.config.follow_up_entities)
+            and any(c in squeezed for c in self._cues)
+            and not self._filler.sub("", squeezed)
+        )
+
     def decide(self, normalized: str, masked: str, entities: dict) -> Decision:
         if rule := self.rules.match(normalized, entities):
             return rule
+        if self.is_follow_up(masked, entities):
+            return Decision("fallback", 1.0, "follow-up")
         if len(LETTERS.findall(normalized)) < self.config.min_letters:
             return Decision("fallback", 1.0, "tiny")
         if intent := self.memory.get(compact(masked)):

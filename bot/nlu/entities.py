@@ -107,42 +107,33 @@ class EntityExtractor:
         self._this_year = [compact(prepare(p)) for p in config.this_year]
 
     def extract(self, text: str) -> Extraction:
-        spans: list[tuple[int, int, str]] = []
-        work = [text]  # one mutable string: claimed spans are blanked with \x00, keeping offsets
-
-        def claim(start: int, end: int, slot: str) -> None:
-            spans.append((start, end, slot))
-            work[0] = work[0][:start] + "\x00" * (end - start) + work[0][end:]
-
+        work = _Claims(text)
+        squeezed = compact(text)
         found: dict = {}
-        if m := CODE.search(work[0]):
+        if m := CODE.search(work.text):
             found["code"] = m.group(0)
-            claim(m.start(), m.end(), "code")
-        years = self._years(work[0], claim)
-        if years:
+            work.claim(m.start(), m.end(), "code")
+        if years := self._years(work):
             found["year"] = years[0]
             if len(set(years)) > 1:
                 found["years"] = years
-        squeezed = compact(text)
         if any(p in squeezed for p in self._last_year):
             found["relative_year"] = -1
         elif any(p in squeezed for p in self._this_year):
             found["relative_year"] = 0
-        for m in ITEM.finditer(work[0]):
+        for m in ITEM.finditer(work.text):
             if 1 <= int(m.group(1)) <= 43:
                 found.setdefault("item", f"O{int(m.group(1))}")
-                claim(m.start(), m.end(), "item")
-        indicators = self._indicators(work[0], claim)
-        tools = self._tool(text)
-        if tools:
-            found["tool"] = tools
-        if indicators:
+                work.claim(m.start(), m.end(), "item")
+        if indicators := self._indicators(work):
             found["indicator"] = indicators[0]
-            if len(set(indicators)) > 1:
-                found["indicators"] = list(dict.fromkeys(indicators))
-        if (score := self._score(work[0], claim)) is not None:
+            if len(indicators) > 1:
+                found["indicators"] = indicators
+        if tool := self._tool(text):
+            found["tool"] = tool
+        if (score := self._score(work)) is not None:
             found["score"] = score
-        if (level := self._level(work[0], claim)) is not None:
+        if level := self._level(work):
             found["level"] = level
         if hits := self._procedures.find_all(squeezed):
             found["procedure"] = max(hits, key=lambda h: h[1] - h[0])[2]
@@ -153,9 +144,10 @@ class EntityExtractor:
         topic, known_topic = self._topic(squeezed)
         if topic:
             found["topic"] = topic
-        return Extraction(found, self._mask(text, spans), known_topic)
+        return Extraction(found, work.masked(), known_topic)
 
-    def _years(self, text: str, claim: Callable[[int, int, str], None]) -> list[int]:
+    def _years(self, work: "_Claims") -> list[int]:
+        text = work.text
         hits: list[tuple[int, int, int]] = []
         for m in BE_YEAR.finditer(text):
             hits.append((m.start(), m.end(), int(m.group(0))))
@@ -173,7 +165,7 @@ class EntityExtractor:
         for start, end, year in hits:
             if start >= last_end:
                 kept.append(year)
-                claim(start, end, "year")
+                work.claim(start, end, "year")
                 last_end = end
         return kept
 
@@ -181,18 +173,18 @@ class EntityExtractor:
     def _short_year(two: int, thai: bool) -> int:
         return 2500 + two if thai or two >= 50 else 2000 + two + 543
 
-    def _indicators(self, text: str, claim: Callable[[int, int, str], None]) -> list[int]:
+    def _indicators(self, work: "_Claims") -> list[int]:
         numbers = []
-        for m in self._indicator_number.finditer(text):
+        for m in self._indicator_number.finditer(work.text):
             value = int(m.group(1))
             if 1 <= value <= 10:
                 numbers.append(value)
-                claim(m.start(1), m.end(1), "indicator")
-        squeezed = compact(text)
+                work.claim(m.start(1), m.end(1), "indicator")
+        squeezed = compact(work.text)
         for start, end, tool in self._tools.find_all(squeezed):
             squeezed = squeezed[:start] + "\x00" * (end - start) + squeezed[end:]
         names = [int(v) for _, _, v in self._indicator_names.find_all(squeezed)]  # type: ignore[arg-type]
-        return numbers + [n for n in names if n not in numbers]
+        return list(dict.fromkeys(numbers + names))
 
     def _tool(self, text: str) -> str | None:
         if m := TOOL.search(text):
@@ -200,7 +192,8 @@ class EntityExtractor:
         hits = self._tools.find_all(compact(text))
         return str(hits[0][2]) if hits else None
 
-    def _score(self, text: str, claim: Callable[[int, int, str], None]) -> float | None:
+    def _score(self, work: "_Claims") -> float | None:
+        text = work.text
         for m in SCORE.finditer(text):
             raw = m.group(1)
             value = float(raw)
@@ -212,17 +205,18 @@ class EntityExtractor:
                 continue
             decimal = "." in raw
             if decimal or before.endswith(SCORE_BEFORE) or after.lstrip().startswith(SCORE_AFTER):
-                claim(m.start(1), m.end(1), "score")
+                work.claim(m.start(1), m.end(1), "score")
                 return value
         return None
 
-    def _level(self, text: str, claim: Callable[[int, int, str], None]) -> str | None:
+    def _level(self, work: "_Claims") -> str | None:
+        text = work.text
         for m in LEVEL.finditer(text):
             token = m.group(1)
             before = text[: m.start()].rstrip()
             after = text[m.end() :].lstrip()
             if token == "aa" or before.endswith(LEVEL_BEFORE) or after.startswith(LEVEL_AFTER):
-                claim(m.start(), m.end(), "level")
+                work.claim(m.start(), m.end(), "level")
                 return token.upper()
         return None
 
@@ -249,13 +243,23 @@ class EntityExtractor:
                 return "".join(words), False
         return None, False
 
-    @staticmethod
-    def _mask(text: str, spans: list[tuple[int, int, str]]) -> str:
+
+
+class _Claims:
+    """The message with claimed spans blanked out (offsets kept), so no later pattern reuses a number."""
+
+    def __init__(self, text: str) -> None:
+        self.original = self.text = text
+        self.spans: list[tuple[int, int, str]] = []
+
+    def claim(self, start: int, end: int, slot: str) -> None:
+        self.spans.append((start, end, slot))
+        self.text = self.text[:start] + "\x00" * (end - start) + self.text[end:]
+
+    def masked(self) -> str:
         out, pos = [], 0
-        for start, end, slot in sorted(spans):
-            out.append(text[pos:start])
-            out.append(f" {SLOT[slot]} ")
+        for start, end, slot in sorted(self.spans):
+            out += [self.original[pos:start], f" {SLOT[slot]} "]
             pos = end
-        out.append(text[pos:])
-        masked = NUMBER.sub(f" {SLOT['number']} ", "".join(out))
-        return " ".join(masked.split())
+        out.append(self.original[pos:])
+        return " ".join(NUMBER.sub(f" {SLOT['number']} ", "".join(out)).split())

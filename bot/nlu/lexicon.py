@@ -128,6 +128,9 @@ class ClassifierConfig(Strict):
     char_ngrams: tuple[int, int] = (1, 4)
     word_weight: float = Field(default=1.0, gt=0)
     C: float = Field(default=0.5, gt=0)
+    follow_up_entities: list[str] = ["year", "relative_year", "indicator", "tool", "score", "level"]
+    follow_up_cues: list[str] = []
+    follow_up_fillers: list[str] = []
     calibration_folds: int = Field(default=5, ge=2)
 
 

@@ -89,6 +89,14 @@ def test_missing_nlu_directory(tmp_path: Path) -> None:
         load_lexicon(tmp_path)
 
 
+def test_new_intent_with_too_few_examples_is_refused(content: Path) -> None:
+    (content / "nlu" / "examples-local.yaml").write_text(
+        "intents:\n  contact.email:\n    - อีเมลเขต\n", encoding="utf-8"
+    )
+    with pytest.raises(ContentError, match=r"examples-local\.yaml: field 'intents\.contact\.email': needs at least"):
+        load_lexicon(content)
+
+
 def test_office_can_add_an_examples_file(content: Path) -> None:
     (content / "nlu" / "examples-local.yaml").write_text(
         "intents:\n  contact.phone:\n    - เบอร์ห้องธุรการ\n", encoding="utf-8"

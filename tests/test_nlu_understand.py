@@ -99,6 +99,7 @@ def test_main_eval_prints_report_and_returns_zero(tmp_path: Path, capsys) -> Non
         ("ITA score 2021", "ita.total", {"year": 2564}),
         ("ปีที่แล้วได้ระดับอะไร", "ita.total", {"relative_year": -1}),
         ("ขอดูคะแนนย้อนหลังห้าปีหน่อย", "ita.history", {}),
+        ("ita ปี 60 ถึงปี 64 เป็นยังไงบ้าง", "ita.history", {"years": [2560, 2564]}),
         ("ตัวชี้วัดที่8ได้เท่าไหร่คะ", "ita.indicator", {"indicator": 8}),
         ("การสื่อสารได้กี่คะแนน", "ita.indicator", {"indicator": 7}),
         ("ป้องกันทุจริตได้เท่าไร", "ita.indicator", {"indicator": 10}),

@@ -11,6 +11,7 @@ from content/nlu/*.yaml (lexicon.py), so an office can extend it without touchin
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,9 @@ from .lexicon import Lexicon, load_lexicon
 from .normalize import Normalizer
 
 __all__ = ["Understanding", "Understander", "load_lexicon"]
+
+# PyThaiNLP must never fetch data while answering a citizen; newmm's dictionary ships with the package.
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 # Entities whose keywords are loose ("ทุจริต", "ลูกเสือ") are only reported where they mean something.
 ONLY_FOR = {"category": ("complaint", "feedback"), "topic": ("news",)}
@@ -91,6 +95,8 @@ class Understander:
             if decision.source == "threshold":
                 confidence = self.lexicon.classifier.threshold
             intent = "procedure.detail"
+        if intent == "ita.total" and len(entities.get("years", ())) > 1:
+            intent = "ita.history"  # two years asked at once is a comparison, not one year's result
         if intent.startswith("news"):
             # A listed topic is trusted; free words after "ข่าว" only when the model also heard a topic.
             topical = "topic" in entities and (extraction.known_topic or intent == "news.topic")

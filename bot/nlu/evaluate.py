@@ -7,7 +7,9 @@ intent inside the right family (ita.total vs ita.history) still lands on a usefu
 from __future__ import annotations
 
 import json
+import statistics
 import sys
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,7 @@ class Report:
     confusions: list[tuple[str, str, int]]
     """(gold, predicted, count) for wrong fine predictions, most frequent first"""
     errors: list[dict] = field(default_factory=list)
+    latencies_us: list[float] = field(default_factory=list, repr=False)
 
     @property
     def coarse_accuracy(self) -> float:
@@ -57,9 +60,12 @@ def evaluate(understander: _Understands, rows: Iterable[dict]) -> Report:
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     confusions: Counter[tuple[str, str]] = Counter()
     errors = []
+    latencies = []
     for row in rows:
         gold = row["intent"]
+        start = time.perf_counter()
         got = understander.understand(row["text"])
+        latencies.append((time.perf_counter() - start) * 1e6)
         total += 1
         per[gold][1] += 1
         if got.intent.split(".")[0] == gold.split(".")[0]:
@@ -77,6 +83,7 @@ def evaluate(understander: _Understands, rows: Iterable[dict]) -> Report:
         per_intent={k: (v[0], v[1]) for k, v in sorted(per.items())},
         confusions=[(g, p, n) for (g, p), n in confusions.most_common()],
         errors=errors,
+        latencies_us=latencies,
     )
 
 
@@ -85,6 +92,14 @@ def format_report(report: Report, show_errors: int = 30) -> str:
         f"sentences: {report.total}",
         f"coarse accuracy: {report.coarse_accuracy:.3f} ({report.coarse_correct}/{report.total})",
         f"fine accuracy:   {report.fine_accuracy:.3f} ({report.fine_correct}/{report.total})",
+    ]
+    if report.latencies_us:
+        ordered = sorted(report.latencies_us)
+        lines.append(
+            f"latency per message: median {statistics.median(ordered):.0f} µs, "
+            f"p90 {ordered[int(0.9 * (len(ordered) - 1))]:.0f} µs"
+        )
+    lines += [
         "",
         "per intent (fine):",
     ]

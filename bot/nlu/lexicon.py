@@ -180,7 +180,9 @@ def load_lexicon(content_dir: Path, procedures_dir: Path | None = None) -> Lexic
     nlu = Path(content_dir) / "nlu"
     if not nlu.is_dir():
         raise ContentError(f"{nlu}: directory not found")
+    classifier = load_model(nlu / "classifier.yaml", ClassifierConfig)
     examples: dict[str, list[str]] = {}
+    first_file: dict[str, Path] = {}
     seen: dict[str, tuple[str, Path]] = {}
     for path in sorted(nlu.glob("examples*.yaml")):
         for intent, texts in load_model(path, ExamplesFile).intents.items():
@@ -193,16 +195,23 @@ def load_lexicon(content_dir: Path, procedures_dir: Path | None = None) -> Lexic
                     )
                 seen[key] = (intent, path)
             examples.setdefault(intent, []).extend(texts)
+            first_file.setdefault(intent, path)
     if not examples:
         raise ContentError(f"{nlu}: no examples*.yaml with training sentences")
     if "fallback" not in examples:
         raise ContentError(f"{nlu}: field 'intents.fallback': out-of-scope examples are required")
+    for intent, texts in examples.items():
+        if len(texts) < classifier.calibration_folds:
+            raise ContentError(
+                f"{first_file[intent]}: field 'intents.{intent}': needs at least {classifier.calibration_folds} "
+                f"examples (has {len(texts)})"
+            )
     procedures = load_procedures(procedures_dir if procedures_dir is not None else Path(content_dir) / "procedures")
     return Lexicon(
         normalize=load_model(nlu / "normalize.yaml", NormalizeConfig),
         entities=load_model(nlu / "entities.yaml", EntitiesConfig),
         rules=load_model(nlu / "rules.yaml", RulesFile).rules,
-        classifier=load_model(nlu / "classifier.yaml", ClassifierConfig),
+        classifier=classifier,
         examples=examples,
         procedures=procedures,
     )

@@ -40,7 +40,7 @@ def _alternation(words: list[str]) -> str:
 
 
 class Normalizer:
-    """Compiled from normalize.yaml once; calling it is a handful of regex passes (a few µs)."""
+    """Compiled from normalize.yaml once; a call is a few regex passes (tens of µs)."""
 
     def __init__(self, config: NormalizeConfig) -> None:
         fixes = {wrong.lower(): right.lower() for wrong, right in config.misspellings.items()}

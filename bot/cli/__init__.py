@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "bot.complaints.cli",
     "bot.cli.outbox",
     "bot.cli.staff",
+    "bot.cli.eval",
     "bot.cli.line",
 ]
 

@@ -12,7 +12,7 @@ from bot.core.conversation import Context
 from bot.core.messages import QuickReply, Reply, Text
 
 from . import content as cc
-from .flow import buttons, say
+from .flow import buttons, elsewhere, say
 from .models import Feedback
 
 NAME = "feedback"
@@ -86,7 +86,7 @@ class FeedbackFlow:
             rating = rating_in(ctx.services, text)
             if rating:
                 return self.rated(ctx, rating)
-            if ctx.understood.coarse not in ("feedback", "fallback", "media"):
+            if elsewhere(ctx):
                 ctx.end_flow()
                 return None  # asked something else instead: answer that, no rating
             return [Text(say(ctx, "rating_unclear"), self.rating_buttons(ctx))]

@@ -49,7 +49,7 @@ class Category(Strict):
     prefix: str = Field(pattern=r"^[A-Z]{1,4}$")
     unit: str
     resolve_days: int = Field(gt=0)
-    keywords: list[str] = []
+    aliases: list[str] = []
 
 
 class Unit(Strict):
@@ -121,17 +121,14 @@ class ComplaintsContent(Strict):
         return next((c.label for c in self.categories if c.id == category_id), category_id)
 
     def category_in(self, text: str) -> Category | None:
-        """The category a message names: its label, its number in the list, or one of its keywords."""
+        """The category a reply to "which category?" names: its label, number, id, or one of its aliases."""
         t = squash(text)
         if not t:
             return None
         for n, c in enumerate(self.categories, start=1):
             if t in (squash(c.label), str(n), c.id):
                 return c
-        for c in self.categories:
-            if any(squash(k) in t for k in c.keywords):
-                return c
-        return None
+        return next((c for c in self.categories if any(squash(a) in t for a in c.aliases)), None)
 
     def is_word(self, kind: str, text: str) -> bool:
         """Whether `text` is the button for `kind` or one of the words people type instead (the button

@@ -15,6 +15,7 @@ from bot.core.conversation import Context
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
 
 from . import content as cc
+from .content import Category
 from . import evidence, service
 
 log = logging.getLogger(__name__)
@@ -66,16 +67,14 @@ class ComplaintFlow:
             return self.enter(ctx, "details")
         return self.prompt(ctx, "category")
 
-    def named_category(self, ctx: Context):
-        """The category the first message names (the NLU's entity, else a keyword), unless it is one of
-        the menu buttons that only open the flow."""
-        content, text = cc.of(ctx.services), ctx.message.utterance
-        if content.is_word("generic", text):
-            return None
+    def named_category(self, ctx: Context) -> Category | None:
+        """The category the understanding layer found in the message, unless the message is one of the
+        menu buttons that only open the flow ("ร้องเรียน/แจ้งทุจริต" asks which category)."""
+        content = cc.of(ctx.services)
         named = ctx.understood.entities.get("category")
-        if named in {c.id for c in content.categories}:
-            return content.category(named)
-        return content.category_in(text)
+        if content.is_word("generic", ctx.message.utterance) or named not in {c.id for c in content.categories}:
+            return None
+        return content.category(named)
 
     def expired(self, ctx: Context, old: dict) -> list[Reply]:
         key = (old.get("data") or {}).get("key")
@@ -160,7 +159,8 @@ class ComplaintFlow:
 
     def on_category(self, ctx: Context, text: str) -> list[Reply] | None:
         content = cc.of(ctx.services)
-        category = content.category_in(text) if text and not content.is_word("generic", text) else None
+        category = self.named_category(ctx) or (None if content.is_word("generic", text)
+                                                else content.category_in(text))
         if category:
             ctx.flow["data"]["category"] = category.id
             return self.enter(ctx, "details")

@@ -6,6 +6,7 @@ user id or profile, anonymous or not.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -16,6 +17,8 @@ from . import content as cc
 from . import outbox
 from .delivery import pack
 from .models import Complaint
+
+log = logging.getLogger(__name__)
 
 DETAILS_IN_ALERT = 1500
 CHANNEL_NAMES = {"line": "LINE", "facebook": "Facebook Messenger", "web": "เว็บไซต์", "cli": "ระบบ"}
@@ -54,6 +57,9 @@ def queue_new_complaint(services, session: Session, complaint: Complaint, eviden
                         now: datetime) -> int:
     """Queue one outbox message per target, in the complaint's own transaction; returns how many."""
     line_ids, emails = targets(services, complaint.category)
+    if not line_ids and not emails:
+        log.warning("complaint %s alerts nobody: set STAFF_LINE_TARGETS or ALERT_EMAILS (or the unit's targets "
+                    "in complaints.yaml)", complaint.code)
     text = alert_text(services, complaint, evidence_count)
     subject = cc.say(services, "alert_subject", code=complaint.code,
                      category=cc.of(services).category_label(complaint.category))

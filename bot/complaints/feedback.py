@@ -10,13 +10,13 @@ import re
 
 from bot.core.conversation import Context
 from bot.core.messages import QuickReply, Reply, Text
+from bot.nlu.normalize import THAI_DIGITS
 
 from . import content as cc
 from .flow import buttons, elsewhere, say
 from .models import Feedback
 
 NAME = "feedback"
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 LONE_DIGIT = re.compile(r"(?<!\d)([1-5])(?!\d)")
 MAX_QUICK = 13
 

@@ -13,6 +13,7 @@ import uuid
 
 from bot.core.conversation import Context
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
+from bot.nlu.normalize import THAI_DIGITS
 
 from . import content as cc
 from .content import Category
@@ -24,7 +25,6 @@ NAME = "complaint"
 # Intents of this feature: inside the flow they never leave it (a second "ร้องเรียน" does not restart it).
 OWN_INTENTS = {"complaint", "feedback", "track", "fallback", "media"}
 MIN_CONFIDENCE = 0.5
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 PHONE = re.compile(r"^0\d{8,9}$")
 SUMMARY_DETAILS = 300
 

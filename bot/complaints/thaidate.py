@@ -1,10 +1,11 @@
-"""Dates as Thai readers expect them: Thailand time, Buddhist Era, short month names."""
+"""Dates and times as Thai readers expect them: Thailand time, Buddhist Era."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from bot.handlers.common import thai_date
+
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")  # no daylight saving
-MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 
 def local(dt: datetime) -> datetime:
@@ -13,4 +14,4 @@ def local(dt: datetime) -> datetime:
 
 def thai_datetime(dt: datetime) -> str:
     d = local(dt)
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year + 543} {d:%H:%M} น."
+    return f"{thai_date(d)} {d:%H:%M} น."

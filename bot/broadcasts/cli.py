@@ -231,4 +231,5 @@ def cmd_scheduler(args) -> int:
     from .clock import serve
 
     logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every sync run at INFO
     return serve(_services())

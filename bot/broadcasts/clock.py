@@ -74,22 +74,26 @@ def sync(services=None, scheduler: BaseScheduler | None = None) -> None:
     for jid in existing.keys() - wanted.keys():
         try:
             scheduler.remove_job(jid, jobstore="default")
+            log.info("announcement %s is no longer scheduled; job removed", jid[len(JOB_PREFIX):])
         except JobLookupError:  # fired and removed meanwhile
             pass
     for jid, b in wanted.items():
         job = existing.get(jid)
         if job is not None and job.kwargs.get("revision") == b.revision:
             continue
-        scheduler.add_job(fire, trigger_for(b.run_at, b.cron, b.schedule_from), args=[b.id],
-                          kwargs={"revision": b.revision}, id=jid, name=headline(b)[:60], jobstore="default",
-                          replace_existing=True)
+        job = scheduler.add_job(fire, trigger_for(b.run_at, b.cron, b.schedule_from), args=[b.id],
+                                kwargs={"revision": b.revision}, id=jid, name=headline(b)[:60], jobstore="default",
+                                replace_existing=True)
+        log.info("announcement %s (revision %s) scheduled: %s", b.id, b.revision, job.trigger)
     # Occurrences whose sender died: each finished by its own job, so a long send never holds up the sync.
     for broadcast_id in sorted({bid for _, bid, _ in stalled_runs(services, utcnow())}):
         scheduler.add_job(fire, args=[broadcast_id], id=f"resume-{broadcast_id}", jobstore="memory",
                           misfire_grace_time=None, replace_existing=True)
 
 
-def build(services, scheduler_cls=BlockingScheduler, leader: Leader | None = None) -> BaseScheduler:
+def build(services, scheduler_cls=BlockingScheduler, leader: Leader | None = None,
+          sync_seconds: float | None = None) -> BaseScheduler:
+    """A configured scheduler (not started) with the sync job, and the heartbeat when it holds a lease."""
     settings = services.settings
     scheduler = scheduler_cls(
         jobstores={"default": SQLAlchemyJobStore(engine=services.db.engine, tablename="apscheduler_jobs"),
@@ -101,10 +105,11 @@ def build(services, scheduler_cls=BlockingScheduler, leader: Leader | None = Non
     )
     _runtime.update(services=services, scheduler=scheduler, leader=leader)
     scheduler.add_listener(on_missed, EVENT_JOB_MISSED)
-    scheduler.add_job(sync, "interval", seconds=max(1, settings.broadcast_sync_seconds), id=SYNC_JOB,
-                      jobstore="memory", next_run_time=datetime.now(OFFICE_TZ), misfire_grace_time=None)
+    every = sync_seconds or max(1, settings.broadcast_sync_seconds)
+    scheduler.add_job(sync, "interval", seconds=every, id=SYNC_JOB, jobstore="memory",
+                      next_run_time=datetime.now(OFFICE_TZ), misfire_grace_time=None)
     if leader is not None:
-        scheduler.add_job(heartbeat, "interval", seconds=max(1, leader.ttl.total_seconds() / 3), id=HEARTBEAT_JOB,
+        scheduler.add_job(heartbeat, "interval", seconds=leader.ttl.total_seconds() / 3, id=HEARTBEAT_JOB,
                           jobstore="memory", misfire_grace_time=None)
     return scheduler
 

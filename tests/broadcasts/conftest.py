@@ -8,11 +8,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import insert
 
+from tests.conftest import BACKENDS
+
 from bot.broadcasts.retry import RetryPolicy
 from bot.storage.models import Follower
 
 # Monday 3 June 2030, 09:00 in Bangkok
 T0 = datetime(2030, 6, 3, 2, 0, tzinfo=timezone.utc)
+
+# For the slow tests that start real processes: once, on PostgreSQL when it is available.
+one_backend = pytest.mark.parametrize("database_url", [BACKENDS[-1]], indirect=True)
 
 
 @pytest.fixture

@@ -94,8 +94,8 @@ def claim(services, broadcast_id: int, revision: int, run_at: datetime, now: dat
 
 def mark_missed(services, broadcast_id: int, revision: int, run_at: datetime, now: datetime, grace: timedelta) -> bool:
     """Record that occurrence `run_at` came too late to send (the scheduler was down or busy)."""
-    late = now - run_at
-    reason = f"เลยเวลาส่งไป {int(late.total_seconds() // 60)} นาที เกินกว่าที่ยอมให้ส่งช้าได้ ({int(grace.total_seconds() // 60)} นาที)"
+    late, allowed = int((now - run_at).total_seconds() // 60), int(grace.total_seconds() // 60)
+    reason = f"เลยเวลาส่งไป {late} นาที เกินกว่าที่ยอมให้ส่งช้าได้ ({allowed} นาที)"
     try:
         with services.db.session() as s:
             b = s.get(Broadcast, broadcast_id)

@@ -118,7 +118,10 @@ class Delivery:
             allowed = still_in_window(s, todo, self.clock())
         reasons: list[str] = [batch.error] if batch.error and refused else []
         for user_id in todo:
-            outcome = "ปิดช่วง 24 ชั่วโมงไปแล้ว" if user_id not in allowed else self._to_person(batch.id, user_id, messages)
+            if user_id in allowed:
+                outcome = self._to_person(batch.id, user_id, messages)
+            else:
+                outcome = "ปิดช่วง 24 ชั่วโมงไปแล้ว"
             if outcome == "fatal":
                 return
             if outcome is None:

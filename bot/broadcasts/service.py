@@ -97,7 +97,8 @@ def edit(services, broadcast_id: int, changes: dict, now: datetime | None = None
                                                   Broadcast.revision == b.revision)
                           .values(**values).execution_options(synchronize_session=False))
         if moved.rowcount != 1:
-            raise BroadcastStateError(f"ประกาศหมายเลข {b.id} เพิ่งเริ่มส่งหรือถูกแก้ไขโดยผู้อื่น กรุณาตรวจสอบแล้วลองใหม่")
+            raise BroadcastStateError(f"ประกาศหมายเลข {b.id} เพิ่งเริ่มส่งหรือถูกแก้ไขโดยผู้อื่น "
+                                      "กรุณาตรวจสอบแล้วลองใหม่")
     return get(services, b.id)
 
 

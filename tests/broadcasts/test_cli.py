@@ -73,7 +73,8 @@ def test_staff_workflow(cli, line_api):
     code, out, _ = cli("preview", str(weekly))
     shown = json.loads(out)
     flex = shown["line"]["messages"][0]
-    assert flex["type"] == "flex" and flex["altText"] == "ประกวดนวัตกรรม\nขอเชิญส่งผลงาน" and "hero" not in flex["contents"]
+    assert flex["type"] == "flex" and flex["altText"] == "ประกวดนวัตกรรม\nขอเชิญส่งผลงาน"
+    assert "hero" not in flex["contents"]
     assert shown["line"]["audience"] == {"kind": "multicast", "segment": "teachers", "followers": 0}
     code, out, _ = cli("preview", str(once))
     assert json.loads(out)["facebook"]["messages"][0]["attachment"]["payload"]["template_type"] == "generic"

@@ -77,7 +77,8 @@ def test_line_flex_card_with_alt_text_is_a_valid_sdk_message():
     a = Draft(text="ขอเชิญร่วมกิจกรรมจิตอาสา วันที่ 5 ธันวาคม", title="กิจกรรมจิตอาสา",
               image_url="https://www.sesaop.go.th/news.jpg", link_url="https://www.sesaop.go.th/news/1")
     [message] = line_messages(a, OFFICE)
-    assert message["type"] == "flex" and message["altText"] == "กิจกรรมจิตอาสา\nขอเชิญร่วมกิจกรรมจิตอาสา วันที่ 5 ธันวาคม"
+    assert message["type"] == "flex"
+    assert message["altText"] == "กิจกรรมจิตอาสา\nขอเชิญร่วมกิจกรรมจิตอาสา วันที่ 5 ธันวาคม"
     bubble = message["contents"]
     assert bubble["hero"]["url"] == a.image_url
     texts = [c["text"] for c in bubble["body"]["contents"]]

@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.json.ensure_ascii = False
     services = services or build_services(settings)
     bot = Bot(services, build_router())
+    app.extensions["settings"] = settings
     app.extensions["services"] = services
     app.extensions["bot"] = bot
 
@@ -32,6 +33,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from bot.channels import register_channels
 
     register_channels(app, bot, services)
+    from bot.console import register_console
+
+    register_console(app, services)
+    if not settings.console_password:
+        log.info("staff console is off: set CONSOLE_PASSWORD to turn it on")
     return app
 
 

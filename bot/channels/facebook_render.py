@@ -1,26 +1,74 @@
-"""Replies rendered as Messenger Send API payloads (texts split at 2000 characters, 13 quick replies).
-Extended by the Messenger channel with generic templates for cards."""
+"""Replies rendered as Messenger Send API payloads: texts split at 2000 characters, at most 13 quick
+replies (titles ≤ 20 characters) on the last message of a reply, cards as a generic template followed by
+their full text (a template holds only 80 + 80 characters, and nothing may be lost)."""
 from __future__ import annotations
 
 from typing import Sequence
 
-from bot.core.messages import Reply, visible_text
+from bot.core.messages import Card, Image, Reply, visible_text
 
-MAX_TEXT, MAX_QUICK = 2000, 13
+from .text_split import split_text
+
+MAX_TEXT, MAX_QUICK, MAX_QUICK_TITLE, MAX_TITLE, MAX_SUBTITLE = 2000, 13, 20, 80, 80
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def plain_text(reply: Reply) -> str:
+    labels = {q.label for q in reply.quick_replies}
+    return "\n".join(p for p in visible_text(reply) if p not in labels)
+
+
+def quick_replies(reply: Reply) -> list[dict]:
+    return [{"content_type": "text", "title": q.label[:MAX_QUICK_TITLE], "payload": q.text[:1000]}
+            for q in reply.quick_replies[:MAX_QUICK]]
+
+
+def card_subtitle(card: Card) -> str:
+    """The main figures — the emphasized rows ("คะแนนรวม: 93.23 · ระดับ: A") — else the card's own
+    subtitle, else its first rows; the full text follows the template anyway."""
+    def shown(rows) -> str:
+        return " · ".join(f"{r.label}: {r.value}" if r.label else r.value for r in rows)
+
+    main = [r for r in card.rows if r.emphasis]
+    return _clip(shown(main) or card.subtitle or shown(card.rows) or card.alt_text, MAX_SUBTITLE)
+
+
+def generic_template(card: Card) -> dict:
+    element: dict = {"title": _clip(card.title, MAX_TITLE), "subtitle": card_subtitle(card)}
+    if card.link_url.startswith(("https://", "http://")):
+        element["buttons"] = [{"type": "web_url", "url": card.link_url,
+                               "title": (card.link_label or card.title)[:MAX_QUICK_TITLE]}]
+    return {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": [element]}}}
+
+
+def render_messages(reply: Reply) -> list[dict]:
+    """The Send API `message` objects for one reply; quick replies ride on the last one."""
+    messages: list[dict] = []
+    if isinstance(reply, Card):
+        messages.append(generic_template(reply))
+    if isinstance(reply, Image) and reply.url.startswith("https://"):
+        messages.append({"attachment": {"type": "image", "payload": {"url": reply.url, "is_reusable": True}}})
+        if reply.alt_text:
+            messages.append({"text": _clip(reply.alt_text, MAX_TEXT)})
+    else:
+        messages += [{"text": chunk} for chunk in split_text(plain_text(reply), MAX_TEXT) if chunk]
+    if not messages:
+        messages.append({"text": " "})
+    if reply.quick_replies:
+        messages[-1]["quick_replies"] = quick_replies(reply)
+    return messages
 
 
 def render_payloads(recipient: str, replies: Sequence[Reply], messaging_type: str = "RESPONSE",
                     tag: str | None = None) -> list[dict]:
+    """Send API request bodies, in order; RESPONSE answers a message, MESSAGE_TAG + tag sends later."""
     payloads = []
     for reply in replies:
-        labels = {q.label for q in reply.quick_replies}
-        text = "\n".join(p for p in visible_text(reply) if p not in labels)
-        chunks = [text[i:i + MAX_TEXT] for i in range(0, len(text), MAX_TEXT)] or [""]
-        for n, chunk in enumerate(chunks):
-            message: dict = {"text": chunk}
-            if n == len(chunks) - 1 and reply.quick_replies:
-                message["quick_replies"] = [{"content_type": "text", "title": q.label[:20], "payload": q.text}
-                                            for q in reply.quick_replies[:MAX_QUICK]]
+        for message in render_messages(reply):
             payload = {"recipient": {"id": recipient}, "messaging_type": messaging_type, "message": message}
             if tag:
                 payload["tag"] = tag

@@ -1,8 +1,10 @@
 """Messages for web-chat users that arrive outside a request (e.g. a complaint's status change); the
-chat page picks them up when it polls."""
+chat page picks them up when it polls `GET /api/chat/inbox`."""
 from __future__ import annotations
 
 from typing import Sequence
+
+from sqlalchemy import select
 
 from bot.core.messages import Reply, reply_to_dict
 from bot.storage import utcnow
@@ -14,3 +16,19 @@ def deliver(services, user_id: str, replies: Sequence[Reply]) -> None:
     with services.db.session() as s:
         for reply in replies:
             s.add(WebInboxMessage(user_id=user_id, payload=reply_to_dict(reply), created_at=utcnow()))
+
+
+def collect(services, user_id: str, limit: int = 50) -> list[dict]:
+    """The user's undelivered messages, oldest first, marked delivered so the next poll skips them.
+
+    Rows are locked while read (PostgreSQL; SQLite serialises writers), so two polls never both get one.
+    """
+    now = utcnow()
+    with services.db.session() as s:
+        rows = s.scalars(select(WebInboxMessage)
+                         .where(WebInboxMessage.user_id == user_id, WebInboxMessage.delivered_at.is_(None))
+                         .order_by(WebInboxMessage.created_at, WebInboxMessage.id)
+                         .limit(limit).with_for_update(skip_locked=True)).all()
+        for row in rows:
+            row.delivered_at = now
+        return [dict(row.payload) for row in rows]

@@ -118,6 +118,17 @@ def language_of(text: str) -> str:
     return "en" if LATIN.search(text) and not THAI.search(text) else "th"
 
 
+FOLLOW_UP_ENTITIES = {"year", "relative_year", "indicator", "tool"}
+
+
+def follow_up(understood: Understood, last_intent: str) -> Understood:
+    """ "แล้วปี 63 ล่ะ" after an ITA answer: a bare year or indicator continues the previous ITA question."""
+    if understood.coarse == "fallback" and last_intent.startswith("ita") and \
+            FOLLOW_UP_ENTITIES & set(understood.entities):
+        return Understood(last_intent, understood.confidence, understood.entities, understood.normalized)
+    return understood
+
+
 class Bot:
     def __init__(self, services: Any, router: Router):
         self.services = services
@@ -135,6 +146,7 @@ class Bot:
         state, expired = store.load(message.channel, message.user_id, now)
         understood = self.understand(message.utterance) if (message.utterance or "").strip() else \
             Understood("media" if message.media or message.location else "fallback", 1.0)
+        understood = follow_up(understood, state.get("last_intent", ""))
         ctx = Context(message, understood, state, self.services, now, language_of(message.utterance))
         replies: list[Reply] = []
         if expired:

@@ -1,2 +1,267 @@
-"""Answers about ita."""
-HANDLERS: dict = {}
+"""Answers about the office's ITA results. Every figure comes from `scoring`; templates only place them."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from bot.core.conversation import Context
+from bot.core.messages import Card, CardRow, Reply, Text
+from scoring import YearResult, grade, structured, year_result
+from scoring.summary import english, short_th
+
+from .common import fmt, quick
+
+DIRECTION_KEY = {"up": "ita_up", "down": "ita_down", "same": "ita_same"}
+
+
+def data(ctx: Context):
+    return ctx.services.content.ita
+
+
+def wanted_year(ctx: Context, detailed: bool = False) -> int | None:
+    """The year asked about: explicit, relative ("ปีที่แล้ว"), or the latest year with results."""
+    ita = data(ctx)
+    entities = ctx.understood.entities
+    years = sorted(y for y, f in ita.years.items() if f.indicators or not detailed)
+    latest = years[-1] if years else ita.latest_year
+    if "year" in entities:
+        return int(entities["year"])
+    if "relative_year" in entities:
+        return latest + int(entities["relative_year"])
+    return latest
+
+
+def no_year(ctx: Context, year: int, detailed: bool = False) -> list[Reply]:
+    ita = data(ctx)
+    have = sorted(y for y, f in ita.years.items() if f.indicators or not detailed)
+    key = "ita_no_detail" if detailed and year in ita.years else "ita_no_year"
+    return [Text(ctx.say(key, year=year, first=have[0], last=have[-1],
+                         years=", ".join(map(str, have))), quick(ctx, "ita_menu"))]
+
+
+def result_for(ctx: Context, detailed: bool = False) -> YearResult | list[Reply]:
+    year = wanted_year(ctx, detailed)
+    ita = data(ctx)
+    if year not in ita.years or (detailed and not ita.years[year].indicators):
+        return no_year(ctx, year, detailed)
+    return year_result(ita, year)
+
+
+def change_text(ctx: Context, r: YearResult) -> str:
+    p = r.previous
+    if p is None:
+        return ctx.say("ita_first_year")
+    return ctx.say(DIRECTION_KEY[p.direction], diff=fmt(abs(p.difference)), year=p.year, total=fmt(p.total))
+
+
+def pass_text(ctx: Context, r: YearResult) -> str:
+    g = r.grade
+    if g.passed is None:
+        return ctx.say("ita_no_pass_mark")
+    return ctx.say("ita_passed" if g.passed else "ita_not_passed", mark=fmt(g.pass_mark))
+
+
+def score_card(ctx: Context, r: YearResult) -> Card:
+    office = ctx.services.content.office.short_name
+    rows = [CardRow(ctx.say("label_total"), fmt(r.total), True),
+            CardRow(ctx.say("label_level"), f"{r.grade.level} ({r.grade.label_en})", True),
+            CardRow(ctx.say("label_pass"), pass_text(ctx, r)),
+            CardRow(ctx.say("label_change"), change_text(ctx, r))]
+    for t in r.tools.values():
+        rows.append(CardRow(f"{t.tool} ({ctx.say('label_weight')} {t.weight}%)", fmt(t.score)))
+    if r.national:
+        rows.append(CardRow(ctx.say("label_national", offices=r.national.offices), fmt(r.national.score)))
+    alt = english(r, office) if ctx.lang == "en" else short_th(r, office)
+    return Card(title=ctx.say("ita_card_title", year=r.year), subtitle=office, rows=tuple(rows),
+                footer=r.note if ctx.lang != "en" else r.note_en, alt_text=alt[:400],
+                quick_replies=quick(ctx, "ita_menu"), data=structured(r))
+
+
+def total(ctx: Context) -> list[Reply]:
+    r = result_for(ctx)
+    if isinstance(r, list):
+        return r
+    return [score_card(ctx, r)]
+
+
+def history(ctx: Context) -> list[Reply]:
+    ita = data(ctx)
+    lines = [ctx.say("ita_history_head")]
+    for y in sorted(ita.years):
+        r = year_result(ita, y)
+        change = "" if r.previous is None else " " + ctx.say(
+            DIRECTION_KEY[r.previous.direction] + "_short", diff=fmt(abs(r.previous.difference)))
+        lines.append(ctx.say("ita_history_row", year=y, total=fmt(r.total), level=r.grade.level, change=change))
+    first, last = year_result(ita, min(ita.years)), year_result(ita, max(ita.years))
+    lines.append(ctx.say("ita_history_tail", first=first.year, last=last.year,
+                         diff=fmt(abs(last.total - first.total)),
+                         trend=ctx.say("trend_up" if last.total >= first.total else "trend_down")))
+    return [Text("\n".join(lines), quick(ctx, "ita_menu"))]
+
+
+def indicator_line(ctx: Context, i) -> str:
+    return ctx.say("ita_indicator_row", rank=i.rank, number=i.number, name=i.name, score=fmt(i.score),
+                   level=i.level, tool=i.tool)
+
+
+def indicator(ctx: Context) -> list[Reply]:
+    r = result_for(ctx, detailed=True)
+    if isinstance(r, list):
+        return r
+    number = ctx.understood.entities.get("indicator")
+    if number is None:
+        lines = [ctx.say("ita_ranking_head", year=r.year)] + [indicator_line(ctx, i) for i in r.ranking]
+        return [Text("\n".join(lines), quick(ctx, "ita_menu"))]
+    ind = r.indicator(int(number))
+    if ind is None:
+        return [Text(ctx.say("ita_no_indicator", number=number, count=len(r.indicators)), quick(ctx, "ita_menu"))]
+    status = ctx.say("ita_above_target" if ind.gap_to_target >= 0 else "ita_below_target",
+                     target=fmt(ind.target), gap=fmt(abs(ind.gap_to_target)))
+    text = ctx.say("ita_indicator", year=r.year, number=ind.number, name=ind.name, score=fmt(ind.score),
+                   level=ind.level, tool=ind.tool, rank=ind.rank, count=len(r.indicators), status=status)
+    return [Text(text, quick(ctx, "ita_menu"))]
+
+
+def extremes(ctx: Context) -> list[Reply]:
+    r = result_for(ctx, detailed=True)
+    if isinstance(r, list):
+        return r
+    s, w = r.strongest, r.weakest
+    text = ctx.say("ita_extremes", year=r.year, s_number=s.number, s_name=s.name, s_score=fmt(s.score),
+                   w_number=w.number, w_name=w.name, w_score=fmt(w.score))
+    return [Text(text, quick(ctx, "ita_menu"))]
+
+
+def below_target(ctx: Context) -> list[Reply]:
+    r = result_for(ctx, detailed=True)
+    if isinstance(r, list):
+        return r
+    below = r.below_target
+    if not below:
+        return [Text(ctx.say("ita_none_below", year=r.year), quick(ctx, "ita_menu"))]
+    lines = [ctx.say("ita_below_head", year=r.year, count=len(below), target=fmt(below[0].target))]
+    lines += [ctx.say("ita_below_row", number=i.number, name=i.name, score=fmt(i.score),
+                      gap=fmt(abs(i.gap_to_target))) for i in below]
+    return [Text("\n".join(lines), quick(ctx, "ita_menu"))]
+
+
+def tools(ctx: Context) -> list[Reply]:
+    r = result_for(ctx, detailed=True)
+    if isinstance(r, list):
+        return r
+    wanted = ctx.understood.entities.get("tool")
+    chosen = [r.tools[wanted]] if wanted in r.tools else list(r.tools.values())
+    year_file = data(ctx).years[r.year]
+    lines = [] if wanted else [ctx.say("ita_tools_head", year=r.year)]
+    for t in chosen:
+        lines.append(ctx.say("ita_tool", tool=t.tool, name=t.name, name_en=t.name_en, weight=t.weight,
+                             score=fmt(t.score), mean=fmt(t.mean), year=r.year,
+                             indicators=", ".join(str(n) for n in t.indicators),
+                             purpose=year_file.tools[t.tool].purpose))
+    return [Text("\n\n".join(lines), quick(ctx, "ita_menu"))]
+
+
+def scale(ctx: Context) -> list[Reply]:
+    ita = data(ctx)
+    entities = ctx.understood.entities
+    year = wanted_year(ctx)
+    sc = ita.scale_for(year if year in ita.years or year > ita.latest_year else ita.latest_year)
+    if "score" in entities:
+        try:
+            score = Decimal(str(entities["score"]))
+        except InvalidOperation:
+            score = None
+        if score is None or not (0 <= score <= 100):
+            return [Text(ctx.say("ita_bad_score"), quick(ctx, "ita_menu"))]
+        g = grade(ita, sc.from_year, score)
+        verdict = "" if g.passed is None else ctx.say("ita_score_pass" if g.passed else "ita_score_fail",
+                                                       mark=fmt(g.pass_mark))
+        return [Text(ctx.say("ita_score_level", score=fmt(score), level=g.level, label=g.label_en,
+                             verdict=verdict), quick(ctx, "ita_menu"))]
+    bands = list(sc.bands)
+    rows = []
+    for pos, band in enumerate(bands):
+        upper = "100" if pos == 0 else fmt(bands[pos - 1].min - Decimal("0.01"))
+        passed = "" if sc.pass_mark is None else ctx.say("ita_band_pass" if band.min >= sc.pass_mark
+                                                          else "ita_band_fail")
+        rows.append(ctx.say("ita_band", level=band.level, label=band.label_en, low=fmt(band.min), high=upper,
+                            passed=passed))
+    level = entities.get("level")
+    if level:
+        rows = [row for row, band in zip(rows, bands) if band.level == level] or rows
+    head = ctx.say("ita_scale_head", name=sc.name)
+    tail = ctx.say("ita_pass_mark", mark=fmt(sc.pass_mark)) if sc.pass_mark is not None else ""
+    return [Text("\n".join([head, *rows, tail]).strip(), quick(ctx, "ita_menu"))]
+
+
+def about(ctx: Context) -> list[Reply]:
+    ita = data(ctx)
+    latest = max((y for y, f in ita.years.items() if f.indicators), default=None)
+    parts = [ctx.say("ita_about")]
+    if latest:
+        f = ita.years[latest]
+        parts.append(ctx.say("ita_about_tools", tools=", ".join(
+            f"{k} ({t.name} {ctx.say('label_weight')} {t.weight}%)" for k, t in f.tools.items())))
+        parts.append(ctx.say("ita_about_indicators", count=len(f.indicators),
+                             names=", ".join(f"{i.number}) {i.name}" for i in f.indicators)))
+    return [Text("\n\n".join(parts), quick(ctx, "ita_menu"))]
+
+
+def weak_items(ctx: Context) -> list[Reply]:
+    r = result_for(ctx, detailed=True)
+    if isinstance(r, list):
+        return r
+    f = data(ctx).years[r.year]
+    if not f.weak_items:
+        return [Text(ctx.say("ita_no_weak_items", year=r.year), quick(ctx, "ita_menu"))]
+    lines = [ctx.say("ita_weak_head", year=r.year, count=len(f.weak_items))]
+    lines += [ctx.say("ita_weak_row", item=w.item, description=w.description) for w in f.weak_items]
+    return [Text("\n".join(lines), quick(ctx, "ita_menu"))]
+
+
+def national(ctx: Context) -> list[Reply]:
+    r = result_for(ctx)
+    if isinstance(r, list):
+        return r
+    if r.national is None:
+        return [Text(ctx.say("ita_no_national", year=r.year), quick(ctx, "ita_menu"))]
+    n = r.national
+    relation = ctx.say({"up": "relation_above", "down": "relation_below", "same": "relation_equal"}[n.direction])
+    return [Text(ctx.say("ita_national", year=r.year, total=fmt(r.total), level=r.grade.level, offices=n.offices,
+                         avg=fmt(n.score), avg_level=n.level, relation=relation, diff=fmt(abs(n.difference))),
+                 quick(ctx, "ita_menu"))]
+
+
+def guidance(ctx: Context) -> list[Reply]:
+    r = result_for(ctx, detailed=True)
+    if isinstance(r, list):
+        return r
+    f = data(ctx).years[r.year]
+    number = ctx.understood.entities.get("indicator")
+    numbers = [int(number)] if number else [i.number for i in r.below_target] or [r.weakest.number]
+    replies: list[Reply] = []
+    for n in numbers:
+        ind = next((i for i in f.indicators if i.number == n), None)
+        if ind is None:
+            return [Text(ctx.say("ita_no_indicator", number=n, count=len(f.indicators)), quick(ctx, "ita_menu"))]
+        score = r.indicator(n)
+        text = ctx.say("ita_guidance", number=n, name=ind.name, score=fmt(score.score),
+                       guidance="\n".join(f"- {g}" for g in ind.guidance_items))
+        replies.append(Text(text))
+    replies[-1] = Text(replies[-1].text, quick(ctx, "ita_menu"))
+    return replies
+
+
+HANDLERS = {
+    "ita": total,
+    "ita.total": total,
+    "ita.history": history,
+    "ita.indicator": indicator,
+    "ita.extremes": extremes,
+    "ita.below_target": below_target,
+    "ita.tools": tools,
+    "ita.scale": scale,
+    "ita.about": about,
+    "ita.weak_items": weak_items,
+    "ita.national": national,
+    "ita.guidance": guidance,
+}

@@ -2,16 +2,30 @@
 from __future__ import annotations
 
 from bot.core.conversation import Context
-from bot.core.messages import QuickReply, Reply, Text
+from bot.core.messages import Reply, Text
+
+from .common import menu
 
 
-def menu(ctx: Context) -> tuple[QuickReply, ...]:
-    items = ctx.services.content.replies.th.get("menu", [])
-    return tuple(QuickReply(*item.split("|", 1)) for item in items)
+def greeting(ctx: Context) -> list[Reply]:
+    return [Text(ctx.say("greeting"), menu(ctx))]
+
+
+def help_(ctx: Context) -> list[Reply]:
+    return [Text(ctx.say("help"), menu(ctx))]
+
+
+def thanks(ctx: Context) -> list[Reply]:
+    return [Text(ctx.say("thanks"), menu(ctx))]
 
 
 def fallback(ctx: Context) -> list[Reply]:
     return [Text(ctx.say("fallback"), menu(ctx))]
 
 
-HANDLERS = {"fallback": fallback}
+def media(ctx: Context) -> list[Reply]:
+    """A photo, sticker or location outside a complaint: nothing to answer from it but the menu."""
+    return [Text(ctx.say("media_outside_flow"), menu(ctx))]
+
+
+HANDLERS = {"greeting": greeting, "help": help_, "thanks": thanks, "fallback": fallback, "media": media}

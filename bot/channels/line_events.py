@@ -1,0 +1,144 @@
+"""LINE webhook events turned into actions: messages and postbacks go to the core as an `Incoming`,
+follow/unfollow and join/leave keep the audience tables current. No HTTP here (see line.py)."""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent, FollowEvent, GroupSource,
+                                 ImageMessageContent, JoinEvent, LeaveEvent, LocationMessageContent, MessageEvent,
+                                 PostbackEvent, RoomSource, StickerMessageContent, TextMessageContent,
+                                 UnfollowEvent, UserMentionee, UserSource, VideoMessageContent)
+
+from bot.core.messages import Incoming, Location, Media
+
+from . import audience, events, fixed_replies
+from .line_delivery import LineReplier
+from .platforms import DeliveryError
+
+log = logging.getLogger(__name__)
+CHANNEL = "line"
+
+
+def chat_id(source) -> str:
+    """Where answers go: the user for one-to-one chats, else the group or room."""
+    if isinstance(source, GroupSource):
+        return source.group_id
+    if isinstance(source, RoomSource):
+        return source.room_id
+    return getattr(source, "user_id", "") or ""
+
+
+def mentions_bot(message: TextMessageContent) -> bool:
+    mentionees = message.mention.mentionees if message.mention else []
+    return any(isinstance(m, UserMentionee) and m.is_self for m in mentionees)
+
+
+def without_mentions(message: TextMessageContent) -> str:
+    """The text with the @mentions cut out, so "@bot เบอร์โทร" is understood as "เบอร์โทร"."""
+    text = message.text
+    for m in sorted(message.mention.mentionees if message.mention else [], key=lambda m: m.index, reverse=True):
+        text = text[:m.index] + text[m.index + m.length:]
+    return " ".join(text.split())
+
+
+def incoming_from_message(user: str, message) -> Incoming | None:
+    """The core's view of a LINE message; media refs are LINE message ids (content via the data API)."""
+    if isinstance(message, TextMessageContent):
+        return Incoming(CHANNEL, user, text=message.text)
+    if isinstance(message, ImageMessageContent):
+        return Incoming(CHANNEL, user, media=Media("image", message.id))
+    if isinstance(message, VideoMessageContent):
+        return Incoming(CHANNEL, user, media=Media("video", message.id))
+    if isinstance(message, AudioMessageContent):
+        return Incoming(CHANNEL, user, media=Media("audio", message.id))
+    if isinstance(message, FileMessageContent):
+        return Incoming(CHANNEL, user, media=Media("file", message.id, name=message.file_name,
+                                                   size=message.file_size))
+    if isinstance(message, StickerMessageContent):
+        return Incoming(CHANNEL, user, media=Media("sticker", message.id,
+                                                   name=f"{message.package_id}/{message.sticker_id}"))
+    if isinstance(message, LocationMessageContent):
+        return Incoming(CHANNEL, user, location=Location(message.latitude, message.longitude,
+                                                         message.title or "", message.address or ""))
+    return None
+
+
+class LineEvents:
+    """Handles one parsed webhook body's events, each at most once (by webhookEventId)."""
+
+    def __init__(self, bot, services, replier: LineReplier):
+        self.bot = bot
+        self.services = services
+        self.replier = replier
+        self.content = services.content
+        self.handlers: dict[type, Callable] = {
+            MessageEvent: self.on_message, PostbackEvent: self.on_postback, FollowEvent: self.on_follow,
+            UnfollowEvent: self.on_unfollow, JoinEvent: self.on_join, LeaveEvent: self.on_leave,
+        }
+
+    def handle(self, raw: dict) -> None:
+        """Handle one event dict from the webhook body; unknown or malformed events are logged and skipped."""
+        try:
+            event = Event.from_dict(raw)
+        except (ValueError, TypeError) as exc:
+            log.info("LINE event of type %r ignored: %s", raw.get("type") if isinstance(raw, dict) else None,
+                     str(exc)[:200])
+            return
+        handler = self.handlers.get(type(event))
+        if handler is None:
+            log.debug("LINE %s event ignored", raw.get("type"))
+            return
+        event_id = event.webhook_event_id or ""
+        if not events.claim(self.services, CHANNEL, event_id):
+            return
+        try:
+            handler(event)
+        except DeliveryError as exc:  # the answer was computed; a redelivery would answer twice
+            log.error("LINE answer to event %s not delivered: %s", event_id, exc)
+        except Exception:
+            events.release(self.services, CHANNEL, event_id)
+            raise
+
+    def answer(self, event, replies) -> None:
+        if getattr(event, "mode", "active") == "standby":
+            return  # another channel module is answering this chat
+        self.replier.send(getattr(event, "reply_token", None), chat_id(event.source), replies)
+
+    def on_message(self, event: MessageEvent) -> None:
+        source, message = event.source, event.message
+        if isinstance(source, (GroupSource, RoomSource)):
+            audience.joined_group(self.services, CHANNEL, chat_id(source), source.type)
+            if not (isinstance(message, TextMessageContent) and mentions_bot(message)):
+                return  # in a group the bot speaks only when spoken to
+            incoming = Incoming(CHANNEL, chat_id(source), text=without_mentions(message))
+        else:
+            if isinstance(source, UserSource) and source.user_id:
+                audience.messaged(self.services, CHANNEL, source.user_id)
+            incoming = incoming_from_message(chat_id(source), message)
+            if incoming is None:
+                log.info("LINE message of type %s ignored", message.type)
+                return
+        self.answer(event, self.bot.respond(incoming).replies)
+
+    def on_postback(self, event: PostbackEvent) -> None:
+        if isinstance(event.source, UserSource) and event.source.user_id:
+            audience.messaged(self.services, CHANNEL, event.source.user_id)
+        incoming = Incoming(CHANNEL, chat_id(event.source), postback=event.postback.data)
+        self.answer(event, self.bot.respond(incoming).replies)
+
+    def on_follow(self, event: FollowEvent) -> None:
+        audience.followed(self.services, CHANNEL, event.source.user_id)
+        unblocked = bool(event.follow and event.follow.is_unblocked)
+        key = "line_welcome_back" if unblocked else "line_welcome"
+        self.answer(event, fixed_replies.say(self.content, key, with_menu=True))
+
+    def on_unfollow(self, event: UnfollowEvent) -> None:
+        audience.unfollowed(self.services, CHANNEL, event.source.user_id)
+
+    def on_join(self, event: JoinEvent) -> None:
+        audience.joined_group(self.services, CHANNEL, chat_id(event.source), event.source.type)
+        self.answer(event, fixed_replies.say(self.content, "line_join_hello"))
+
+    def on_leave(self, event: LeaveEvent) -> None:
+        audience.left_group(self.services, CHANNEL, chat_id(event.source), event.source.type)

@@ -1,0 +1,126 @@
+"""What a citizen sees when asking in chat: answers carry the figures computed by scoring/."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core.messages import Card, Incoming, visible_text
+from scoring import year_result
+from scoring.summary import fmt
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ask(bot, text: str, user: str = "u1", channel: str = "web"):
+    turn = bot.respond(Incoming(channel, user, text))
+    return turn, "\n".join(p for r in turn.replies for p in visible_text(r))
+
+
+@pytest.mark.parametrize("question", ["ITA ปี 2564 ได้กี่คะแนน", "ita ปี64 ได้เท่าไหร่ครับ", "คะแนน ITA ปี ๒๕๖๔",
+                                      "ITA score 2021"])
+def test_total_of_2564_in_every_way_of_writing_the_year(bot, content, question):
+    r = year_result(content.ita, 2564)
+    turn, text = ask(bot, question)
+    assert turn.understood.coarse == "ita"
+    assert fmt(r.total) in text and "A" in text
+    card = next(x for x in turn.replies if isinstance(x, Card))
+    assert card.data["total"] == float(r.total) and card.alt_text
+
+
+def test_year_without_results_says_so(bot):
+    turn, text = ask(bot, "ITA ปี 2570 ได้กี่คะแนน")
+    assert "2570" in text and "2564" in text and "93.23" not in text
+
+
+def test_history_lists_five_years_with_changes(bot, content):
+    _, text = ask(bot, "ผล ITA ย้อนหลัง 5 ปี")
+    for y in range(2560, 2565):
+        assert fmt(year_result(content.ita, y).total) in text
+    assert "8.01" in text and "9.41" in text
+
+
+def test_indicator_by_number_and_by_name(bot, content):
+    r = year_result(content.ita, 2564)
+    _, text = ask(bot, "ตัวชี้วัดที่ 8 ได้กี่คะแนน")
+    assert fmt(r.indicator(8).score) in text and "การปรับปรุงระบบการทำงาน" in text
+    _, text = ask(bot, "คะแนนประสิทธิภาพการสื่อสาร")
+    assert fmt(r.indicator(7).score) in text
+
+
+def test_weakest_and_below_target(bot, content):
+    r = year_result(content.ita, 2564)
+    _, text = ask(bot, "ตัวชี้วัดไหนได้คะแนนต่ำสุด")
+    assert fmt(r.weakest.score) in text
+    _, text = ask(bot, "ตัวชี้วัดไหนต่ำกว่าเป้าหมาย")
+    assert all(fmt(i.score) in text for i in r.below_target)
+
+
+def test_tools_and_grade_scale(bot, content):
+    r = year_result(content.ita, 2564)
+    _, text = ask(bot, "OIT ได้กี่คะแนน")
+    assert fmt(r.tools["OIT"].score) in text and "40" in text
+    _, text = ask(bot, "ได้ 84.99 ผ่านไหม")
+    assert "B" in text and "85" in text
+
+
+def test_follow_up_year_continues_the_ita_question(bot):
+    ask(bot, "ITA ปี 2564 ได้กี่คะแนน", user="f1")
+    turn, text = ask(bot, "แล้วปี 63 ล่ะ", user="f1")
+    assert "83.82" in text
+
+
+def test_contacts(bot, content):
+    office = content.office
+    _, text = ask(bot, "ขอเบอโทรหน่อยครับ")
+    assert office.phone in text
+    _, text = ask(bot, "สำนักงานอยู่ที่ไหน")
+    assert office.address.postcode in text
+    _, text = ask(bot, "เปิดกี่โมง")
+    assert "08.30" in text
+    _, text = ask(bot, "ผอ.เขตชื่ออะไร")
+    assert office.leaders[0].name in text
+
+
+def test_procedures_list_and_detail(bot, content):
+    _, text = ask(bot, "มีคู่มือบริการอะไรบ้าง")
+    assert all(p.title in text for p in content.procedures[:3])
+    first = content.procedures[0]
+    turn, text = ask(bot, f"คู่มือ{first.title}")
+    assert first.fee in text and first.steps[0] in text
+
+
+def test_news_latest(bot, content):
+    _, text = ask(bot, "ข่าวล่าสุด")
+    assert content.news[0].title in text
+
+
+def test_out_of_scope_gets_the_menu(bot):
+    turn, text = ask(bot, "ราคาทองวันนี้เท่าไหร่")
+    assert turn.understood.coarse == "fallback"
+    assert turn.replies[0].quick_replies
+
+
+def test_ask_cli_batch_json_contract(tmp_path, sqlite_template):
+    db = tmp_path / "cli.sqlite3"
+    db.write_bytes(sqlite_template.read_bytes())
+    batch = tmp_path / "in.jsonl"
+    batch.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
+        {"user": "a", "text": "ITA ปี 2564 ได้กี่คะแนน"}, {"user": "b", "text": "เบอร์โทร"}]) + "\n",
+        encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "bot", "ask", "--batch", str(batch), "--json"], cwd=ROOT,
+                         env={"DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin", "PYTHAINLP_OFFLINE": "1"},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["user"] for r in rows] == ["a", "b"]
+    assert set(rows[0]) >= {"user", "text", "intent", "entities", "reply_text", "replies"}
+    assert rows[0]["intent"].split(".")[0] == "ita" and "93.23" in rows[0]["reply_text"]
+    assert rows[0]["entities"].get("year") == 2564
+    reply = rows[0]["replies"][0]
+    assert {"type", "text", "quick_replies"} <= set(reply)
+    assert all(set(q) == {"label", "text"} for q in reply["quick_replies"])
+    assert "056-990347" in rows[1]["reply_text"]

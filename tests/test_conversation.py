@@ -1,0 +1,109 @@
+"""The channel-neutral core: state kept in the database across restarts, flows, expiry, follow-ups."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.conversation import Bot, Router, Understood, follow_up, language_of
+from bot.core.messages import Card, CardRow, Incoming, QuickReply, Text, reply_to_dict, visible_text
+from bot.handlers import build_router
+from bot.storage import utcnow
+
+
+class CountingFlow:
+    """A two-step flow used to exercise the core's flow mechanics."""
+
+    name = "counting"
+
+    def start(self, ctx):
+        ctx.start_flow(self.name, "first", {"seen": []})
+        return [Text("first?")]
+
+    def step(self, ctx):
+        if ctx.message.text == "elsewhere":
+            return None
+        ctx.flow["data"]["seen"].append(ctx.message.text)
+        if ctx.flow["step"] == "first":
+            ctx.goto("second")
+            return [Text("second?")]
+        seen = ctx.flow["data"]["seen"]
+        ctx.end_flow()
+        return [Text("done " + ",".join(seen))]
+
+    def expired(self, ctx, old):
+        return [Text(f"expired at {old['step']}")]
+
+
+def counting_router() -> Router:
+    flow = CountingFlow()
+    return Router(fallback=lambda ctx: [Text("fallback")]).add(
+        {"start": flow.start, "other": lambda ctx: [Text("other answer")]}, [flow])
+
+
+class FixedUnderstander:
+    def understand(self, text):
+        return Understood("start" if text == "go" else "other" if text == "elsewhere" else "fallback")
+
+
+def make_bot(services) -> Bot:
+    services.understander = FixedUnderstander()
+    return Bot(services, counting_router())
+
+
+def texts(turn):
+    return [r.text for r in turn.replies]
+
+
+def test_flow_state_survives_a_new_bot_instance(services):
+    assert texts(make_bot(services).respond(Incoming("line", "U1", "go"))) == ["first?"]
+    # a "restart": a new Bot over the same database
+    assert texts(make_bot(services).respond(Incoming("line", "U1", "a"))) == ["second?"]
+    assert texts(make_bot(services).respond(Incoming("line", "U1", "b"))) == ["done a,b"]
+    assert texts(make_bot(services).respond(Incoming("line", "U1", "c"))) == ["fallback"]
+
+
+def test_state_is_per_channel_and_user(services):
+    bot = make_bot(services)
+    bot.respond(Incoming("line", "U1", "go"))
+    assert texts(bot.respond(Incoming("facebook", "U1", "x"))) == ["fallback"]
+    assert texts(bot.respond(Incoming("line", "U2", "x"))) == ["fallback"]
+    assert texts(bot.respond(Incoming("line", "U1", "x"))) == ["second?"]
+
+
+def test_a_flow_lets_an_unrelated_question_through_and_stays(services):
+    bot = make_bot(services)
+    bot.respond(Incoming("web", "w", "go"))
+    assert texts(bot.respond(Incoming("web", "w", "elsewhere"))) == ["other answer"]
+    assert texts(bot.respond(Incoming("web", "w", "a"))) == ["second?"]
+
+
+def test_an_idle_flow_expires_with_a_note(services):
+    bot = make_bot(services)
+    start = utcnow()
+    bot.respond(Incoming("web", "w", "go"), now=start)
+    later = start + timedelta(minutes=services.settings.state_ttl_minutes + 1)
+    assert texts(bot.respond(Incoming("web", "w", "a"), now=later)) == ["expired at first", "fallback"]
+
+
+def test_follow_up_only_continues_ita_questions():
+    bare_year = Understood("fallback", 0.3, {"year": 2563})
+    assert follow_up(bare_year, "ita.total").intent == "ita.total"
+    assert follow_up(bare_year, "contact.phone").intent == "fallback"
+    assert follow_up(Understood("fallback", 0.3, {}), "ita.total").intent == "fallback"
+
+
+def test_language_detection():
+    assert language_of("ITA score 2021") == "en"
+    assert language_of("ITA ปี 2564") == "th"
+
+
+def test_visible_text_includes_cards_and_quick_reply_labels():
+    card = Card(title="T", alt_text="alt", rows=(CardRow("คะแนน", "93.23"),), quick_replies=(QuickReply("L", "t"),))
+    assert visible_text(card) == ["T", "คะแนน: 93.23", "L"]
+    data = reply_to_dict(card)
+    assert data["type"] == "card" and data["text"] == "alt" and data["quick_replies"] == [{"label": "L", "text": "t"}]
+
+
+def test_every_intent_has_an_answer(bot):
+    router = build_router()
+    for intent in ["greeting", "help", "thanks", "ita", "contact", "procedure", "news", "fallback"]:
+        assert router.handler_for(intent) is not router.fallback or intent == "fallback"

@@ -211,3 +211,13 @@ def test_edit_and_cancel_are_refused_once_sent(bsvc, policy):
         service.edit(bsvc, b.id, {"text": "แก้"})
     with pytest.raises(BroadcastStateError, match="ส่งไปแล้ว"):
         send_now(bsvc, b.id, T0 + timedelta(minutes=1), policy=policy)
+
+
+def test_the_bot_answers_latest_news_with_a_sent_announcement(bot, services, policy):
+    from bot.core.messages import Incoming, visible_text
+
+    service.create(services, Draft(text="เปิดรับสมัครครูผู้ช่วย ถึง 30 มิ.ย.", title="รับสมัครครูผู้ช่วย", run_at=T0,
+                                   channels=["line"], topics=["รับสมัคร"]), now=T0 - timedelta(days=1))
+    run_due(services, T0, policy=policy)
+    turn = bot.respond(Incoming("web", "news-reader", "ข่าวล่าสุด"))
+    assert "รับสมัครครูผู้ช่วย" in "\n".join(p for r in turn.replies for p in visible_text(r))

@@ -1,9 +1,10 @@
 """Sending the planned batches of a claimed occurrence, recording each attempt before it is made.
 
 Before every request the sender renews its lease (and stops if another process has taken the occurrence
-over) and counts the attempt; after it, the batch's outcome is stored. A crash anywhere leaves a batch
-`pending` with its retry key, and whoever resumes repeats the request with that same key, which LINE
-answers with 409 if the first one had gone through.
+over) and counts the attempt; after it, the batch's outcome is stored (for LINE, in the same transaction
+that opens the next batch's attempt: one commit per batch). A crash anywhere leaves a batch `pending` with
+its retry key, and whoever resumes repeats the request with that same key, which LINE answers with 409 if
+the first one had gone through.
 """
 from __future__ import annotations
 
@@ -31,8 +32,13 @@ class LostLease(Exception):
     """Another process took this occurrence over (our lease had run out); it finishes the send."""
 
 
-def _begin_attempt(services, run_id: int, batch_id: int, owner: str, now: datetime) -> None:
+def _begin_attempt(services, run_id: int, batch_id: int, owner: str, now: datetime,
+                   settle: tuple[int, dict] | None = None) -> None:
+    """Record the previous batch's outcome (`settle`), renew the lease, count an attempt: one transaction."""
     with services.db.session() as s:
+        if settle is not None:
+            s.execute(update(BroadcastBatch).where(BroadcastBatch.id == settle[0]).values(updated_at=now, **settle[1])
+                      .execution_options(synchronize_session=False))
         renewed = s.execute(update(BroadcastRun)
                             .where(BroadcastRun.id == run_id, BroadcastRun.owner == owner,
                                    BroadcastRun.status == SENDING)
@@ -60,6 +66,7 @@ class Delivery:
         self.progress = progress or (lambda n: None)
         self._line: LineSender | None = None
         self._messenger: MessengerSender | None = None
+        self._settle: tuple[int, dict] | None = None  # a sent LINE batch not yet recorded
 
     def pending(self) -> tuple[dict, list[BroadcastBatch]]:
         with self.services.db.session() as s:
@@ -81,10 +88,23 @@ class Delivery:
         except LostLease:
             log.warning("occurrence %s was taken over by another process; leaving it to them", self.run_id)
             return None
+        finally:
+            self._record_settled()
         return finish(self.services, self.run_id, self.owner, self.clock())
 
     def _attempt(self, batch_id: int) -> None:
-        _begin_attempt(self.services, self.run_id, batch_id, self.owner, self.clock())
+        settle, self._settle = self._settle, None
+        try:
+            _begin_attempt(self.services, self.run_id, batch_id, self.owner, self.clock(), settle)
+        except BaseException:
+            self._settle = self._settle or settle
+            raise
+
+    def _record_settled(self) -> None:
+        if self._settle is not None:
+            batch_id, values = self._settle
+            _save(self.services, batch_id, self.clock(), **values)
+            self._settle = None
 
     def _wait(self, attempt: int, exc: BatchError) -> None:
         seconds = self.policy.delay(attempt, exc.retry_after)
@@ -104,14 +124,15 @@ class Delivery:
                 _save(self.services, batch.id, self.clock(), error=str(exc))
                 self._wait(attempt, exc)
                 continue
-            _save(self.services, batch.id, self.clock(), status=SENT, sent_count=batch.recipient_count,
-                  sent_at=self.clock(), error=note)
+            self._settle = (batch.id, dict(status=SENT, sent_count=batch.recipient_count, sent_at=self.clock(),
+                                            error=note))
             self.progress(batch.recipient_count)
             return
 
     def _messenger_batch(self, batch: BroadcastBatch, messages: list[dict]) -> None:
         """Person by person, keeping count of who is done so a resumed send starts at the next person."""
         self._messenger = self._messenger or MessengerSender(self.services.settings)
+        self._record_settled()
         sent, refused = batch.sent_count, batch.failed_count
         todo = batch.recipients[sent + refused:]
         with self.services.db.session() as s:

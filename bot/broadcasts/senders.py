@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import requests
 import urllib3
-from linebot.v3.messaging import ApiException, BroadcastRequest, MulticastRequest
+from linebot.v3.messaging import ApiException, BroadcastRequest, Message, MulticastRequest
 
 from bot.channels.platforms import DeliveryError, FacebookSendApi, line_messaging_api, retryable_status
 
@@ -54,6 +54,13 @@ class LineSender:
 
     def __init__(self, settings):
         self.api = line_messaging_api(settings) if settings.line_enabled else None
+        self._parsed: tuple[int, list[Message]] | None = None
+
+    def _models(self, messages: list[dict]) -> list[Message]:
+        """The SDK's message models, built once for all the batches of an occurrence (same list)."""
+        if self._parsed is None or self._parsed[0] != id(messages):
+            self._parsed = (id(messages), [Message.from_dict(m) for m in messages])
+        return self._parsed[1]
 
     def send(self, kind: str, recipients: list[str], messages: list[dict], retry_key: str) -> str | None:
         """None when sent; a note when LINE says it had already accepted this retry key (409)."""
@@ -61,10 +68,10 @@ class LineSender:
             raise BatchError("ยังไม่ได้ตั้งค่า LINE (LINE_CHANNEL_SECRET / LINE_CHANNEL_ACCESS_TOKEN)", retryable=False)
         try:
             if kind == "broadcast":
-                self.api.broadcast(BroadcastRequest.from_dict({"messages": messages}),
+                self.api.broadcast(BroadcastRequest(messages=self._models(messages)),
                                    x_line_retry_key=retry_key, _request_timeout=TIMEOUT)
             else:
-                self.api.multicast(MulticastRequest.from_dict({"to": recipients, "messages": messages}),
+                self.api.multicast(MulticastRequest(to=recipients, messages=self._models(messages)),
                                    x_line_retry_key=retry_key, _request_timeout=TIMEOUT)
         except ApiException as exc:
             status = exc.status or None

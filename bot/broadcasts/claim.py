@@ -52,7 +52,8 @@ def _plan(session, run: BroadcastRun, b: Broadcast, now: datetime) -> list[str]:
         people = messenger_followers(session, b.segment, now)
         batches += [("facebook", "messenger", chunk, len(chunk)) for chunk in _chunks(people, MESSENGER_BATCH)]
         if not people:
-            notes.append("Messenger: ไม่มีผู้ที่ทักมาภายใน 24 ชั่วโมง")
+            group = f"ในกลุ่ม {b.segment} " if b.segment else ""
+            notes.append(f"Messenger: ไม่มีผู้ติดตาม{group}ที่ทักมาภายใน 24 ชั่วโมง")
     numbers: dict[str, int] = {}
     for channel, kind, people, count in batches:
         numbers[channel] = numbers.get(channel, 0) + 1

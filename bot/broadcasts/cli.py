@@ -198,13 +198,13 @@ def cmd_cancel(args) -> int:
 def cmd_send_now(args) -> int:
     from tqdm import tqdm
 
-    from .runner import batches_of, send_now
+    from .runner import run_record, send_now
 
     services = _services()
     bars: list = []
 
     def progress(total: int):
-        bar = tqdm(total=total, unit="คน", desc=f"ประกาศ {args.id}", file=sys.stderr, disable=None)
+        bar = tqdm(total=total, unit=" คน", desc=f"ประกาศ {args.id}", file=sys.stderr, disable=None)
         bars.append(bar)
         return bar.update
 
@@ -213,12 +213,15 @@ def cmd_send_now(args) -> int:
     finally:
         for bar in bars:
             bar.close()
-    for b in batches_of(services, outcome.run_id):
+    run, batches = run_record(services, outcome.run_id)
+    for b in batches:
         who = (f"{b.sent_count:,} คน" + (f", ส่งไม่ถึง {b.failed_count:,} คน" if b.failed_count else "")
                if b.kind == "messenger" else f"{b.recipient_count:,} คน")
         extra = f" — {b.error}" if b.error else ""
         print(f"{CHANNEL_NAMES[b.channel]} ชุดที่ {b.batch_no} ({b.kind}, {who}): {b.status}, "
               f"พยายาม {b.attempts} ครั้ง{extra}")
+    if run.note:
+        print(f"หมายเหตุ: {run.note}")
     if outcome.status == SENT:
         print(f"ส่งประกาศหมายเลข {args.id} เรียบร้อยแล้ว เมื่อ {local(utcnow()):%Y-%m-%d %H:%M} น.")
         return 0

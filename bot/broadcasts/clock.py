@@ -60,6 +60,8 @@ def on_missed(event: JobExecutionEvent) -> None:
     the executor rather than in the scheduler's own thread."""
     if event.job_id.startswith(JOB_PREFIX):
         broadcast_id = int(event.job_id[len(JOB_PREFIX):])
+        log.warning("announcement %s: its run at %s is later than the grace time", broadcast_id,
+                    event.scheduled_run_time)
         _runtime["scheduler"].add_job(fire, args=[broadcast_id], id=f"missed-{broadcast_id}-{uuid.uuid4().hex[:8]}",
                                       jobstore="memory", misfire_grace_time=None)
 

@@ -138,8 +138,10 @@ def send_now(services, broadcast_id: int, now: datetime | None = None, *, policy
     return Outcome(b.id, run_at, _deliver(services, run_id, owner, clock, policy, progress), run_id)
 
 
-def batches_of(services, run_id: int) -> list[BroadcastBatch]:
+def run_record(services, run_id: int) -> tuple[BroadcastRun, list[BroadcastBatch]]:
+    """An occurrence and its batches, as recorded."""
     with services.db.session() as s:
-        return list(s.scalars(select(BroadcastBatch).where(BroadcastBatch.run_id == run_id)
-                              .order_by(BroadcastBatch.channel.desc(), BroadcastBatch.batch_no)))
+        return s.get(BroadcastRun, run_id), list(s.scalars(
+            select(BroadcastBatch).where(BroadcastBatch.run_id == run_id)
+            .order_by(BroadcastBatch.channel.desc(), BroadcastBatch.batch_no)))
 

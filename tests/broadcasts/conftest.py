@@ -18,6 +18,9 @@ T0 = datetime(2030, 6, 3, 2, 0, tzinfo=timezone.utc)
 
 # For the slow tests that start real processes: once, on PostgreSQL when it is available.
 one_backend = pytest.mark.parametrize("database_url", [BACKENDS[-1]], indirect=True)
+# For tests of logic that no database can change (retry rules, wording): SQLite only, to keep the suite fast;
+# everything about claims, leases, times and recipients runs on both.
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture

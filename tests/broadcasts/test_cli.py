@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 
-from .conftest import one_backend
+from .conftest import one_backend, sqlite_only
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUSES = {"scheduled", "sending", "sent", "cancelled", "failed", "missed"}
@@ -60,6 +60,7 @@ def test_create_prints_just_the_id_and_list_json_has_the_contract_fields(setting
     assert row["next_run"] == "2030-06-03T09:00:00+07:00" and row["channels"] == ["line", "facebook"]
 
 
+@sqlite_only
 def test_staff_workflow(cli, line_api):
     code, out, _ = cli("create", "--text", "ขอเชิญส่งผลงาน", "--title", "ประกวดนวัตกรรม", "--cron", "0 9 * * 1",
                        "--channels", "line", "--segment", "teachers", "--topics", "ประกวด, นวัตกรรม",
@@ -110,6 +111,7 @@ BAD_INPUT = [
 ]
 
 
+@sqlite_only
 def test_bad_input_is_explained(cli):
     for args, message in BAD_INPUT:
         code, out, err = cli("create", *args)
@@ -118,6 +120,7 @@ def test_bad_input_is_explained(cli):
     assert json.loads(cli("list", "--json")[1]) == []
 
 
+@sqlite_only
 def test_exactly_one_of_at_or_cron(cli):
     assert cli("create", "--text", "ข่าว")[0] == 2
     assert cli("create", "--text", "ข่าว", "--at", "2030-01-01T09:00", "--cron", "0 9 * * 1")[0] == 2

@@ -22,7 +22,7 @@ from bot.broadcasts.schedule import OFFICE_TZ
 from bot.broadcasts.validate import Draft
 from bot.storage import utcnow
 
-from .conftest import one_backend
+from .conftest import one_backend, sqlite_only
 
 ROOT = Path(__file__).resolve().parents[2]
 BROADCAST = r"/v2/bot/message/broadcast$"
@@ -67,6 +67,7 @@ def test_apscheduler_fires_a_one_off_once_and_reports_a_late_one_missed(bsvc, li
         scheduler.shutdown()
 
 
+@sqlite_only
 def test_a_scheduler_that_loses_its_lease_stops(bsvc):
     leader = Leader(bsvc.db, ttl=timedelta(seconds=0.6))
     assert leader.acquire()

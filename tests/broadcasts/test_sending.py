@@ -12,7 +12,7 @@ from bot.broadcasts.runner import run_due, send_now
 from bot.broadcasts.validate import Draft
 from tests.fakes.platform import Response
 
-from .conftest import T0, add_followers
+from .conftest import T0, add_followers, sqlite_only
 
 BROADCAST, MULTICAST, MESSENGER = r"/v2/bot/message/broadcast$", r"/v2/bot/message/multicast$", r"/me/messages$"
 
@@ -87,6 +87,7 @@ def test_recurring_is_sent_each_period_and_missed_periods_coalesce(bsvc, line_ap
     assert listed["status"] == "scheduled" and listed["next_run"] == "2030-06-10T09:00:00+07:00"
 
 
+@sqlite_only
 def test_cancelled_or_edited_before_its_time(bsvc, line_api, policy):
     cancelled = one_off(bsvc)
     moved = one_off(bsvc, text="ข้อความเดิม")
@@ -112,6 +113,7 @@ def test_500_then_200_delivers_once_with_the_same_retry_key(bsvc, line_api, poli
     assert slept == [1.0]
 
 
+@sqlite_only
 def test_429_honours_retry_after_and_409_means_already_accepted(bsvc, line_api, policy, slept):
     one_off(bsvc)
     line_api.script("POST", BROADCAST, Response(429, {"message": "Too Many Requests"}, headers={"Retry-After": "7"}),
@@ -122,6 +124,7 @@ def test_429_honours_retry_after_and_409_means_already_accepted(bsvc, line_api, 
     assert batch.status == "sent" and "409" in batch.error
 
 
+@sqlite_only
 def test_failures_are_bounded_recorded_and_retried_on_request(bsvc, line_api, policy, slept):
     b = one_off(bsvc)
     line_api.fail("POST", BROADCAST, 503, times=5)
@@ -137,6 +140,7 @@ def test_failures_are_bounded_recorded_and_retried_on_request(bsvc, line_api, po
     assert service.get(bsvc, b.id).status == "sent"
 
 
+@sqlite_only
 def test_a_bad_request_is_not_retried(bsvc, line_api, policy):
     one_off(bsvc)
     line_api.script("POST", BROADCAST, Response(400, {"message": "The request body has 1 error(s)"}))
@@ -175,6 +179,7 @@ def test_messenger_only_to_followers_inside_the_24_hour_window(bsvc, facebook_ap
     assert (batch.kind, batch.recipient_count, batch.sent_count, batch.failed_count) == ("messenger", 3, 3, 0)
 
 
+@sqlite_only
 def test_messenger_refusal_of_one_person_does_not_stop_the_others(bsvc, facebook_api, policy):
     people = add_followers(bsvc, "facebook", 3, last_message_at=T0 - timedelta(hours=2))
     facebook_api.script("POST", MESSENGER, Response(400, {"error": {"message": "outside of allowed window",
@@ -186,6 +191,7 @@ def test_messenger_refusal_of_one_person_does_not_stop_the_others(bsvc, facebook
     assert len(facebook_api.calls("POST", MESSENGER)) == 3
 
 
+@sqlite_only
 def test_sent_announcements_become_news(bsvc, policy):
     one_off(bsvc, title="รับสมัครครูผู้ช่วย", text="รายละเอียดการรับสมัคร", link_url="https://www.sesaop.go.th/1",
             topics=["รับสมัคร", "ครู"], at=T0 + timedelta(hours=16))  # 01:00 the next day in Bangkok
@@ -198,6 +204,7 @@ def test_sent_announcements_become_news(bsvc, policy):
         "รับสมัครครูผู้ช่วย", "รายละเอียดการรับสมัคร", ["รับสมัคร", "ครู"], "https://www.sesaop.go.th/1", "")
 
 
+@sqlite_only
 def test_edit_and_cancel_are_refused_once_sent(bsvc, policy):
     import pytest
 
@@ -213,6 +220,7 @@ def test_edit_and_cancel_are_refused_once_sent(bsvc, policy):
         send_now(bsvc, b.id, T0 + timedelta(minutes=1), policy=policy)
 
 
+@sqlite_only
 def test_the_bot_answers_latest_news_with_a_sent_announcement(bot, services, policy):
     from bot.core.messages import Incoming, visible_text
 

@@ -43,6 +43,11 @@ def test_history_lists_five_years_with_changes(bot, content):
     assert "8.01" in text and "9.41" in text
 
 
+def test_comparing_two_years(bot):
+    _, text = ask(bot, "เทียบ ITA ปี 63 กับปี 64")
+    assert "93.23" in text and "9.41" in text and "83.82" in text
+
+
 def test_indicator_by_number_and_by_name(bot, content):
     r = year_result(content.ita, 2564)
     _, text = ask(bot, "ตัวชี้วัดที่ 8 ได้กี่คะแนน")
@@ -104,9 +109,8 @@ def test_out_of_scope_gets_the_menu(bot):
     assert turn.replies[0].quick_replies
 
 
-def test_ask_cli_batch_json_contract(tmp_path, sqlite_template):
-    db = tmp_path / "cli.sqlite3"
-    db.write_bytes(sqlite_template.read_bytes())
+def test_ask_cli_batch_json_contract(tmp_path):
+    db = tmp_path / "fresh" / "cli.sqlite3"  # not created: `ask` migrates a fresh database itself
     batch = tmp_path / "in.jsonl"
     batch.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
         {"user": "a", "text": "ITA ปี 2564 ได้กี่คะแนน"}, {"user": "b", "text": "เบอร์โทร"}]) + "\n",

@@ -11,6 +11,7 @@ from scoring.yamlfile import ContentError
 COMMAND_MODULES = [
     "bot.cli.db",
     "bot.cli.ask",
+    "bot.cli.eval",
     "bot.cli.line",
     "bot.broadcasts.cli",
 ]

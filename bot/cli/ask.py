@@ -9,6 +9,7 @@ from bot.core.conversation import Bot, Turn
 from bot.core.messages import Incoming, reply_to_dict, visible_text
 from bot.handlers import build_router
 from bot.services import build_services
+from bot.storage.migrate import upgrade
 
 
 def register(sub) -> None:
@@ -45,7 +46,9 @@ def cmd_ask(args) -> int:
     if not args.text and not args.batch:
         print("give a message, or --batch FILE.jsonl", file=sys.stderr)
         return 2
-    bot = Bot(build_services(from_env()), build_router())
+    settings = from_env()
+    upgrade(settings.database_url)  # idempotent: `ask` works on a fresh checkout too
+    bot = Bot(build_services(settings), build_router())
     if args.batch:
         with open(args.batch, encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, start=1):

@@ -83,8 +83,24 @@ def total(ctx: Context) -> list[Reply]:
     return [score_card(ctx, r)]
 
 
+def compare_years(ctx: Context, years: list[int]) -> list[Reply]:
+    ita = data(ctx)
+    missing = [y for y in years if y not in ita.years]
+    if missing:
+        return no_year(ctx, missing[0])
+    first, last = (year_result(ita, y) for y in sorted(years)[:: len(years) - 1])
+    diff = last.total - first.total
+    key = "ita_up" if diff > 0 else "ita_down" if diff < 0 else "ita_same"
+    change = ctx.say(key, diff=fmt(abs(diff)), year=first.year, total=fmt(first.total))
+    return [Text(ctx.say("ita_compare", year=last.year, total=fmt(last.total), level=last.grade.level,
+                         change=change, first_level=first.grade.level), quick(ctx, "ita_menu"))]
+
+
 def history(ctx: Context) -> list[Reply]:
     ita = data(ctx)
+    years = sorted({int(y) for y in ctx.understood.entities.get("years", [])})
+    if len(years) >= 2:
+        return compare_years(ctx, years)
     lines = [ctx.say("ita_history_head")]
     for y in sorted(ita.years):
         r = year_result(ita, y)

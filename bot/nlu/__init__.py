@@ -1,54 +1,108 @@
-"""INTERIM keyword understander, replaced by the trained Thai NLU (same API) when it lands."""
+"""Thai natural-language understanding: a chat message in, an intent with entities out.
+
+    understander = Understander.from_content(Path("content"))
+    understander.warm()
+    u = understander.understand("ita ปี64 ได้กี่คะแนนคะ")
+    u.intent, u.coarse, u.entities  # "ita.total", "ita", {"year": 2564}
+
+Pipeline: normalize (normalize.py) -> entities and slot masking (entities.py) -> rules, memory,
+linear model with a fallback threshold (classifier.py). All words, sentences and thresholds come
+from content/nlu/*.yaml (lexicon.py), so an office can extend it without touching code.
+"""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-CODE = re.compile(r"\b([A-Z]{1,4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b", re.I)
-RULES = [
-    ("track", ["ติดตามเรื่อง", "track"]),
-    ("complaint", ["ร้องเรียน", "ทุจริต", "เรียกรับเงิน", "complain"]),
-    ("feedback", ["ความพึงพอใจ", "ให้คะแนน", "เสนอแนะ", "feedback"]),
-    ("contact.phone", ["เบอร์", "โทร", "phone"]),
-    ("contact.all", ["ติดต่อ", "contact"]),
-    ("procedure.list", ["คู่มือ", "บริการ"]),
-    ("news.latest", ["ข่าว", "news"]),
-    ("ita.total", ["ita", "คะแนน"]),
-    ("greeting", ["สวัสดี", "hello"]),
-    ("thanks", ["ขอบคุณ", "thank"]),
-]
+from .classifier import IntentClassifier, Rules
+from .entities import EntityExtractor
+from .lexicon import Lexicon, load_lexicon
+from .normalize import Normalizer
+
+__all__ = ["Understanding", "Understander", "load_lexicon"]
+
+# PyThaiNLP must never fetch data while answering a citizen; newmm's dictionary ships with the package.
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+
+# Entities whose keywords are loose ("ทุจริต", "ลูกเสือ") are only reported where they mean something.
+ONLY_FOR = {"category": ("complaint", "feedback"), "topic": ("news",)}
 
 
 @dataclass(frozen=True)
 class Understanding:
     intent: str
+    """Fine intent, dotted (e.g. "ita.indicator"); the part before the dot is the coarse intent."""
     confidence: float
-    entities: dict = field(default_factory=dict)
-    normalized: str = ""
+    """0..1: the model's probability for the coarse intent (1.0 for rules and exact matches)."""
+    entities: dict
+    normalized: str
 
     @property
     def coarse(self) -> str:
         return self.intent.split(".")[0]
 
 
+@lru_cache(maxsize=4096)
+def _newmm(text: str) -> list[str]:
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize(text, engine="newmm", keep_whitespace=False)
+
+
+def tokenize(text: str) -> list[str]:
+    """newmm words; cached because chat traffic repeats itself ("สวัสดีครับ", menu taps)."""
+    return list(_newmm(text))
+
+
 class Understander:
+    """Built once per process (training takes about a second); `understand` is then thread-safe."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.normalize = Normalizer(lexicon.normalize)
+        self.extractor = EntityExtractor(lexicon.entities, lexicon.procedures, self.normalize, tokenize)
+        rules = Rules(lexicon.rules, self.normalize)
+        self.classifier = IntentClassifier(lexicon.classifier, rules, tokenize, self.normalize)
+        texts, labels = [], []
+        for intent, examples in lexicon.examples.items():
+            for example in examples:
+                normalized = self.normalize(example)
+                if normalized:  # "555" teaches nothing: noise is caught before the model
+                    texts.append(self.extractor.extract(normalized).masked)
+                    labels.append(intent)
+        self.classifier.fit(texts, labels)
+
     @classmethod
-    def from_content(cls, content_dir: Path) -> "Understander":
-        return cls()
+    def from_content(cls, content_dir: Path, procedures_dir: Path | None = None) -> "Understander":
+        """Load content/nlu/*.yaml and content/procedures/*.yaml (absent is fine) and train (~1 s)."""
+        return cls(load_lexicon(Path(content_dir), procedures_dir))
 
     def warm(self) -> None:
-        pass
+        """Make sure PyThaiNLP's dictionary trie (~0.5 s to build) exists before the first user's reply."""
+        self.understand("สวัสดีครับ ขอทราบผล ita ปี 2564")
 
     def understand(self, text: str) -> Understanding:
-        low = text.lower()
-        entities: dict = {}
-        if m := CODE.search(text):
-            entities["code"] = m.group(1).upper()
-            return Understanding("track", 1.0, entities, low)
-        if m := re.search(r"(25\d\d)", low):
-            entities["year"] = int(m.group(1))
-        for intent, words in RULES:
-            if any(w in low for w in words):
-                return Understanding(intent, 0.9, entities, low)
-        return Understanding("fallback", 0.0, entities, low)
+        normalized = self.normalize(text or "")
+        extraction = self.extractor.extract(normalized)
+        entities = extraction.entities
+        decision = self.classifier.decide(normalized, extraction.masked, entities)
+        intent, confidence = decision.intent, decision.confidence
+        if "procedure" in entities and (intent.startswith("procedure") or decision.source == "threshold"):
+            # A named service manual is strong evidence: it settles list vs detail, and rescues an
+            # unsure guess ("ผ่อนผันทหาร" alone) instead of showing the menu.
+            if decision.source == "threshold":
+                confidence = self.lexicon.classifier.threshold
+            intent = "procedure.detail"
+        if intent == "ita.total" and len(entities.get("years", ())) > 1:
+            intent = "ita.history"  # two years asked at once is a comparison, not one year's result
+        if intent.startswith("news"):
+            # A listed topic is trusted; free words after "ข่าว" only when the model also heard a topic.
+            topical = "topic" in entities and (extraction.known_topic or intent == "news.topic")
+            intent = "news.topic" if topical else "news.latest"
+            if not topical:
+                entities = {k: v for k, v in entities.items() if k != "topic"}
+        coarse = intent.split(".")[0]
+        kept = {k: v for k, v in entities.items() if coarse in ONLY_FOR.get(k, (coarse,))}
+        return Understanding(intent, round(float(confidence), 4), kept, normalized)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.broadcasts import service
+from bot.broadcasts.errors import BroadcastStateError
 from bot.broadcasts.models import BroadcastBatch, BroadcastRun
 from bot.broadcasts.runner import run_due, send_now
 from bot.broadcasts.validate import Draft
@@ -61,6 +63,8 @@ def test_late_within_grace_is_sent_late_older_is_missed(bsvc, line_api, policy):
     assert len(line_api.calls("POST", BROADCAST)) == 1
     [run] = runs(bsvc, lost.id)
     assert run.status == "missed" and "เลยเวลา" in run.error
+    with pytest.raises(BroadcastStateError, match="กรุณาระบุเวลาใหม่"):
+        service.edit(bsvc, lost.id, {"text": "แก้ข้อความ"}, now=T0 + timedelta(hours=2))
     # a missed announcement can still be sent on purpose
     assert send_now(bsvc, lost.id, T0 + timedelta(hours=2), policy=policy).status == "sent"
     assert len(line_api.calls("POST", BROADCAST)) == 2
@@ -206,10 +210,6 @@ def test_sent_announcements_become_news(bsvc, policy):
 
 @sqlite_only
 def test_edit_and_cancel_are_refused_once_sent(bsvc, policy):
-    import pytest
-
-    from bot.broadcasts.errors import BroadcastStateError
-
     b = one_off(bsvc)
     run_due(bsvc, T0, policy=policy)
     with pytest.raises(BroadcastStateError, match="ส่งไปแล้ว"):

@@ -52,6 +52,11 @@ class Settings:
     # Complaints
     complaint_daily_limit: int = 5
     evidence_dir: Path = ROOT / "instance" / "evidence"
+    # Broadcasts: how late a scheduled announcement may still go out, how often the scheduler picks up
+    # new or edited announcements, and how many times one delivery batch is tried
+    broadcast_misfire_grace_seconds: int = 900
+    broadcast_sync_seconds: int = 30
+    broadcast_max_attempts: int = 5
     extra: dict = field(default_factory=dict)
 
     @property
@@ -92,4 +97,7 @@ def from_env() -> Settings:
         console_password=_env("CONSOLE_PASSWORD"),
         complaint_daily_limit=_int("COMPLAINT_DAILY_LIMIT", d.complaint_daily_limit),
         evidence_dir=Path(_env("EVIDENCE_DIR") or d.evidence_dir),
+        broadcast_misfire_grace_seconds=_int("BROADCAST_MISFIRE_GRACE_SECONDS", d.broadcast_misfire_grace_seconds),
+        broadcast_sync_seconds=_int("BROADCAST_SYNC_SECONDS", d.broadcast_sync_seconds),
+        broadcast_max_attempts=_int("BROADCAST_MAX_ATTEMPTS", d.broadcast_max_attempts),
     )

@@ -38,4 +38,8 @@ def build_services(settings: Settings, understander: Any = None) -> Services:
     content = load_content(settings.content_dir)
     db = Database(settings.database_url)
     states = StateStore(db, timedelta(minutes=settings.state_ttl_minutes))
-    return Services(settings, content, db, states, understander or build_understander(content))
+    services = Services(settings, content, db, states, understander or build_understander(content))
+    from .broadcasts.service import published_announcements  # sent announcements answer news questions too
+
+    services.extra["published_announcements"] = published_announcements
+    return services

@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "bot.cli.staff",
     "bot.cli.eval",
     "bot.cli.line",
+    "bot.broadcasts.cli",
 ]
 
 

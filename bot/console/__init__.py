@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .auth import bp as auth_bp
+from .broadcasts import bp as broadcasts_bp
 from .dashboard import bp as dashboard_bp
 
 
@@ -12,6 +13,8 @@ def register_console(app: Flask, services) -> None:
     app.extensions.setdefault("console_links", [])
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(broadcasts_bp)
+    app.extensions["console_links"].append(("console_broadcasts.index", "ประกาศข่าว"))
 
     @app.context_processor
     def links():

@@ -1,0 +1,196 @@
+"""Exactly once: an occurrence is claimed in the database before anything is sent.
+
+A claim is one transaction that (1) moves the announcement on with a conditional UPDATE (status still
+`scheduled`, revision unchanged), (2) inserts the occurrence row, unique on (broadcast_id, run_at), and
+(3) plans every delivery batch with its recipients and a fresh LINE retry key. A second scheduler doing the
+same either finds the UPDATE matching no row or the INSERT violating the unique constraint, and sends
+nothing. The claimant holds a lease on the occurrence; if it dies, the lease runs out and another process
+takes the occurrence over and sends the batches not yet sent, with the retry keys they were planned with.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from .models import (FAILED, MISSED, PENDING, SCHEDULED, SENDING, SENT, Broadcast, BroadcastBatch,
+                     BroadcastRun)
+from .recipients import line_follower_count, line_followers, messenger_followers
+from .render import render
+
+# Renewed before every request; longer than the longest wait between two requests (a capped Retry-After
+# plus a request timeout), so a live sender never loses it.
+LEASE = timedelta(minutes=10)
+LINE_MULTICAST_MAX = 500
+MESSENGER_BATCH = 100
+
+
+def new_owner() -> str:
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _plan(session, run: BroadcastRun, b: Broadcast, now: datetime) -> list[str]:
+    """Batches of the occurrence, each with its recipients and retry key; notes on channels left empty."""
+    notes, batches = [], []
+    if "line" in b.channels:
+        if b.segment:
+            people = line_followers(session, b.segment)
+            batches += [("line", "multicast", chunk, len(chunk)) for chunk in _chunks(people, LINE_MULTICAST_MAX)]
+            if not people:
+                notes.append(f"LINE: ไม่มีผู้ติดตามในกลุ่ม {b.segment}")
+        else:
+            batches.append(("line", "broadcast", [], line_follower_count(session)))
+    if "facebook" in b.channels:
+        people = messenger_followers(session, b.segment, now)
+        batches += [("facebook", "messenger", chunk, len(chunk)) for chunk in _chunks(people, MESSENGER_BATCH)]
+        if not people:
+            group = f"ในกลุ่ม {b.segment} " if b.segment else ""
+            notes.append(f"Messenger: ไม่มีผู้ติดตาม{group}ที่ทักมาภายใน 24 ชั่วโมง")
+    numbers: dict[str, int] = {}
+    for channel, kind, people, count in batches:
+        numbers[channel] = numbers.get(channel, 0) + 1
+        session.add(BroadcastBatch(run_id=run.id, channel=channel, batch_no=numbers[channel], kind=kind,
+                                   recipients=people, recipient_count=count, retry_key=str(uuid.uuid4()),
+                                   status=PENDING, updated_at=now))
+    return notes
+
+
+def claim(services, broadcast_id: int, revision: int, run_at: datetime, now: datetime, owner: str,
+          manual: bool = False, from_status: tuple[str, ...] = (SCHEDULED,)) -> int | None:
+    """Claim occurrence `run_at` of the announcement and plan its batches; the occurrence id, or None
+    when it is not ours to send (already claimed, cancelled, edited meanwhile)."""
+    office = services.content.office.short_name
+    try:
+        with services.db.session() as s:
+            b = s.get(Broadcast, broadcast_id)
+            if b is None:
+                return None
+            moved = s.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id, Broadcast.status.in_(from_status),
+                       Broadcast.revision == revision)
+                .values(status=SCHEDULED if b.recurring else SENDING, last_run_at=now)
+                .execution_options(synchronize_session=False))
+            if moved.rowcount != 1:
+                s.rollback()
+                return None
+            s.refresh(b)
+            run = BroadcastRun(broadcast_id=b.id, run_at=run_at, manual=manual, status=SENDING, owner=owner,
+                               lease_until=now + LEASE, claimed_at=now, payload=render(b, office, b.channels))
+            s.add(run)
+            s.flush()  # the unique (broadcast_id, run_at) check happens here
+            run.note = "; ".join(_plan(s, run, b, now)) or None
+            return run.id
+    except IntegrityError:
+        return None
+
+
+def mark_missed(services, broadcast_id: int, revision: int, run_at: datetime, now: datetime, grace: timedelta) -> bool:
+    """Record that occurrence `run_at` came too late to send (the scheduler was down or busy)."""
+    late, allowed = int((now - run_at).total_seconds() // 60), int(grace.total_seconds() // 60)
+    reason = f"เลยเวลาส่งไป {late} นาที เกินกว่าที่ยอมให้ส่งช้าได้ ({allowed} นาที)"
+    try:
+        with services.db.session() as s:
+            b = s.get(Broadcast, broadcast_id)
+            if b is None:
+                return False
+            moved = s.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id, Broadcast.status == SCHEDULED, Broadcast.revision == revision)
+                .values(status=SCHEDULED if b.recurring else MISSED, last_run_at=now)
+                .execution_options(synchronize_session=False))
+            if moved.rowcount != 1:
+                s.rollback()
+                return False
+            s.add(BroadcastRun(broadcast_id=broadcast_id, run_at=run_at, status=MISSED, claimed_at=now,
+                               finished_at=now, error=reason))
+            s.flush()
+            return True
+    except IntegrityError:
+        return False
+
+
+def take_over(services, run_id: int, now: datetime, owner: str) -> bool:
+    """Become the sender of an occurrence whose previous sender's lease ran out."""
+    with services.db.session() as s:
+        moved = s.execute(
+            update(BroadcastRun)
+            .where(BroadcastRun.id == run_id, BroadcastRun.status == SENDING,
+                   (BroadcastRun.lease_until.is_(None)) | (BroadcastRun.lease_until < now))
+            .values(owner=owner, lease_until=now + LEASE)
+            .execution_options(synchronize_session=False))
+        return moved.rowcount == 1
+
+
+def stalled_runs(services, now: datetime, broadcast_id: int | None = None) -> list[tuple[int, int, datetime]]:
+    """(run id, broadcast id, run_at) of occurrences left `sending` by a sender whose lease ran out."""
+    with services.db.session() as s:
+        query = select(BroadcastRun.id, BroadcastRun.broadcast_id, BroadcastRun.run_at).where(
+            BroadcastRun.status == SENDING, BroadcastRun.lease_until < now)
+        if broadcast_id is not None:
+            query = query.where(BroadcastRun.broadcast_id == broadcast_id)
+        return [tuple(row) for row in s.execute(query.order_by(BroadcastRun.id))]
+
+
+def reopen_failed(services, broadcast_id: int, now: datetime, owner: str) -> int | None:
+    """Send the unsent batches of a failed announcement's last occurrence again (same retry keys)."""
+    with services.db.session() as s:
+        run = s.scalars(select(BroadcastRun).where(BroadcastRun.broadcast_id == broadcast_id)
+                        .order_by(BroadcastRun.id.desc()).limit(1)).first()
+        if run is None or run.status != FAILED:
+            return None
+        moved = s.execute(update(BroadcastRun).where(BroadcastRun.id == run.id, BroadcastRun.status == FAILED)
+                          .values(status=SENDING, owner=owner, lease_until=now + LEASE, finished_at=None)
+                          .execution_options(synchronize_session=False))
+        if moved.rowcount != 1:
+            s.rollback()
+            return None
+        s.execute(update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status == FAILED)
+                  .values(status=SENDING).execution_options(synchronize_session=False))
+        s.execute(update(BroadcastBatch).where(BroadcastBatch.run_id == run.id, BroadcastBatch.status == FAILED)
+                  .values(status=PENDING, updated_at=now).execution_options(synchronize_session=False))
+        return run.id
+
+
+def renew(services, run_id: int, owner: str, now: datetime) -> bool:
+    """Extend our lease; False when another process has taken the occurrence over (we must stop)."""
+    with services.db.session() as s:
+        moved = s.execute(update(BroadcastRun)
+                          .where(BroadcastRun.id == run_id, BroadcastRun.owner == owner,
+                                 BroadcastRun.status == SENDING)
+                          .values(lease_until=now + LEASE).execution_options(synchronize_session=False))
+        return moved.rowcount == 1
+
+
+def finish(services, run_id: int, owner: str, now: datetime) -> str | None:
+    """Close the occurrence from its batches: `sent` when every batch went, else `failed`."""
+    with services.db.session() as s:
+        run = s.get(BroadcastRun, run_id)
+        if run is None or run.owner != owner or run.status != SENDING:
+            return None
+        batches = list(s.scalars(select(BroadcastBatch).where(BroadcastBatch.run_id == run_id)))
+        failed = [b for b in batches if b.status != SENT]
+        status = FAILED if failed else SENT
+        error = "; ".join(f"{b.channel} ชุดที่ {b.batch_no}: {b.error}" for b in failed) or None
+        moved = s.execute(update(BroadcastRun).where(BroadcastRun.id == run_id, BroadcastRun.owner == owner,
+                                                     BroadcastRun.status == SENDING)
+                          .values(status=status, finished_at=now, lease_until=None, error=error)
+                          .execution_options(synchronize_session=False))
+        if moved.rowcount != 1:
+            s.rollback()
+            return None
+        b = s.get(Broadcast, run.broadcast_id)
+        if b is not None:
+            if status == SENT:
+                b.sent_at = now
+            if not b.recurring and b.status == SENDING:
+                b.status = status
+        return status

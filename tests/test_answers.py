@@ -128,3 +128,11 @@ def test_ask_cli_batch_json_contract(tmp_path):
     assert {"type", "text", "quick_replies"} <= set(reply)
     assert all(set(q) == {"label", "text"} for q in reply["quick_replies"])
     assert "056-990347" in rows[1]["reply_text"]
+
+
+def test_information_answers_offer_a_satisfaction_rating(bot):
+    turn, text = ask(bot, "เบอร์โทร", user="rate1")
+    labels = [q.label for q in turn.replies[-1].quick_replies]
+    assert "ประเมินความพึงพอใจ" in labels
+    _, text = ask(bot, "ประเมินความพึงพอใจ", user="rate1")
+    assert "1" in text and "5" in text

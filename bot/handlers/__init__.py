@@ -1,16 +1,24 @@
 """Answers to each intent. `build_router()` puts every feature's handlers and flows together."""
 from __future__ import annotations
 
-from bot.core.conversation import Router
+from bot.complaints import handlers as complaint_handlers
+from bot.complaints.feedback import offer
+from bot.core.conversation import Handler, Router
 
 from . import contact, ita, news, procedure, smalltalk
+
+# Answers after which the user is offered to rate the service (the EIT-style satisfaction the office tracks).
+INFORMATION_MODULES = (ita, contact, procedure, news)
+
+
+def offering_feedback(handler: Handler) -> Handler:
+    return lambda ctx: offer(ctx.services, handler(ctx))
 
 
 def build_router() -> Router:
     router = Router(fallback=smalltalk.fallback)
-    for module in (smalltalk, ita, contact, procedure, news):
-        router.add(module.HANDLERS, getattr(module, "FLOWS", []))
-    from bot.complaints import handlers as complaint_handlers
-
+    router.add(smalltalk.HANDLERS)
+    for module in INFORMATION_MODULES:
+        router.add({intent: offering_feedback(h) for intent, h in module.HANDLERS.items()})
     router.add(complaint_handlers.HANDLERS, complaint_handlers.FLOWS)
     return router

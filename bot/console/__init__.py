@@ -5,6 +5,7 @@ from flask import Flask
 
 from .auth import bp as auth_bp
 from .broadcasts import bp as broadcasts_bp
+from .complaints import bp as complaints_bp
 from .dashboard import bp as dashboard_bp
 
 
@@ -14,7 +15,10 @@ def register_console(app: Flask, services) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(broadcasts_bp)
-    app.extensions["console_links"].append(("console_broadcasts.index", "ประกาศข่าว"))
+    app.register_blueprint(complaints_bp)
+    app.extensions["console_links"] += [("console_complaints.index", "เรื่องร้องเรียน"),
+                                        ("console_broadcasts.index", "ประกาศข่าว"),
+                                        ("console_complaints.stats", "สถิติ")]
 
     @app.context_processor
     def links():

@@ -10,7 +10,7 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import timedelta
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
@@ -20,6 +20,7 @@ from pythainlp.tokenize import word_tokenize  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core.conversation import Bot  # noqa: E402
 from bot.core.messages import Incoming  # noqa: E402
+from bot.core.state import TurnState  # noqa: E402
 from bot.handlers import build_router  # noqa: E402
 from bot.services import build_services  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
@@ -34,11 +35,11 @@ class MemoryStates:
     def __init__(self):
         self.data: dict = {}
 
-    def load(self, channel, user_id, now=None):
-        return dict(self.data.get((channel, user_id), {})), False
-
-    def save(self, channel, user_id, data, now=None):
-        self.data[(channel, user_id)] = data
+    @contextmanager
+    def turn(self, channel, user_id, now=None):
+        state = TurnState(dict(self.data.get((channel, user_id), {})), False)
+        yield state
+        self.data[(channel, user_id)] = state.data
 
 
 def timed(fn, items) -> list[float]:

@@ -1,6 +1,8 @@
 """The channel-neutral core: state kept in the database across restarts, flows, expiry, follow-ups."""
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 from bot.core.conversation import Bot, Router, Understood, follow_up, language_of
@@ -82,6 +84,41 @@ def test_an_idle_flow_expires_with_a_note(services):
     bot.respond(Incoming("web", "w", "go"), now=start)
     later = start + timedelta(minutes=services.settings.state_ttl_minutes + 1)
     assert texts(bot.respond(Incoming("web", "w", "a"), now=later)) == ["expired at first", "fallback"]
+
+
+class CollectingFlow:
+    """Collects every message; slow enough that two messages sent together overlap."""
+
+    name = "collect"
+
+    def start(self, ctx):
+        ctx.start_flow(self.name, "collect", {"lines": []})
+        return [Text("tell me")]
+
+    def step(self, ctx):
+        time.sleep(0.05)
+        ctx.flow["data"]["lines"].append(ctx.message.text)
+        return [Text(f"{len(ctx.flow['data']['lines'])} lines")]
+
+    def expired(self, ctx, old):
+        return []
+
+
+def test_messages_arriving_together_are_all_kept(services):
+    flow = CollectingFlow()
+    services.understander = FixedUnderstander()
+    router = Router(fallback=lambda ctx: [Text("fallback")]).add({"start": flow.start}, [flow])
+    Bot(services, router).respond(Incoming("line", "Upar", "go"))
+    lines = [f"detail {n}" for n in range(6)]
+    # every thread has its own Bot, as web workers do; they share only the database
+    threads = [threading.Thread(target=lambda t=t: Bot(services, router).respond(Incoming("line", "Upar", t)))
+               for t in lines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    state, _ = services.states.load("line", "Upar")
+    assert sorted(state["flow"]["data"]["lines"]) == lines
 
 
 def test_follow_up_only_continues_ita_questions():

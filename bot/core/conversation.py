@@ -142,14 +142,18 @@ class Bot:
 
     def respond(self, message: Incoming, now: datetime | None = None) -> Turn:
         now = now or utcnow()
-        store = self.services.states
-        state, expired = store.load(message.channel, message.user_id, now)
+        with self.services.states.turn(message.channel, message.user_id, now) as turn_state:
+            replies, understood = self._answer(message, turn_state, now)
+        return Turn(message, understood, replies)
+
+    def _answer(self, message: Incoming, turn_state, now: datetime) -> tuple[list[Reply], Understood]:
+        state = turn_state.data
         understood = self.understand(message.utterance) if (message.utterance or "").strip() else \
             Understood("media" if message.media or message.location else "fallback", 1.0)
         understood = follow_up(understood, state.get("last_intent", ""))
         ctx = Context(message, understood, state, self.services, now, language_of(message.utterance))
         replies: list[Reply] = []
-        if expired:
+        if turn_state.expired:
             old = state.pop("expired")
             old_flow = self.router.flows.get((old.get("flow") or {}).get("name", ""))
             if old_flow:
@@ -160,5 +164,5 @@ class Bot:
             answer = self.router.handler_for(understood.intent)(ctx)
         replies += answer
         ctx.state["last_intent"] = understood.intent
-        store.save(message.channel, message.user_id, ctx.state, now)
-        return Turn(message, understood, replies)
+        turn_state.data = ctx.state
+        return replies, understood

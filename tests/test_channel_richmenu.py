@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from bot.channels.media import download
+from bot.channels.media import MediaTooLarge, fetch
 from bot.channels.richmenu import load_rich_menu
 from bot.cli import main
 from bot.core.messages import Media
@@ -68,7 +68,16 @@ def test_picture_can_be_redrawn(tmp_path):
 
 
 def test_line_media_is_downloaded_from_the_data_api(services, line_api):
-    data = download(services, "line", Media("image", "468789577898262530"))
-    assert data.startswith(b"\xff\xd8")
+    data, mime = fetch(services, "line", Media("image", "468789577898262530"), limit=1024)
+    assert data.startswith(b"\xff\xd8") and mime == "image/jpeg"
     (call,) = line_api.calls("GET", r"/v2/bot/message/468789577898262530/content$")
     assert call.headers["authorization"] == "Bearer test-line-access-token"
+
+
+def test_media_over_the_limit_is_refused(services, line_api):
+    try:
+        fetch(services, "line", Media("image", "468789577898262531"), limit=4)
+    except MediaTooLarge:
+        pass
+    else:
+        raise AssertionError("a file over the limit must be refused")

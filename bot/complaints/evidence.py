@@ -7,26 +7,22 @@ signature, so a renamed file is not taken for a picture. Files are written owner
 from __future__ import annotations
 
 import hashlib
-import logging
 import mimetypes
 import os
 import uuid
 from datetime import datetime
 from pathlib import Path
 
-import requests
-from linebot.v3.messaging import ApiException
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.channels.platforms import line_blob_api
+from bot.channels.media import MediaTooLarge, MediaUnavailable, can_fetch, fetch
 from bot.core.messages import Media
 from bot.storage import utcnow
 
 from . import content as cc
 from .models import Evidence
 
-log = logging.getLogger(__name__)
 
 SIGNATURES: list[tuple[int, bytes, str]] = [
     (0, b"\xff\xd8\xff", "image/jpeg"),
@@ -38,7 +34,6 @@ SIGNATURES: list[tuple[int, bytes, str]] = [
 SNIFFABLE = {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf", "video/mp4", "audio/mp4",
              "audio/m4a", "audio/x-m4a"}
 EXTENSIONS = {"image/jpeg": ".jpg", "audio/m4a": ".m4a", "audio/mp4": ".m4a"}
-TIMEOUT = (5, 30)
 
 
 class Refused(Exception):
@@ -67,45 +62,6 @@ def decide_type(data: bytes, declared: str) -> str | None:
     return sniff(data) or (declared if declared and declared not in SNIFFABLE else None)
 
 
-def fetch_line(services, media: Media, limit: int) -> tuple[bytes, str]:
-    try:
-        resp = line_blob_api(services.settings).get_message_content_with_http_info(
-            media.ref, _request_timeout=TIMEOUT)
-    except ApiException as exc:
-        log.warning("LINE content %s: %s", exc.status, exc.reason)
-        raise Refused("evidence_failed") from exc
-    except Exception as exc:  # network errors surface as urllib3 exceptions
-        log.warning("LINE content unreachable: %s", exc)
-        raise Refused("evidence_failed") from exc
-    headers = {k.lower(): v for k, v in (resp.headers or {}).items()}
-    return bytes(resp.data or b""), headers.get("content-type", media.mime)
-
-
-def fetch_url(services, media: Media, limit: int) -> tuple[bytes, str]:
-    """An attachment URL (Messenger), read in pieces so that an oversized file is never held whole."""
-    if not media.ref.startswith(("https://", "http://")):
-        raise Refused("evidence_failed")
-    try:
-        with requests.get(media.ref, stream=True, timeout=TIMEOUT) as resp:
-            if resp.status_code >= 400:
-                raise Refused("evidence_failed")
-            if int(resp.headers.get("content-length") or 0) > limit:
-                raise Refused("evidence_too_big")
-            chunks, size = [], 0
-            for chunk in resp.iter_content(65536):
-                size += len(chunk)
-                if size > limit:
-                    raise Refused("evidence_too_big")
-                chunks.append(chunk)
-            return b"".join(chunks), resp.headers.get("content-type", media.mime)
-    except requests.RequestException as exc:
-        log.warning("attachment unreachable: %s", exc)
-        raise Refused("evidence_failed") from exc
-
-
-FETCHERS = {"line": fetch_line, "facebook": fetch_url}
-
-
 def relative_name(now: datetime, mime: str) -> str:
     ext = EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ".bin"
     return f"{now:%Y-%m}/{uuid.uuid4().hex}{ext}"
@@ -125,12 +81,16 @@ def receive(services, channel: str, media: Media, now: datetime | None = None) -
     limits = cc.of(services).limits
     if media.kind == "sticker":
         raise Refused("evidence_sticker")
-    fetcher = FETCHERS.get(channel)
-    if fetcher is None:
+    if not can_fetch(channel):
         raise Refused("evidence_unsupported")
     if media.size is not None and media.size > limits.evidence_bytes:
         raise Refused("evidence_too_big")
-    data, declared = fetcher(services, media, limits.evidence_bytes)
+    try:
+        data, declared = fetch(services, channel, media, limits.evidence_bytes)
+    except MediaTooLarge:
+        raise Refused("evidence_too_big") from None
+    except MediaUnavailable:
+        raise Refused("evidence_failed") from None
     if len(data) > limits.evidence_bytes:
         raise Refused("evidence_too_big")
     if not data:

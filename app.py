@@ -18,7 +18,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
-                      JSON_AS_ASCII=False)
+                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"))
     app.json.ensure_ascii = False
     services = services or build_services(settings)
     bot = Bot(services, build_router())
@@ -36,8 +37,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from bot.console import register_console
 
     register_console(app, services)
-    if not settings.console_password:
-        log.info("staff console is off: set CONSOLE_PASSWORD to turn it on")
+    if not settings.console_enabled:
+        log.info("staff console is off: set CONSOLE_PASSWORD and a SECRET_KEY of your own to turn it on")
     return app
 
 

@@ -24,11 +24,14 @@ def _list(name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in _env(name).split(",") if part.strip())
 
 
+DEV_SECRET_KEY = "dev-only-change-me"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{ROOT / 'instance' / 'bot.sqlite3'}"
     content_dir: Path = ROOT / "content"
-    secret_key: str = "dev-only-change-me"
+    secret_key: str = DEV_SECRET_KEY
     public_base_url: str = "http://localhost:5000"
     max_body_bytes: int = 1_000_000
     state_ttl_minutes: int = 30
@@ -58,6 +61,11 @@ class Settings:
     broadcast_sync_seconds: int = 30
     broadcast_max_attempts: int = 5
     extra: dict = field(default_factory=dict)
+
+    @property
+    def console_enabled(self) -> bool:
+        """The console signs staff sessions with SECRET_KEY; with the public default anyone could forge one."""
+        return bool(self.console_password) and self.secret_key != DEV_SECRET_KEY
 
     @property
     def line_enabled(self) -> bool:

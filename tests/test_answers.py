@@ -136,3 +136,11 @@ def test_information_answers_offer_a_satisfaction_rating(bot):
     assert "ประเมินความพึงพอใจ" in labels
     _, text = ask(bot, "ประเมินความพึงพอใจ", user="rate1")
     assert "1" in text and "5" in text
+
+
+def test_complaints_are_refused_in_a_group_chat_but_questions_answered(bot):
+    turn = bot.respond(Incoming("line", "Cgroup1", "อยากร้องเรียนเจ้าหน้าที่", group=True))
+    text = "\n".join(p for r in turn.replies for p in visible_text(r))
+    assert "แชตส่วนตัว" in text and "รหัสติดตาม" not in text
+    turn = bot.respond(Incoming("line", "Cgroup1", "เบอร์โทรสำนักงาน", group=True))
+    assert "056-990347" in "\n".join(p for r in turn.replies for p in visible_text(r))

@@ -1,18 +1,8 @@
 """Staff handle a complaint in the console: list, open, change status (the reporter is told), statistics."""
 from __future__ import annotations
 
-import pytest
-
-from app import create_app
 from tests.complaint_helpers import Person, code_in, push_texts, settings, smtp  # noqa: F401
-
-
-@pytest.fixture
-def console(settings, services):  # noqa: F811
-    app = create_app(settings.replace(console_password="staff-secret"), services)
-    client = app.test_client()
-    client.post("/console/login", data={"password": "staff-secret"})
-    return client
+from tests.console_helpers import console, console_app, post  # noqa: F401
 
 
 def test_staff_see_an_anonymous_report_without_the_reporter_and_answer_it(console, bot, line_api):
@@ -24,9 +14,9 @@ def test_staff_see_an_anonymous_report_without_the_reporter_and_answer_it(consol
     page = console.get(f"/console/complaints/{code}").get_data(as_text=True)
     assert "เรียกรับเงิน" in page and "U-console-reporter" not in page
 
-    resp = console.post(f"/console/complaints/{code}/status",
-                        data={"status": "in_progress", "note": "ส่งเรื่องให้คณะกรรมการตรวจสอบแล้ว"},
-                        follow_redirects=True)
+    resp = post(console, f"/console/complaints/{code}/status",
+                {"status": "in_progress", "note": "ส่งเรื่องให้คณะกรรมการตรวจสอบแล้ว"},
+                follow_redirects=True)
     assert "ส่งเรื่องให้คณะกรรมการตรวจสอบแล้ว" in resp.get_data(as_text=True)
     assert "ส่งเรื่องให้คณะกรรมการตรวจสอบแล้ว" in push_texts(line_api, "U-console-reporter")
 

@@ -144,3 +144,19 @@ def test_every_intent_has_an_answer(bot):
     router = build_router()
     for intent in ["greeting", "help", "thanks", "ita", "contact", "procedure", "news", "fallback"]:
         assert router.handler_for(intent) is not router.fallback or intent == "fallback"
+
+
+def test_purge_removes_only_old_short_lived_rows(services):
+    from bot.storage.models import ProcessedEvent
+    from bot.storage.retention import purge
+
+    bot = make_bot(services)
+    long_ago = utcnow() - timedelta(days=40)
+    bot.respond(Incoming("line", "old-user", "go"), now=long_ago)
+    bot.respond(Incoming("line", "new-user", "go"))
+    with services.db.session() as s:
+        s.add_all([ProcessedEvent(channel="line", event_id="old", received_at=long_ago),
+                   ProcessedEvent(channel="line", event_id="new")])
+    counts = purge(services.db, timedelta(days=30))
+    assert counts["conversation_state"] == 1 and counts["processed_event"] == 1
+    assert services.states.load("line", "new-user")[0]["flow"]["name"] == "counting"

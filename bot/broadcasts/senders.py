@@ -10,7 +10,8 @@ import requests
 import urllib3
 from linebot.v3.messaging import ApiException, BroadcastRequest, Message, MulticastRequest
 
-from bot.channels.platforms import DeliveryError, FacebookSendApi, line_messaging_api, retryable_status
+from bot.channels.platforms import (DeliveryError, FacebookSendApi, line_messaging_api, retryable_status,
+                                    without_token)
 
 TIMEOUT = 30.0
 MAX_RETRY_AFTER = 300.0
@@ -111,7 +112,7 @@ class MessengerSender:
             resp = self.http.post(self.url, params={"access_token": self.settings.facebook_page_access_token},
                                   json=payload, timeout=TIMEOUT)
         except requests.RequestException as exc:
-            raise BatchError(f"Messenger ติดต่อไม่ได้: {exc}") from exc
+            raise BatchError(f"Messenger ติดต่อไม่ได้: {without_token(str(exc), self.settings)}") from None
         if resp.status_code < 400:
             return
         m = re.search(r'"code"\s*:\s*(\d+)', resp.text)

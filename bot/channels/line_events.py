@@ -111,7 +111,7 @@ class LineEvents:
             audience.joined_group(self.services, CHANNEL, chat_id(source), source.type)
             if not (isinstance(message, TextMessageContent) and mentions_bot(message)):
                 return  # in a group the bot speaks only when spoken to
-            incoming = Incoming(CHANNEL, chat_id(source), text=without_mentions(message))
+            incoming = Incoming(CHANNEL, chat_id(source), text=without_mentions(message), group=True)
         else:
             if isinstance(source, UserSource) and source.user_id:
                 audience.messaged(self.services, CHANNEL, source.user_id)

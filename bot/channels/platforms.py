@@ -30,6 +30,12 @@ def line_error(exc: ApiException) -> DeliveryError:
     return DeliveryError(f"LINE API {status}: {getattr(exc, 'body', '') or exc}", status, retryable_status(status))
 
 
+def without_token(text: str, settings: Settings) -> str:
+    """Error text safe to log or store: `requests` puts the whole URL, token included, into exceptions."""
+    token = settings.facebook_page_access_token
+    return text.replace(token, "***") if token else text
+
+
 def line_messaging_api(settings: Settings) -> MessagingApi:
     config = Configuration(host=settings.line_api_base_url, access_token=settings.line_channel_access_token)
     return MessagingApi(ApiClient(config))
@@ -57,7 +63,8 @@ class FacebookSendApi:
             resp = requests.post(self.url, params={"access_token": self.settings.facebook_page_access_token},
                                  json=payload, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise DeliveryError(f"Messenger Send API unreachable: {exc}") from exc
+            raise DeliveryError(f"Messenger Send API unreachable: {without_token(str(exc), self.settings)}") \
+                from None
         if resp.status_code >= 400:
             raise DeliveryError(f"Messenger Send API {resp.status_code}: {resp.text[:300]}", resp.status_code,
                                 retryable_status(resp.status_code))

@@ -1,8 +1,12 @@
-"""`python -m bot db upgrade`."""
+"""`python -m bot db upgrade` and `python -m bot db purge`."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.config import from_env
+from bot.storage import Database
 from bot.storage.migrate import upgrade
+from bot.storage.retention import purge
 
 
 def register(sub) -> None:
@@ -10,10 +14,24 @@ def register(sub) -> None:
     dbsub = db.add_subparsers(dest="db_command", required=True)
     up = dbsub.add_parser("upgrade", help="create or migrate the database to the latest schema")
     up.set_defaults(func=cmd_upgrade)
+    pg = dbsub.add_parser("purge", help="delete old conversation states, seen event ids and shown web messages")
+    pg.add_argument("--older-than-days", type=int, default=30, metavar="DAYS")
+    pg.set_defaults(func=cmd_purge)
 
 
 def cmd_upgrade(args) -> int:
     settings = from_env()
     upgrade(settings.database_url)
     print(f"database at the latest schema: {settings.database_url}")
+    return 0
+
+
+def cmd_purge(args) -> int:
+    if args.older_than_days < 1:
+        print("--older-than-days must be at least 1", flush=True)
+        return 2
+    db = Database(from_env().database_url)
+    counts = purge(db, timedelta(days=args.older_than_days))
+    db.dispose()
+    print(", ".join(f"{table}: {n} deleted" for table, n in counts.items()))
     return 0

@@ -101,8 +101,8 @@ def cmd_show(args) -> int:
         return 0
     reporter = view["reporter"]
     print(f"{view['code']}  {view['category_label']}  [{view['status_label']}]")
-    print(f"ผู้แจ้ง: {'ไม่ระบุตัวตน' if reporter is None else reporter['name'] + ' โทร ' + reporter['phone']}"
-          f"  ช่องทาง: {view['channel']}")
+    who = "ไม่ระบุตัวตน" if reporter is None else f"{reporter['name']} โทร {reporter['phone'] or '-'}"
+    print(f"ผู้แจ้ง: {who}  ช่องทาง: {view['channel']}")
     print(f"\n{view['details']}\n")
     if view["location"]:
         loc = view["location"]

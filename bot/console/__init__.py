@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .auth import bp as auth_bp
+from .auth import check_csrf, csrf_token
 from .broadcasts import bp as broadcasts_bp
 from .complaints import bp as complaints_bp
 from .dashboard import bp as dashboard_bp
@@ -20,6 +21,8 @@ def register_console(app: Flask, services) -> None:
                                         ("console_broadcasts.index", "ประกาศข่าว"),
                                         ("console_complaints.stats", "สถิติ")]
 
+    app.before_request(check_csrf)
+
     @app.context_processor
     def links():
-        return {"console_links": lambda: app.extensions["console_links"]}
+        return {"console_links": lambda: app.extensions["console_links"], "csrf_token": csrf_token}

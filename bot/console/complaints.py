@@ -57,8 +57,10 @@ def set_status(code: str):
         service.set_status(services(), code, status, request.form.get("note") or None)
     except service.NotFound:
         return render_template("console/message.html", message=f"ไม่พบเรื่อง {code}"), 404
-    outbox.deliver_due(services())
-    flash(f"เปลี่ยนสถานะเรื่อง {code} เป็น “{status_labels()[status]}” และแจ้งผู้ร้องแล้ว")
+    result = outbox.deliver_due(services())
+    told = "และแจ้งผู้ร้องแล้ว" if not (result.retrying or result.failed) else \
+        "ระบบจะส่งแจ้งผู้ร้องอีกครั้งโดยอัตโนมัติ (ช่องทางส่งข้อความขัดข้อง)"
+    flash(f"เปลี่ยนสถานะเรื่อง {code} เป็น “{status_labels()[status]}” {told}")
     return redirect(url_for(".detail", code=code))
 
 
@@ -66,6 +68,8 @@ def set_status(code: str):
 @staff_required
 def stats():
     year = request.args.get("year", type=int)
+    if year is not None and not (2000 <= year <= 2100 or 2543 <= year <= 2643):
+        return render_template("console/message.html", message="กรุณาระบุปีเป็น พ.ศ. หรือ ค.ศ. เช่น 2567 หรือ 2024"), 400
     with services().db.session() as s:
         complaints = list(s.scalars(select(Complaint)))
         feedback = list(s.scalars(select(Feedback)))

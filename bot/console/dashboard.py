@@ -17,7 +17,7 @@ bp = Blueprint("console", __name__, url_prefix="/console", template_folder="temp
 def dashboard():
     services = current_app.extensions["services"]
     ita = services.content.ita
-    latest = max(y for y, f in ita.years.items() if f.indicators)
+    latest = max((y for y, f in ita.years.items() if f.indicators), default=ita.latest_year)
     result = structured(year_result(ita, latest))
     years = [(r.year, float(r.total), r.grade.level) for r in history(ita)]
     return render_template("console/dashboard.html", office=services.content.office, result=result,

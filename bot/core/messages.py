@@ -39,6 +39,7 @@ class Incoming:
     media: Media | None = None
     location: Location | None = None
     locale: str = "th"
+    group: bool = False  # said in a group chat: user_id is the group's, shared by all its members
 
     @property
     def utterance(self) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterator
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from bot.storage import Database, utcnow
@@ -88,13 +88,3 @@ class StateStore:
             else:
                 row.data = data
                 row.updated_at = now
-
-    def purge_expired(self, now: datetime | None = None) -> int:
-        cutoff = (now or utcnow()) - self.ttl * 48
-        with self.db.session() as s:
-            return s.execute(delete(ConversationState).where(ConversationState.updated_at < cutoff)).rowcount
-
-    def users_in_flow(self, flow: str) -> list[tuple[str, str]]:
-        with self.db.session() as s:
-            rows = s.scalars(select(ConversationState)).all()
-            return [(r.channel, r.user_id) for r in rows if (r.data or {}).get("flow", {}).get("name") == flow]

@@ -25,6 +25,13 @@ class Services:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class NoUnderstanding:
+    """For processes that never read chat messages (staff commands, the scheduler): no model is trained."""
+
+    def understand(self, text: str):
+        raise RuntimeError("this process does not understand chat messages")
+
+
 def build_understander(content: Content) -> Any:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     from .nlu import Understander
@@ -38,8 +45,4 @@ def build_services(settings: Settings, understander: Any = None) -> Services:
     content = load_content(settings.content_dir)
     db = Database(settings.database_url)
     states = StateStore(db, timedelta(minutes=settings.state_ttl_minutes))
-    services = Services(settings, content, db, states, understander or build_understander(content))
-    from .broadcasts.service import published_announcements  # sent announcements answer news questions too
-
-    services.extra["published_announcements"] = published_announcements
-    return services
+    return Services(settings, content, db, states, understander or build_understander(content))

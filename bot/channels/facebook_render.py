@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from bot.core.messages import Card, Image, Reply, visible_text
+from bot.core.messages import Card, Image, Reply, display_text
 
 from .text_split import split_text
 
@@ -15,11 +15,6 @@ MAX_TEXT, MAX_QUICK, MAX_QUICK_TITLE, MAX_TITLE, MAX_SUBTITLE = 2000, 13, 20, 80
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def plain_text(reply: Reply) -> str:
-    labels = {q.label for q in reply.quick_replies}
-    return "\n".join(p for p in visible_text(reply) if p not in labels)
 
 
 def quick_replies(reply: Reply) -> list[dict]:
@@ -55,7 +50,7 @@ def render_messages(reply: Reply) -> list[dict]:
         if reply.alt_text:
             messages.append({"text": _clip(reply.alt_text, MAX_TEXT)})
     else:
-        messages += [{"text": chunk} for chunk in split_text(plain_text(reply), MAX_TEXT) if chunk]
+        messages += [{"text": chunk} for chunk in split_text(display_text(reply), MAX_TEXT) if chunk]
     if not messages:
         messages.append({"text": " "})
     if reply.quick_replies:

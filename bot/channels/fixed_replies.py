@@ -7,9 +7,7 @@ from bot.core.messages import QuickReply, Reply, Text
 
 def menu_quick_replies(content) -> tuple[QuickReply, ...]:
     """The main menu (`menu` in replies.yaml, items "label|text") as quick replies."""
-    items = content.replies.th.get("menu", [])
-    items = [items] if isinstance(items, str) else items
-    return tuple(QuickReply(*item.split("|", 1)) if "|" in item else QuickReply(item, item) for item in items)
+    return content.quick_replies("menu")
 
 
 def say(content, key: str, with_menu: bool = False) -> list[Reply]:

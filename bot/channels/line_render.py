@@ -8,7 +8,7 @@ from typing import Sequence
 from linebot.v3.messaging import (FlexBox, FlexBubble, FlexButton, FlexMessage, FlexSeparator, FlexText,
                                   ImageMessage, MessageAction, QuickReply, QuickReplyItem, TextMessage, URIAction)
 
-from bot.core.messages import Card, Image, Reply, visible_text
+from bot.core.messages import Card, Image, Reply, display_text
 
 from .text_split import split_text
 
@@ -20,12 +20,6 @@ def quick_reply(reply: Reply) -> QuickReply | None:
     items = [QuickReplyItem(action=MessageAction(label=q.label[:MAX_LABEL], text=q.text[:300]))
              for q in reply.quick_replies[:MAX_QUICK]]
     return QuickReply(items=items) if items else None
-
-
-def plain_text(reply: Reply) -> str:
-    """Everything the reply shows, quick-reply labels aside (those become buttons)."""
-    labels = {q.label for q in reply.quick_replies}
-    return "\n".join(p for p in visible_text(reply) if p not in labels)
 
 
 def _linkable(url: str) -> bool:
@@ -74,7 +68,7 @@ def render_one(reply: Reply) -> list:
         messages = [ImageMessage(original_content_url=reply.url,
                                  preview_image_url=reply.preview_url or reply.url)]
     else:
-        messages = [TextMessage(text=chunk) for chunk in split_text(plain_text(reply), MAX_TEXT)]
+        messages = [TextMessage(text=chunk) for chunk in split_text(display_text(reply), MAX_TEXT)]
     messages[-1].quick_reply = quick_reply(reply)
     return messages
 

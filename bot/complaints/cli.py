@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.config import from_env
-from bot.services import Services, build_services
+from bot.services import NoUnderstanding, Services, build_services
 from scoring import feedback as feedback_scoring
 
 from . import content as cc
@@ -20,13 +20,6 @@ from .models import Complaint, Feedback
 from .purge import purge_personal_data
 from .stats import Period, summarise
 from .thaidate import thai_datetime
-
-
-class NoUnderstanding:
-    """Staff commands never read chat messages: no language model is loaded for them."""
-
-    def understand(self, text: str):
-        raise RuntimeError("this command does not understand chat messages")
 
 
 def cli_services() -> Services:

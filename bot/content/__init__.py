@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.messages import QuickReply
 from scoring import ItaData, load_ita
 from scoring.yamlfile import ContentError, load_model
 
@@ -35,6 +36,12 @@ class Content:
         if isinstance(template, list):
             template = random.choice(template)
         return template.format(office=self.office.short_name, **values)
+
+    def quick_replies(self, key: str, lang: str = "th") -> tuple[QuickReply, ...]:
+        """A "label|text" list of replies.yaml as quick replies (an item without "|" is both)."""
+        items = (self.replies.en.get(key) if lang == "en" else None) or self.replies.th.get(key, [])
+        items = [items] if isinstance(items, str) else items
+        return tuple(QuickReply(*item.split("|", 1)) if "|" in item else QuickReply(item, item) for item in items)
 
     def procedure(self, procedure_id: str) -> Procedure | None:
         return next((p for p in self.procedures if p.id == procedure_id), None)

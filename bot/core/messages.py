@@ -128,6 +128,12 @@ def visible_text(reply: Reply) -> list[str]:
     return parts
 
 
+def display_text(reply: Reply) -> str:
+    """Everything the reply shows, quick-reply labels aside (channels render those as buttons)."""
+    labels = {q.label for q in reply.quick_replies}
+    return "\n".join(p for p in visible_text(reply) if p not in labels)
+
+
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
     data = asdict(reply)
     data["type"] = reply.type

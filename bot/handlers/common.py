@@ -14,12 +14,8 @@ THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มี�
 
 
 def quick(ctx: Context, key: str) -> tuple[QuickReply, ...]:
-    """Quick replies from a `label|text` list in replies.yaml."""
-    table = ctx.services.content.replies
-    items = (table.en.get(key) if ctx.lang == "en" else None) or table.th.get(key, [])
-    if isinstance(items, str):
-        items = [items]
-    return tuple(QuickReply(*item.split("|", 1)) for item in items)
+    """Quick replies from a `label|text` list in replies.yaml, in the user's language."""
+    return ctx.services.content.quick_replies(key, ctx.lang)
 
 
 def menu(ctx: Context) -> tuple[QuickReply, ...]:

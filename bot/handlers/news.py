@@ -1,9 +1,8 @@
 """News: the items in `content/news.yaml` and announcements staff have published through the bot."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
+from bot.broadcasts.service import published_announcements
+from bot.content.models import NewsItem
 from bot.core.conversation import Context
 from bot.core.messages import Reply, Text
 
@@ -12,24 +11,12 @@ from .common import quick, thai_date
 LATEST_COUNT = 3
 
 
-@dataclass(frozen=True)
-class NewsEntry:
-    date: date
-    title: str
-    body: str
-    topics: tuple[str, ...] = ()
-    url: str = ""
-
-
-def all_news(ctx: Context) -> list[NewsEntry]:
-    entries = [NewsEntry(n.date, n.title, n.body, tuple(n.topics), n.url) for n in ctx.services.content.news]
-    published = ctx.services.extra.get("published_announcements")
-    if published:
-        entries += [NewsEntry(a.date, a.title, a.body, tuple(a.topics), a.url) for a in published(ctx.services)]
+def all_news(ctx: Context) -> list[NewsItem]:
+    entries = [*ctx.services.content.news, *published_announcements(ctx.services)]
     return sorted(entries, key=lambda e: e.date, reverse=True)
 
 
-def entry_text(ctx: Context, e: NewsEntry) -> str:
+def entry_text(ctx: Context, e: NewsItem) -> str:
     body = e.body if len(e.body) <= 600 else e.body[:600].rsplit(" ", 1)[0] + " …"
     link = f"\n{e.url}" if e.url else ""
     return ctx.say("news_item", date=thai_date(e.date), title=e.title, body=body) + link
@@ -43,7 +30,7 @@ def latest(ctx: Context) -> list[Reply]:
     return [Text(text, quick(ctx, "news_menu"))]
 
 
-def matches(entry: NewsEntry, topic: str) -> bool:
+def matches(entry: NewsItem, topic: str) -> bool:
     topic = topic.strip().lower()
     return bool(topic) and any(topic in field.lower() or field.lower() in topic
                                for field in (entry.title, entry.body, *entry.topics) if field)

@@ -26,7 +26,8 @@ class MediaTooLarge(Exception):
 
 
 def fetch_line(services, media: Media, limit: int) -> tuple[bytes, str]:
-    """`ref` is the LINE message id; the content comes from the data API."""
+    """`ref` is the LINE message id; the content comes from the data API. (The SDK reads a body whole, so
+    the limit is checked after the download; LINE itself caps what users can send.)"""
     try:
         resp = line_blob_api(services.settings).get_message_content_with_http_info(
             media.ref, _request_timeout=TIMEOUT)
@@ -43,6 +44,17 @@ def fetch_line(services, media: Media, limit: int) -> tuple[bytes, str]:
     return data, headers.get("content-type", media.mime)
 
 
+def read_limited(chunks, limit: int) -> bytes:
+    """Join chunks, refusing as soon as more than `limit` bytes have come."""
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise MediaTooLarge(size)
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 def fetch_url(services, media: Media, limit: int) -> tuple[bytes, str]:
     """An attachment URL (Messenger), read in pieces so that an oversized file is never held whole."""
     if not media.ref.startswith(("https://", "http://")):
@@ -53,13 +65,7 @@ def fetch_url(services, media: Media, limit: int) -> tuple[bytes, str]:
                 raise MediaUnavailable(f"attachment {resp.status_code}")
             if int(resp.headers.get("content-length") or 0) > limit:
                 raise MediaTooLarge(resp.headers["content-length"])
-            chunks, size = [], 0
-            for chunk in resp.iter_content(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise MediaTooLarge(size)
-                chunks.append(chunk)
-            return b"".join(chunks), resp.headers.get("content-type", media.mime)
+            return read_limited(resp.iter_content(CHUNK), limit), resp.headers.get("content-type", media.mime)
     except requests.RequestException as exc:
         log.warning("attachment unreachable: %s", exc)
         raise MediaUnavailable(str(exc)) from exc

@@ -18,7 +18,7 @@ class ConversationState(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)  # set by StateStore (tests pass their clock)
 
 
 class ProcessedEvent(Base):

@@ -1,6 +1,8 @@
 """The staff console is behind the password and shows the ITA figures computed by scoring/."""
 from __future__ import annotations
 
+import time
+
 from app import create_app
 from tests.console_helpers import PASSWORD, console, console_app, log_in, post  # noqa: F401
 
@@ -45,7 +47,15 @@ def test_staff_create_preview_and_send_an_announcement(console, line_api):
     assert resp.status_code == 200 and "ประชุมผู้ปกครอง" in page and "altText" in page
     listing = c.get("/console/broadcasts/").get_data(as_text=True)
     assert "scheduled" in listing and "2099-12-01 09:00" in listing
-    sent = post(c, "/console/broadcasts/1/send-now", follow_redirects=True).get_data(as_text=True)
-    assert "sent" in sent
-    calls = line_api.calls("POST", r"/v2/bot/message/broadcast$")
+    started = post(c, "/console/broadcasts/1/send-now", follow_redirects=True).get_data(as_text=True)
+    assert "เริ่มส่งประกาศหมายเลข 1" in started
+    calls = line_api.wait_for("POST", r"/v2/bot/message/broadcast$")
     assert len(calls) == 1 and calls[0].headers.get("x-line-retry-key")
+    for _ in range(100):  # the page shows the outcome once the background send has recorded it
+        if "<strong>sent</strong>" in c.get("/console/broadcasts/1").get_data(as_text=True):
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the announcement was not recorded as sent")
+    again = post(c, "/console/broadcasts/1/send-now", follow_redirects=True).get_data(as_text=True)
+    assert "ส่งไปแล้ว" in again and len(line_api.calls("POST", r"/v2/bot/message/broadcast$")) == 1

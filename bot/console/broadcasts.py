@@ -5,17 +5,22 @@ A thin layer over `bot.broadcasts.service`, the same functions the command line 
 from __future__ import annotations
 
 import json
+import logging
+import threading
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from bot.broadcasts import service
 from bot.broadcasts.errors import BroadcastNotFound, BroadcastStateError, InvalidAnnouncement
+from bot.broadcasts.models import CANCELLED, SENT
 from bot.broadcasts.runner import send_now
 from bot.broadcasts.schedule import parse_at, parse_cron
 from bot.broadcasts.validate import CHANNELS, Draft, parse_topics
 from bot.storage import utcnow
 
 from .auth import staff_required
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("console_broadcasts", __name__, url_prefix="/console/broadcasts", template_folder="templates")
 
@@ -76,12 +81,27 @@ def cancel(broadcast_id: int):
     return redirect(url_for(".detail", broadcast_id=broadcast_id))
 
 
+def send_in_background(svc, broadcast_id: int) -> None:
+    """A send can take minutes (Messenger goes person by person, with retries): longer than a web request
+    may live. Its progress is recorded per batch and shown on the announcement's page."""
+    try:
+        send_now(svc, broadcast_id)
+    except (BroadcastNotFound, BroadcastStateError) as exc:
+        log.warning("send-now of announcement %s refused: %s", broadcast_id, exc)
+    except Exception:
+        log.exception("send-now of announcement %s failed", broadcast_id)
+
+
 @bp.post("/<int:broadcast_id>/send-now")
 @staff_required
 def send(broadcast_id: int):
     try:
-        outcome = send_now(services(), broadcast_id)
-        flash(f"ประกาศหมายเลข {broadcast_id}: {outcome.status}")
-    except (BroadcastNotFound, BroadcastStateError) as exc:
-        flash(str(exc))
+        status = service.get(services(), broadcast_id).status
+    except BroadcastNotFound:
+        return render_template("console/message.html", message=f"ไม่พบประกาศหมายเลข {broadcast_id}"), 404
+    if status in (SENT, CANCELLED):
+        flash(f"ประกาศหมายเลข {broadcast_id} {'ส่งไปแล้ว' if status == SENT else 'ถูกยกเลิกแล้ว'} จึงไม่ส่งอีก")
+    else:
+        threading.Thread(target=send_in_background, args=(services(), broadcast_id), daemon=True).start()
+        flash(f"เริ่มส่งประกาศหมายเลข {broadcast_id} แล้ว ผลการส่งแต่ละชุดจะแสดงในหน้านี้")
     return redirect(url_for(".detail", broadcast_id=broadcast_id))

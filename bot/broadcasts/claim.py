@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from .models import (FAILED, MISSED, PENDING, SCHEDULED, SENDING, SENT, Broadcast, BroadcastBatch,
                      BroadcastRun)
 from .recipients import line_follower_count, line_followers, messenger_followers
-from .render import render
+from .render import render, sender_of
 
 # Renewed before every request; longer than the longest wait between two requests (a capped Retry-After
 # plus a request timeout), so a live sender never loses it.
@@ -67,7 +67,7 @@ def claim(services, broadcast_id: int, revision: int, run_at: datetime, now: dat
           manual: bool = False, from_status: tuple[str, ...] = (SCHEDULED,)) -> int | None:
     """Claim occurrence `run_at` of the announcement and plan its batches; the occurrence id, or None
     when it is not ours to send (already claimed, cancelled, edited meanwhile)."""
-    office = services.content.office.short_name
+    office = sender_of(services.content)
     try:
         with services.db.session() as s:
             b = s.get(Broadcast, broadcast_id)

@@ -7,6 +7,7 @@ resumed send reuses the payload stored with the occurrence.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Protocol
 
 # LINE: alt text up to 1500 characters (we keep notifications short), a bubble's JSON up to 30 KB, URLs of
@@ -15,7 +16,6 @@ from typing import Protocol
 ALT_TEXT_CHARS = 400
 LINE_BUBBLE_BYTES = 30_000
 FB_TITLE, FB_SUBTITLE, FB_TEXT = 80, 80, 2000
-READ_MORE = "อ่านรายละเอียด"
 ACCENT = "#1E6FB8"
 
 
@@ -38,8 +38,16 @@ def headline(a: Announcement) -> str:
     return _clip(a.text.strip().splitlines()[0] if a.text.strip() else "", 60)
 
 
-def sender_label(office: str) -> str:
-    return f"ประกาศจาก {office}"
+@dataclass(frozen=True)
+class Sender:
+    """How an announcement is signed and its button worded (content/replies.yaml, so offices edit them)."""
+
+    label: str
+    read_more: str
+
+
+def sender_of(content) -> Sender:
+    return Sender(content.say("announcement_from"), content.say("announcement_read_more"))
 
 
 def alt_text(a: Announcement) -> str:
@@ -47,8 +55,8 @@ def alt_text(a: Announcement) -> str:
     return _clip("\n".join(parts), ALT_TEXT_CHARS)
 
 
-def line_bubble(a: Announcement, office: str) -> dict:
-    body: list[dict] = [{"type": "text", "text": sender_label(office), "size": "xs", "color": ACCENT,
+def line_bubble(a: Announcement, office: Sender) -> dict:
+    body: list[dict] = [{"type": "text", "text": office.label, "size": "xs", "color": ACCENT,
                          "weight": "bold"}]
     if a.title.strip():
         body.append({"type": "text", "text": a.title.strip(), "weight": "bold", "size": "lg", "wrap": True})
@@ -59,16 +67,16 @@ def line_bubble(a: Announcement, office: str) -> dict:
         hero = {"type": "image", "url": a.image_url, "size": "full", "aspectRatio": "20:13",
                 "aspectMode": "cover"}
         if a.link_url:
-            hero["action"] = {"type": "uri", "label": READ_MORE, "uri": a.link_url}
+            hero["action"] = {"type": "uri", "label": office.read_more, "uri": a.link_url}
         bubble["hero"] = hero
     if a.link_url:
         bubble["footer"] = {"type": "box", "layout": "vertical", "contents": [
             {"type": "button", "style": "primary", "color": ACCENT,
-             "action": {"type": "uri", "label": READ_MORE, "uri": a.link_url}}]}
+             "action": {"type": "uri", "label": office.read_more, "uri": a.link_url}}]}
     return bubble
 
 
-def line_messages(a: Announcement, office: str) -> list[dict]:
+def line_messages(a: Announcement, office: Sender) -> list[dict]:
     return [{"type": "flex", "altText": alt_text(a), "contents": line_bubble(a, office)}]
 
 
@@ -77,17 +85,17 @@ def bubble_bytes(messages: list[dict]) -> int:
                for m in messages)
 
 
-def facebook_messages(a: Announcement, office: str) -> list[dict]:
+def facebook_messages(a: Announcement, office: Sender) -> list[dict]:
     """The `message` objects of the Send API calls for one recipient, in order."""
     text = a.text.strip()
     short = len(" ".join(text.split())) <= FB_SUBTITLE
-    element: dict = {"title": _clip(a.title, FB_TITLE) if a.title.strip() else sender_label(office),
-                     "subtitle": _clip(text, FB_SUBTITLE) if short else sender_label(office)}
+    element: dict = {"title": _clip(a.title, FB_TITLE) if a.title.strip() else office.label,
+                     "subtitle": _clip(text, FB_SUBTITLE) if short else office.label}
     if a.image_url:
         element["image_url"] = a.image_url
     if a.link_url:
         element["default_action"] = {"type": "web_url", "url": a.link_url}
-        element["buttons"] = [{"type": "web_url", "url": a.link_url, "title": READ_MORE}]
+        element["buttons"] = [{"type": "web_url", "url": a.link_url, "title": office.read_more}]
     messages = [{"attachment": {"type": "template",
                                 "payload": {"template_type": "generic", "elements": [element]}}}]
     if not short:
@@ -95,7 +103,7 @@ def facebook_messages(a: Announcement, office: str) -> list[dict]:
     return messages
 
 
-def render(a: Announcement, office: str, channels: list[str]) -> dict:
+def render(a: Announcement, office: Sender, channels: list[str]) -> dict:
     """Per channel, the messages every follower on it receives."""
     out: dict = {}
     if "line" in channels:

@@ -12,15 +12,15 @@ from bot.storage import utcnow
 from .errors import BroadcastNotFound, BroadcastStateError, InvalidAnnouncement
 from .models import CANCELLED, MISSED, SCHEDULED, SENDING, SENT, Broadcast, BroadcastBatch, BroadcastRun
 from .recipients import line_follower_count, line_followers, messenger_followers
-from .render import alt_text, headline, render
+from .render import Sender, alt_text, headline, render, sender_of
 from .schedule import OFFICE_TZ, next_fire_time, parse_cron, show
 from .validate import Draft, check
 
 EDITABLE = ("text", "title", "image_url", "link_url", "topics", "channels", "segment", "run_at", "cron")
 
 
-def _office(services) -> str:
-    return services.content.office.short_name
+def _office(services) -> Sender:
+    return sender_of(services.content)
 
 
 def _iso(dt: datetime | None) -> str | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from .errors import InvalidAnnouncement
-from .render import LINE_BUBBLE_BYTES, bubble_bytes, line_messages
+from .render import LINE_BUBBLE_BYTES, Sender, bubble_bytes, line_messages
 
 CHANNELS = ("line", "facebook")
 CHANNEL_NAMES = {"line": "LINE", "facebook": "Messenger"}
@@ -62,7 +62,7 @@ def _url(value: str | None, what: str, limit: int, https_only: bool) -> None:
         raise InvalidAnnouncement(f"{what}ยาวเกิน {limit} ตัวอักษร")
 
 
-def check(draft: Draft, office: str) -> Draft:
+def check(draft: Draft, office: Sender) -> Draft:
     """The draft, tidied, or InvalidAnnouncement saying what to fix."""
     draft.text = (draft.text or "").strip()
     draft.title = (draft.title or "").strip()

@@ -7,13 +7,13 @@ import pytest
 from linebot.v3.messaging import BroadcastRequest
 
 from bot.broadcasts.errors import InvalidAnnouncement
-from bot.broadcasts.render import facebook_messages, line_messages
+from bot.broadcasts.render import Sender, facebook_messages, line_messages
 from bot.broadcasts.schedule import OFFICE_TZ, latest_fire_time, parse_at, parse_cron
 from bot.broadcasts.validate import Draft, check, parse_channels
 
 from .conftest import T0
 
-OFFICE = "สพม.พิจิตร"
+OFFICE = Sender("ประกาศจาก สพม.พิจิตร", "อ่านรายละเอียด")
 
 
 def test_at_is_bangkok_time_and_must_be_in_the_future():

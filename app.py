@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from flask import Flask, jsonify
 
 from bot.config import Settings, from_env
+from bot.content import ContentError
 from bot.core.conversation import Bot
 from bot.handlers import build_router
 from bot.services import Services, build_services
@@ -45,6 +47,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 def __getattr__(name: str):
     # Built on first access so that importing this module (tests, CLI) does not start an app.
     if name == "app":
-        globals()["app"] = create_app()
+        try:
+            globals()["app"] = create_app()
+        except ContentError as exc:  # an office's typo: say which file and field, not a traceback
+            print(f"content error:\n{exc}", file=sys.stderr)
+            raise SystemExit(2) from None
         return globals()["app"]
     raise AttributeError(name)

@@ -57,3 +57,23 @@ def test_db_upgrade_creates_the_database(tmp_path):
     again = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env,
                            capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
+
+
+def test_the_app_refuses_to_start_on_broken_content_and_says_where(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    news = tmp_path / "content" / "news.yaml"
+    news.write_text(news.read_text(encoding="utf-8").replace("date: 2022-07-01", "date: เมื่อวาน"),
+                    encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", "import app; app.app"], cwd=ROOT, capture_output=True, text=True,
+                         env={"CONTENT_DIR": str(tmp_path / "content"), "PATH": "/usr/bin:/bin",
+                              "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    assert out.returncode == 2
+    assert "news.yaml" in out.stderr and "items.1.date" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bot_eval_reports_accuracy_on_the_held_out_set():
+    out = subprocess.run([sys.executable, "-m", "bot", "eval", "tests/data/utterances_heldout.jsonl"], cwd=ROOT,
+                         capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PYTHAINLP_OFFLINE": "1"})
+    assert out.returncode == 0, out.stderr
+    coarse = float(out.stdout.split("coarse accuracy:")[1].split()[0])
+    assert coarse >= 0.95 and "per intent" in out.stdout

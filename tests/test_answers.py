@@ -144,3 +144,12 @@ def test_complaints_are_refused_in_a_group_chat_but_questions_answered(bot):
     assert "แชตส่วนตัว" in text and "รหัสติดตาม" not in text
     turn = bot.respond(Incoming("line", "Cgroup1", "เบอร์โทรสำนักงาน", group=True))
     assert "056-990347" in "\n".join(p for r in turn.replies for p in visible_text(r))
+
+
+def test_how_to_reach_aa_gives_the_smallest_lift_computed_by_scoring(bot, content):
+    from scoring import plan_to_level
+
+    plan = plan_to_level(content.ita, 2564, "AA")
+    _, text = ask(bot, "ทำยังไงให้ได้ AA")
+    assert fmt(plan.floor) in text and fmt(plan.result.total) in text
+    assert all(f"ตัวชี้วัดที่ {r.number}" in text and fmt(r.rise) in text for r in plan.raises)

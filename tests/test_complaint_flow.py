@@ -283,3 +283,12 @@ def test_corruption_reports_go_only_to_the_integrity_unit_when_it_has_its_own_ta
     assert corruption in push_texts(line_api, "Cintegrityunit")
     assert corruption not in push_texts(line_api, STAFF_GROUP)  # not the general staff group
     assert service_code in push_texts(line_api, STAFF_GROUP)
+
+
+def test_a_question_asked_at_the_category_step_is_answered_not_taken_as_a_category(bot):
+    person = Person(bot, "U-asks-meanwhile", "web")
+    person.says("อยากร้องเรียน")
+    answer = said(person.says("ขอคู่มือย้ายครูหน่อยค่ะ"))
+    assert "การขอย้ายข้าราชการครู" in answer
+    chosen = said(person.says("สถานศึกษา"))
+    assert "รายละเอียด" in chosen

@@ -120,15 +120,21 @@ class ComplaintsContent(Strict):
         """The label, or the id itself for a category the office has since removed from content."""
         return next((c.label for c in self.categories if c.id == category_id), category_id)
 
+    def category_named(self, text: str) -> Category | None:
+        """The category a reply to "which category?" is exactly: its label (the button), number or id."""
+        t = squash(text)
+        for n, c in enumerate(self.categories, start=1):
+            if t and t in (squash(c.label), str(n), c.id):
+                return c
+        return None
+
     def category_in(self, text: str) -> Category | None:
-        """The category a reply to "which category?" names: its label, number, id, or one of its aliases."""
+        """The category a reply names exactly, or else the first whose alias it contains."""
         t = squash(text)
         if not t:
             return None
-        for n, c in enumerate(self.categories, start=1):
-            if t in (squash(c.label), str(n), c.id):
-                return c
-        return next((c for c in self.categories if any(squash(a) in t for a in c.aliases)), None)
+        return self.category_named(text) or next(
+            (c for c in self.categories if any(squash(a) in t for a in c.aliases)), None)
 
     def is_word(self, kind: str, text: str) -> bool:
         """Whether `text` is the button for `kind` or one of the words people type instead (the button

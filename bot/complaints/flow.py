@@ -159,13 +159,13 @@ class ComplaintFlow:
 
     def on_category(self, ctx: Context, text: str) -> list[Reply] | None:
         content = cc.of(ctx.services)
+        if elsewhere(ctx) and not content.category_named(text):
+            return None  # "ขอคู่มือย้ายครู" is a question to answer, not the category "สถานศึกษา"
         category = self.named_category(ctx) or (None if content.is_word("generic", text)
                                                 else content.category_in(text))
         if category:
             ctx.flow["data"]["category"] = category.id
             return self.enter(ctx, "details")
-        if elsewhere(ctx):
-            return None
         return [Text(say(ctx, "category_unclear"), self.prompt(ctx, "category")[0].quick_replies)]
 
     def on_details(self, ctx: Context, text: str) -> list[Reply] | None:

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from bot.core.conversation import Context
 from bot.core.messages import Card, CardRow, Reply, Text
-from scoring import YearResult, grade, structured, year_result
+from scoring import Plan, YearResult, grade, plan_to_level, structured, year_result
 from scoring.summary import english, short_th
 
 from .common import fmt, quick
@@ -255,6 +255,15 @@ def guidance(ctx: Context) -> list[Reply]:
     number = ctx.understood.entities.get("indicator")
     numbers = [int(number)] if number else [i.number for i in r.below_target] or [r.weakest.number]
     replies: list[Reply] = []
+    if not number:
+        plan = next_level_plan(ctx, r)
+        if plan is not None and plan.raises:
+            numbers = [x.number for x in plan.raises]
+            replies.append(Text(ctx.say("ita_plan", year=r.year, level=plan.target_level,
+                                        threshold=fmt(plan.threshold), floor=fmt(plan.floor),
+                                        total=fmt(plan.result.total), raises=", ".join(
+                                            ctx.say("ita_plan_row", number=x.number, name=x.name,
+                                                    before=fmt(x.before), rise=fmt(x.rise)) for x in plan.raises))))
     for n in numbers:
         ind = next((i for i in f.indicators if i.number == n), None)
         if ind is None:
@@ -265,6 +274,16 @@ def guidance(ctx: Context) -> list[Reply]:
         replies.append(Text(text))
     replies[-1] = Text(replies[-1].text, quick(ctx, "ita_menu"))
     return replies
+
+
+def next_level_plan(ctx: Context, r: YearResult) -> Plan | None:
+    """The smallest lift of the weakest indicators that reaches the level asked for (or the next one)."""
+    level = ctx.understood.entities.get("level")
+    levels = [b.level for b in data(ctx).scale_for(r.year).bands]
+    try:
+        return plan_to_level(data(ctx), r.year, level if level in levels else None)
+    except ValueError:  # already at the top level
+        return None
 
 
 HANDLERS = {

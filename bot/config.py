@@ -1,8 +1,9 @@
 """Settings, read only from environment variables, with defaults that work offline (see `.env.example`)."""
 from __future__ import annotations
 
+import dataclasses
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,6 @@ class Settings:
     broadcast_misfire_grace_seconds: int = 900
     broadcast_sync_seconds: int = 30
     broadcast_max_attempts: int = 5
-    extra: dict = field(default_factory=dict)
 
     @property
     def console_enabled(self) -> bool:
@@ -76,9 +76,7 @@ class Settings:
         return bool(self.facebook_app_secret and self.facebook_page_access_token)
 
     def replace(self, **changes) -> "Settings":
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return Settings(**values)
+        return dataclasses.replace(self, **changes)
 
 
 def from_env() -> Settings:

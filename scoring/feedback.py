@@ -8,22 +8,19 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Iterable, Protocol
+
+from .compute import r2
 
 SCALE = (1, 2, 3, 4, 5)
 SATISFIED = (4, 5)  # มาก, มากที่สุด
 THAILAND = timezone(timedelta(hours=7))
-TWO = Decimal("0.01")
 
 
 class Row(Protocol):
     rating: int
     created_at: datetime
-
-
-def r2(value: Decimal) -> Decimal:
-    return value.quantize(TWO, ROUND_HALF_UP)
 
 
 def month_of(dt: datetime) -> str:

@@ -11,13 +11,14 @@ import logging
 import sys
 from functools import wraps
 
+from bot.thaitime import local
 from bot.config import from_env
 from bot.storage import utcnow
 
 from .context import broadcast_services
 from .errors import BroadcastNotFound, BroadcastStateError, InvalidAnnouncement
 from .models import SENT
-from .schedule import local, parse_at, parse_cron, show
+from .schedule import parse_at, parse_cron, show
 from .validate import CHANNEL_NAMES, CHANNELS, Draft, parse_channels, parse_topics
 
 

@@ -25,6 +25,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
+from bot.thaitime import BANGKOK
 from bot.storage import utcnow
 
 from .leader import Leader
@@ -32,7 +33,7 @@ from .models import SCHEDULED, Broadcast
 from .render import headline
 from .claim import stalled_runs
 from .runner import run_due
-from .schedule import OFFICE_TZ, trigger_for
+from .schedule import trigger_for
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +104,13 @@ def build(services, scheduler_cls=BlockingScheduler, leader: Leader | None = Non
         executors={"default": ThreadPoolExecutor(4)},
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": settings.broadcast_misfire_grace_seconds},
-        timezone=OFFICE_TZ,
+        timezone=BANGKOK,
     )
     _runtime.update(services=services, scheduler=scheduler, leader=leader)
     scheduler.add_listener(on_missed, EVENT_JOB_MISSED)
     every = sync_seconds or max(1, settings.broadcast_sync_seconds)
     scheduler.add_job(sync, "interval", seconds=every, id=SYNC_JOB, jobstore="memory",
-                      next_run_time=datetime.now(OFFICE_TZ), misfire_grace_time=None)
+                      next_run_time=datetime.now(BANGKOK), misfire_grace_time=None)
     if leader is not None:
         scheduler.add_job(heartbeat, "interval", seconds=leader.ttl.total_seconds() / 3, id=HEARTBEAT_JOB,
                           jobstore="memory", misfire_grace_time=None)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
+from bot.thaitime import BANGKOK, local
+
 from .errors import InvalidAnnouncement
 
-OFFICE_TZ = ZoneInfo("Asia/Bangkok")
 AT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 # An announcement repeated more often than this would flood followers (and LINE's broadcast endpoint
 # accepts 60 requests an hour), so a recurrence must leave at least this much between occurrences.
@@ -21,10 +21,6 @@ MIN_INTERVAL = timedelta(hours=1)
 
 _DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 _TICK = timedelta(microseconds=1)
-
-
-def local(dt: datetime) -> datetime:
-    return dt.astimezone(OFFICE_TZ)
 
 
 def show(dt: datetime | None) -> str:
@@ -44,7 +40,7 @@ def parse_at(text: str, now: datetime) -> datetime:
     else:
         raise InvalidAnnouncement(f"เวลา {text!r} ไม่ถูกรูปแบบ กรุณาระบุเป็น YYYY-MM-DDTHH:MM เช่น 2025-06-02T09:00 "
                                   "(เวลาประเทศไทย)")
-    when = naive.replace(tzinfo=OFFICE_TZ).astimezone(timezone.utc)
+    when = naive.replace(tzinfo=BANGKOK).astimezone(timezone.utc)
     if when <= now:
         raise InvalidAnnouncement(f"เวลา {show(when)} ผ่านไปแล้ว กรุณาระบุเวลาในอนาคต "
                                   f"(ขณะนี้ {show(now)}) หรือใช้คำสั่ง send-now เพื่อส่งทันที")
@@ -91,7 +87,7 @@ class Cron:
     def trigger(self, start: datetime | None = None) -> CronTrigger:
         minute, hour, day, month, dow = self.expression.split()
         return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=_weekdays(dow),
-                           start_date=start, timezone=OFFICE_TZ)
+                           start_date=start, timezone=BANGKOK)
 
 
 def parse_cron(expression: str, now: datetime) -> Cron:
@@ -129,7 +125,7 @@ def trigger_for(run_at: datetime | None, cron: str | None, schedule_from: dateti
     """The APScheduler trigger of an announcement's schedule."""
     if cron:
         return Cron(cron).trigger(start=schedule_from + _TICK)
-    return DateTrigger(run_date=run_at, timezone=OFFICE_TZ)
+    return DateTrigger(run_date=run_at, timezone=BANGKOK)
 
 
 def latest_fire_time(cron: str, after: datetime, until: datetime) -> datetime | None:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from bot.thaitime import BANGKOK
 from bot.content.models import NewsItem
 from bot.storage import utcnow
 
@@ -13,7 +14,7 @@ from .errors import BroadcastNotFound, BroadcastStateError, InvalidAnnouncement
 from .models import CANCELLED, MISSED, SCHEDULED, SENDING, SENT, Broadcast, BroadcastBatch, BroadcastRun
 from .recipients import line_follower_count, line_followers, messenger_followers
 from .render import Sender, alt_text, headline, render, sender_of
-from .schedule import OFFICE_TZ, next_fire_time, parse_cron, show
+from .schedule import next_fire_time, parse_cron, show
 from .validate import Draft, check
 
 EDITABLE = ("text", "title", "image_url", "link_url", "topics", "channels", "segment", "run_at", "cron")
@@ -24,7 +25,7 @@ def _office(services) -> Sender:
 
 
 def _iso(dt: datetime | None) -> str | None:
-    return dt.astimezone(OFFICE_TZ).isoformat() if dt else None
+    return dt.astimezone(BANGKOK).isoformat() if dt else None
 
 
 def _check_schedule(draft: Draft, now: datetime) -> None:
@@ -210,7 +211,7 @@ def published_announcements(services, limit: int | None = 20) -> list[NewsItem]:
         if limit:
             query = query.limit(limit)
         broadcasts = list(s.scalars(query))
-    return [NewsItem(id=f"broadcast-{b.id}", date=b.sent_at.astimezone(OFFICE_TZ).date(), title=headline(b),
+    return [NewsItem(id=f"broadcast-{b.id}", date=b.sent_at.astimezone(BANGKOK).date(), title=headline(b),
                      topics=list(b.topics or []), body=b.text, url=b.link_url or "", image_url=b.image_url or "")
             for b in broadcasts]
 

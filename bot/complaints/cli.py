@@ -19,7 +19,7 @@ from .content import STATUSES
 from .models import Complaint, Feedback
 from .purge import purge_personal_data
 from .stats import Period, summarise
-from .thaidate import thai_datetime
+from bot.thaitime import thai_datetime
 
 
 def cli_services() -> Services:

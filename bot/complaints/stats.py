@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Protocol
 
-from .thaidate import local
+from bot.thaitime import local
 
 BE_OFFSET = 543
 

@@ -12,7 +12,7 @@ from . import service
 from .codes import find_code
 from .flow import elsewhere, say
 from .models import Complaint
-from .thaidate import thai_datetime
+from bot.thaitime import thai_datetime
 
 NAME = "track"
 

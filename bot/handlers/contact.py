@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from bot.core.conversation import Context
 from bot.core.messages import Card, CardRow, Reply, Text
+from bot.thaitime import local as to_local
 
 from .common import quick
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -23,7 +22,7 @@ def website_url(site: str) -> str:
 
 def is_open(ctx: Context, now: datetime) -> bool:
     hours = office(ctx).hours
-    local = now.astimezone(BANGKOK)
+    local = to_local(now)
     opens, closes = (time.fromisoformat(hours.opens), time.fromisoformat(hours.closes))
     return DAYS[local.weekday()] in hours.days and opens <= local.time() < closes
 

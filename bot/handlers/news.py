@@ -6,7 +6,9 @@ from bot.content.models import NewsItem
 from bot.core.conversation import Context
 from bot.core.messages import Reply, Text
 
-from .common import quick, thai_date
+from bot.thaitime import thai_date
+
+from .common import quick
 
 LATEST_COUNT = 3
 

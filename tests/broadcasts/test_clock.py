@@ -18,7 +18,7 @@ from bot.broadcasts import service
 from bot.broadcasts.clock import build, job_id
 from bot.broadcasts.leader import Leader
 from bot.broadcasts.models import SchedulerLease
-from bot.broadcasts.schedule import OFFICE_TZ
+from bot.thaitime import BANGKOK
 from bot.broadcasts.validate import Draft
 from bot.storage import utcnow
 
@@ -53,13 +53,13 @@ def test_apscheduler_fires_a_one_off_once_and_reports_a_late_one_missed(bsvc, li
         assert len(line_api.calls("POST", BROADCAST)) == 1
         assert scheduler.get_job(job_id(soon.id)) is None
         job = scheduler.get_job(job_id(weekly.id))
-        assert job.next_run_time.astimezone(OFFICE_TZ).strftime("%a %H:%M") == "Mon 09:00"
+        assert job.next_run_time.astimezone(BANGKOK).strftime("%a %H:%M") == "Mon 09:00"
         assert job.coalesce is True and job.misfire_grace_time == bsvc.settings.broadcast_misfire_grace_seconds
         with bsvc.db.session() as s:  # persisted in the app's database
             assert s.scalar(text("SELECT count(*) FROM apscheduler_jobs")) == 1
         service.edit(bsvc, weekly.id, {"cron": "30 8 * * 5"})
         assert wait_until(lambda: scheduler.get_job(job_id(weekly.id)).kwargs["revision"] == 2)
-        assert scheduler.get_job(job_id(weekly.id)).next_run_time.astimezone(OFFICE_TZ).strftime("%a %H:%M") \
+        assert scheduler.get_job(job_id(weekly.id)).next_run_time.astimezone(BANGKOK).strftime("%a %H:%M") \
             == "Fri 08:30"
         service.cancel(bsvc, weekly.id)
         assert wait_until(lambda: scheduler.get_job(job_id(weekly.id)) is None)

@@ -8,8 +8,9 @@ from linebot.v3.messaging import BroadcastRequest
 
 from bot.broadcasts.errors import InvalidAnnouncement
 from bot.broadcasts.render import Sender, facebook_messages, line_messages
-from bot.broadcasts.schedule import OFFICE_TZ, latest_fire_time, parse_at, parse_cron
+from bot.broadcasts.schedule import latest_fire_time, parse_at, parse_cron
 from bot.broadcasts.validate import Draft, check, parse_channels
+from bot.thaitime import BANGKOK
 
 from .conftest import T0
 
@@ -28,17 +29,17 @@ def test_at_is_bangkok_time_and_must_be_in_the_future():
 def test_cron_weekdays_follow_crontab_not_apscheduler3():
     # APScheduler 3 counts 0 as Monday; staff's "1" must still mean Monday and "0"/"7" Sunday.
     monday_nine = parse_cron("0 9 * * 1", T0).trigger().get_next_fire_time(None, T0 - timedelta(minutes=1))
-    assert monday_nine.astimezone(OFFICE_TZ).strftime("%A %H:%M") == "Monday 09:00"
+    assert monday_nine.astimezone(BANGKOK).strftime("%A %H:%M") == "Monday 09:00"
     sunday = parse_cron("30 8 * * 0", T0).trigger().get_next_fire_time(None, T0)
-    assert sunday.astimezone(OFFICE_TZ).strftime("%A %H:%M") == "Sunday 08:30"
+    assert sunday.astimezone(BANGKOK).strftime("%A %H:%M") == "Sunday 08:30"
     weekdays = parse_cron("0 7 * * 1-5", T0).trigger()
     t, days = T0, []
     for _ in range(7):
         t = weekdays.get_next_fire_time(None, t + timedelta(seconds=1))
-        days.append(t.astimezone(OFFICE_TZ).strftime("%a"))
+        days.append(t.astimezone(BANGKOK).strftime("%a"))
     assert days == ["Tue", "Wed", "Thu", "Fri", "Mon", "Tue", "Wed"]
     also_sunday = parse_cron("0 9 * * 7", T0).trigger().get_next_fire_time(None, T0)
-    assert also_sunday.astimezone(OFFICE_TZ).strftime("%A %H:%M") == "Sunday 09:00"
+    assert also_sunday.astimezone(BANGKOK).strftime("%A %H:%M") == "Sunday 09:00"
 
 
 @pytest.mark.parametrize("expr, message", [

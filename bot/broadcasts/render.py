@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.channels.text_split import clip
+
 # LINE: alt text up to 1500 characters (we keep notifications short), a bubble's JSON up to 30 KB, URLs of
 # images up to 2000 and of links up to 1000 characters. Messenger: template title and subtitle 80, button
 # title 20, text 2000 characters.
@@ -27,8 +29,8 @@ class Announcement(Protocol):
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split()) if limit <= FB_SUBTITLE else text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Short fields on one line; longer ones (alt text) keep their line breaks."""
+    return clip(text, limit, one_line=limit <= FB_SUBTITLE)
 
 
 def headline(a: Announcement) -> str:

@@ -7,14 +7,9 @@ from typing import Sequence
 
 from bot.core.messages import Card, Image, Reply, display_text
 
-from .text_split import split_text
+from .text_split import clip, split_text
 
 MAX_TEXT, MAX_QUICK, MAX_QUICK_TITLE, MAX_TITLE, MAX_SUBTITLE = 2000, 13, 20, 80, 80
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def quick_replies(reply: Reply) -> list[dict]:
@@ -29,11 +24,11 @@ def card_subtitle(card: Card) -> str:
         return " · ".join(f"{r.label}: {r.value}" if r.label else r.value for r in rows)
 
     main = [r for r in card.rows if r.emphasis]
-    return _clip(shown(main) or card.subtitle or shown(card.rows) or card.alt_text, MAX_SUBTITLE)
+    return clip(shown(main) or card.subtitle or shown(card.rows) or card.alt_text, MAX_SUBTITLE)
 
 
 def generic_template(card: Card) -> dict:
-    element: dict = {"title": _clip(card.title, MAX_TITLE), "subtitle": card_subtitle(card)}
+    element: dict = {"title": clip(card.title, MAX_TITLE), "subtitle": card_subtitle(card)}
     if card.link_url.startswith(("https://", "http://")):
         element["buttons"] = [{"type": "web_url", "url": card.link_url,
                                "title": (card.link_label or card.title)[:MAX_QUICK_TITLE]}]
@@ -48,7 +43,7 @@ def render_messages(reply: Reply) -> list[dict]:
     if isinstance(reply, Image) and reply.url.startswith("https://"):
         messages.append({"attachment": {"type": "image", "payload": {"url": reply.url, "is_reusable": True}}})
         if reply.alt_text:
-            messages.append({"text": _clip(reply.alt_text, MAX_TEXT)})
+            messages.append({"text": clip(reply.alt_text, MAX_TEXT)})
     else:
         messages += [{"text": chunk} for chunk in split_text(display_text(reply), MAX_TEXT) if chunk]
     if not messages:

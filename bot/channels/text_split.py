@@ -16,3 +16,9 @@ def split_text(text: str, limit: int) -> list[str]:
     if text or not pieces:
         pieces.append(text)
     return pieces
+
+
+def clip(text: str, limit: int, one_line: bool = True) -> str:
+    """At most `limit` characters, ending in "…" when cut (titles, subtitles, alt texts)."""
+    text = " ".join(text.split()) if one_line else text.strip()
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

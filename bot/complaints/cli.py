@@ -14,7 +14,7 @@ from bot.services import NoUnderstanding, Services, build_services
 from scoring import feedback as feedback_scoring
 
 from . import content as cc
-from . import outbox, service
+from . import alerts, outbox, service
 from .content import STATUSES
 from .models import Complaint, Feedback
 from .purge import purge_personal_data
@@ -86,15 +86,14 @@ def cmd_show(args) -> int:
     with services.db.session() as s:
         complaint = service.load(s, args.code)
         view = service.staff_view(services, complaint, full=True) if complaint else None
+        who = alerts.reporter_line(services, complaint) if complaint else ""
     if view is None:
         print(f"no complaint {args.code}", file=sys.stderr)
         return 1
     if args.json:
         dump(view)
         return 0
-    reporter = view["reporter"]
     print(f"{view['code']}  {view['category_label']}  [{view['status_label']}]")
-    who = "ไม่ระบุตัวตน" if reporter is None else f"{reporter['name']} โทร {reporter['phone'] or '-'}"
     print(f"ผู้แจ้ง: {who}  ช่องทาง: {view['channel']}")
     print(f"\n{view['details']}\n")
     if view["location"]:

@@ -13,7 +13,7 @@ import secrets
 
 from flask import Blueprint, jsonify, render_template, request, session
 
-from bot.core.messages import Incoming, reply_to_dict
+from bot.core.messages import Incoming, Text, reply_to_dict
 
 from . import web_inbox
 from .fixed_replies import menu_quick_replies
@@ -58,8 +58,7 @@ def webchat_blueprint(bot, services) -> Blueprint:
 
     @bp.get("/chat")
     def chat_page():
-        welcome = {"type": "text", "text": content.say("webchat_welcome"),
-                   "quick_replies": [{"label": q.label, "text": q.text} for q in menu_quick_replies(content)]}
+        welcome = reply_to_dict(Text(content.say("webchat_welcome"), menu_quick_replies(content)))
         return render_template("webchat/chat.html", texts=page_texts(), welcome=welcome,
                                embedded=request.args.get("embed") == "1", max_text=MAX_TEXT)
 

@@ -29,6 +29,15 @@ def test_line_push_sends_five_messages_a_call(services, line_api):
     assert [len(c.json["messages"]) for c in calls] == [5, 2]
 
 
+def test_each_batch_has_its_own_retry_key_and_a_retry_reuses_them(services, line_api):
+    key = "123e4567-e89b-12d3-a456-426614174000"
+    for _ in range(2):  # the first delivery, then the same delivery retried
+        outbound.push(services, "line", "U42", [Text(f"ข้อความ {i}") for i in range(7)], retry_key=key)
+    keys = [c.headers["x-line-retry-key"] for c in line_api.calls("POST", r"^/v2/bot/message/push$")]
+    assert keys[0] == key and keys[0] != keys[1]  # LINE would drop a second batch sent under the same key
+    assert keys[2:] == keys[:2]
+
+
 def test_line_push_failure_is_a_delivery_error(services, line_api):
     line_api.fail("POST", r"^/v2/bot/message/push$", status=429)
     with pytest.raises(DeliveryError) as err:

@@ -23,6 +23,25 @@ def is_invalid_reply_token(exc: ApiException) -> bool:
     return exc.status == 400 and "invalid reply token" in str(getattr(exc, "body", "") or "").lower()
 
 
+def batch_retry_key(retry_key: str, n: int) -> str:
+    """Each batch of one delivery needs its own key (LINE answers 409 to a reused one and drops the
+    batch), yet the same key again when the delivery is retried: derived from the delivery's key."""
+    return retry_key if n == 0 else str(uuid.uuid5(uuid.UUID(retry_key), str(n)))
+
+
+def push_batches(api: MessagingApi, to: str, batches: Sequence[list], retry_key: str | None = None) -> None:
+    """Push rendered batches in order. With `retry_key` (a UUID kept by the caller) a retried delivery is
+    not shown twice: batches LINE already accepted answer 409 and are skipped."""
+    key = retry_key or str(uuid.uuid4())
+    for n, batch in enumerate(batches):
+        try:
+            api.push_message(PushMessageRequest(to=to, messages=batch), x_line_retry_key=batch_retry_key(key, n))
+        except ApiException as exc:
+            if exc.status == 409 and retry_key:  # accepted before under this key
+                continue
+            raise line_error(exc) from exc
+
+
 class LineReplier:
     def __init__(self, api: MessagingApi):
         self.api = api
@@ -43,11 +62,4 @@ class LineReplier:
                 if not is_invalid_reply_token(exc):
                     raise line_error(exc) from exc
                 log.info("LINE reply token spent or expired; pushing the answer to %s instead", to)
-        for batch in batches:
-            self.push(to, batch)
-
-    def push(self, to: str, messages: list) -> None:
-        try:  # the retry key makes a retried push idempotent on LINE's side
-            self.api.push_message(PushMessageRequest(to=to, messages=messages), x_line_retry_key=str(uuid.uuid4()))
-        except ApiException as exc:
-            raise line_error(exc) from exc
+        push_batches(self.api, to, batches)

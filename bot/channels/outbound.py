@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from linebot.v3.messaging import ApiException, PushMessageRequest
-
 from bot.core.messages import Reply
 
-from .platforms import DeliveryError, FacebookSendApi, line_error, line_messaging_api
+from .line_delivery import push_batches
+from .platforms import DeliveryError, FacebookSendApi, line_messaging_api
 
 
 def push(services, channel: str, to: str, replies: Sequence[Reply], retry_key: str | None = None) -> None:
@@ -24,14 +23,7 @@ def push(services, channel: str, to: str, replies: Sequence[Reply], retry_key: s
 
         if not settings.line_enabled:
             raise DeliveryError("LINE is not configured", retryable=False)
-        api = line_messaging_api(settings)
-        for batch in render_messages(replies):
-            try:
-                api.push_message(PushMessageRequest(to=to, messages=batch), x_line_retry_key=retry_key)
-            except ApiException as exc:
-                if exc.status == 409 and retry_key:  # already accepted under this retry key
-                    continue
-                raise line_error(exc) from exc
+        push_batches(line_messaging_api(settings), to, render_messages(replies), retry_key)
     elif channel == "facebook":
         from .facebook_render import render_payloads
 

@@ -21,6 +21,14 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from None
 
 
+def _float(name: str, default: float) -> float:
+    raw = _env(name)
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"environment variable {name} must be a number, got {raw!r}") from None
+
+
 def _list(name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in _env(name).split(",") if part.strip())
 
@@ -46,6 +54,10 @@ class Settings:
     facebook_page_access_token: str = ""
     facebook_verify_token: str = ""
     facebook_graph_base_url: str = "https://graph.facebook.com"
+    # Every call to LINE or Messenger gives up after these (seconds), well below gunicorn's worker
+    # timeout: a hung platform costs a request at most connect + read, never a blocked worker
+    platform_connect_timeout: float = 3.0
+    platform_read_timeout: float = 10.0
     # Staff alerts
     staff_line_targets: tuple[str, ...] = ()
     smtp_url: str = ""
@@ -75,6 +87,11 @@ class Settings:
     def facebook_enabled(self) -> bool:
         return bool(self.facebook_app_secret and self.facebook_page_access_token)
 
+    @property
+    def platform_timeout(self) -> tuple[float, float]:
+        """(connect, read) seconds, the form both `requests` and the LINE SDK take."""
+        return (self.platform_connect_timeout, self.platform_read_timeout)
+
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
 
@@ -96,6 +113,8 @@ def from_env() -> Settings:
         facebook_page_access_token=_env("FACEBOOK_PAGE_ACCESS_TOKEN"),
         facebook_verify_token=_env("FACEBOOK_VERIFY_TOKEN"),
         facebook_graph_base_url=_env("FACEBOOK_GRAPH_BASE_URL", d.facebook_graph_base_url).rstrip("/"),
+        platform_connect_timeout=_float("PLATFORM_CONNECT_TIMEOUT", d.platform_connect_timeout),
+        platform_read_timeout=_float("PLATFORM_READ_TIMEOUT", d.platform_read_timeout),
         staff_line_targets=_list("STAFF_LINE_TARGETS"),
         smtp_url=_env("SMTP_URL"),
         alert_emails=_list("ALERT_EMAILS"),

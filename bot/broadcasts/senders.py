@@ -2,19 +2,14 @@
 network), refused for this one person (Messenger), or give up (bad token, bad request)."""
 from __future__ import annotations
 
-import email.utils
 import re
-from datetime import datetime, timezone
 
 import requests
 import urllib3
 from linebot.v3.messaging import ApiException, BroadcastRequest, Message, MulticastRequest
 
-from bot.channels.platforms import (DeliveryError, FacebookSendApi, line_messaging_api, retryable_status,
-                                    without_token)
-
-TIMEOUT = 30.0
-MAX_RETRY_AFTER = 300.0
+from bot.channels.platforms import (DeliveryError, FacebookSendApi, line_messaging_api, retry_after_seconds,
+                                    retryable_status, without_token)
 
 
 class BatchError(DeliveryError):
@@ -23,25 +18,8 @@ class BatchError(DeliveryError):
 
     def __init__(self, message: str, status: int | None = None, retryable: bool = True,
                  retry_after: float | None = None, refused: bool = False):
-        super().__init__(message, status, retryable)
-        self.retry_after = retry_after
+        super().__init__(message, status, retryable, retry_after)
         self.refused = refused
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """The Retry-After header (seconds, or an HTTP date), capped so one answer cannot stall a send."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return min(max((when - datetime.now(timezone.utc)).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
 def _text(body) -> str:
@@ -70,10 +48,10 @@ class LineSender:
         try:
             if kind == "broadcast":
                 self.api.broadcast(BroadcastRequest(messages=self._models(messages)),
-                                   x_line_retry_key=retry_key, _request_timeout=TIMEOUT)
+                                   x_line_retry_key=retry_key)
             else:
                 self.api.multicast(MulticastRequest(to=recipients, messages=self._models(messages)),
-                                   x_line_retry_key=retry_key, _request_timeout=TIMEOUT)
+                                   x_line_retry_key=retry_key)
         except ApiException as exc:
             status = exc.status or None
             if status == 409:  # the first try went through; LINE refused the repeat
@@ -110,7 +88,7 @@ class MessengerSender:
         payload = {"recipient": {"id": user_id}, "messaging_type": "UPDATE", "message": message}
         try:
             resp = self.http.post(self.url, params={"access_token": self.settings.facebook_page_access_token},
-                                  json=payload, timeout=TIMEOUT)
+                                  json=payload, timeout=self.settings.platform_timeout)
         except requests.RequestException as exc:
             raise BatchError(f"Messenger ติดต่อไม่ได้: {without_token(str(exc), self.settings)}") from None
         if resp.status_code < 400:

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from bot.core.messages import Incoming, Location, Media
 
-from . import audience, events
+from . import answers, audience
 from .facebook_render import render_payloads
 from .platforms import DeliveryError, FacebookSendApi
 
@@ -16,29 +16,40 @@ CHANNEL = "facebook"
 MEDIA_KINDS = {"image": "image", "video": "video", "audio": "audio", "file": "file"}
 
 
+def _list(value) -> list:
+    """A list the body promised, or nothing: a signed but malformed body is ignored, never a 500."""
+    return value if isinstance(value, list) else []
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def messaging_items(payload: dict) -> Iterator[dict]:
     """Every `messaging` item of a page webhook (a delivery can batch several entries and items)."""
     if payload.get("object") != "page":
         return
-    for entry in payload.get("entry") or []:
+    for entry in _list(payload.get("entry")):
         if isinstance(entry, dict):
-            yield from (item for item in entry.get("messaging") or [] if isinstance(item, dict))
+            yield from (item for item in _list(entry.get("messaging")) if isinstance(item, dict))
 
 
 def event_id(item: dict) -> str:
     """The message id (mid) identifies a message or postback across redeliveries."""
     for key in ("message", "postback"):
-        mid = (item.get(key) or {}).get("mid")
-        if mid:
+        mid = _dict(item.get(key)).get("mid")
+        if mid and isinstance(mid, (str, int)):
             return str(mid)
-    sender = (item.get("sender") or {}).get("id", "")
+    sender = _dict(item.get("sender")).get("id", "")
     kind = "message" if "message" in item else "postback"
     return f"{sender}:{item.get('timestamp', '')}:{kind}" if sender and item.get("timestamp") else ""
 
 
 def attachment_of(message: dict) -> tuple[Media | None, Location | None]:
-    for att in message.get("attachments") or []:
-        payload = att.get("payload") or {}
+    for att in _list(message.get("attachments")):
+        if not isinstance(att, dict):
+            continue
+        payload = _dict(att.get("payload"))
         kind = att.get("type")
         if kind in MEDIA_KINDS and payload.get("url"):
             return Media(MEDIA_KINDS[kind], str(payload["url"]), name=str(payload.get("title") or "")), None
@@ -53,16 +64,17 @@ def attachment_of(message: dict) -> tuple[Media | None, Location | None]:
 
 def incoming_from(item: dict) -> Incoming | None:
     """The core's view of one messaging item, or None for echoes, receipts, reactions and the like."""
-    sender = str((item.get("sender") or {}).get("id") or "")
-    if not sender:
+    sender = _dict(item.get("sender")).get("id")
+    if not isinstance(sender, (str, int)) or isinstance(sender, bool) or not str(sender):
         return None
+    sender = str(sender)
     if isinstance(item.get("postback"), dict):
         return Incoming(CHANNEL, sender, postback=str(item["postback"].get("payload") or ""),
                         text=str(item["postback"].get("title") or ""))
     message = item.get("message")
     if not isinstance(message, dict) or message.get("is_echo"):
         return None
-    quick = (message.get("quick_reply") or {}).get("payload")
+    quick = _dict(message.get("quick_reply")).get("payload")
     media, location = attachment_of(message)
     text = str(message.get("text") or "")
     if not (text or quick or media or location):
@@ -81,15 +93,24 @@ class FacebookEvents:
         if incoming is None:
             return
         key = event_id(item)
-        if not events.claim(self.services, CHANNEL, key):
+        if not answers.begin(self.services, CHANNEL, key):
             return
         try:
             audience.messaged(self.services, CHANNEL, incoming.user_id)
-            replies = self.bot.respond(incoming).replies
-            for payload in render_payloads(incoming.user_id, replies, messaging_type="RESPONSE"):
-                self.send_api.send(payload)
-        except DeliveryError as exc:
-            log.error("Messenger answer to %s not delivered: %s", key, exc)
+            owed = answers.Owed(self.services, CHANNEL, key, incoming.user_id,
+                                lambda replies: render_payloads(incoming.user_id, replies, messaging_type="RESPONSE"))
+            self.bot.respond(incoming, record=owed.record)
         except Exception:
-            events.release(self.services, CHANNEL, key)
+            answers.release(self.services, CHANNEL, key)
             raise
+        self.deliver(owed)
+
+    def deliver(self, owed: answers.Owed) -> None:
+        """Send API calls in order; from the first that fails, the rest is pushed later by the outbox."""
+        for n, payload in enumerate(owed.rendered):
+            try:
+                self.send_api.send(payload)
+            except DeliveryError as exc:
+                owed.leave_to_outbox(owed.rendered[n:], exc)
+                return
+        owed.delivered()

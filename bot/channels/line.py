@@ -13,7 +13,6 @@ from flask import Blueprint, jsonify, request
 from linebot.v3 import SignatureValidator
 
 from .http_json import HttpError, read_body, register_json_errors
-from .line_delivery import LineReplier
 from .line_events import LineEvents
 from .platforms import line_messaging_api
 
@@ -44,7 +43,7 @@ def verified_payload(validator: SignatureValidator) -> dict:
 def line_blueprint(bot, services) -> Blueprint:
     settings = services.settings
     validator = SignatureValidator(settings.line_channel_secret)
-    handler = LineEvents(bot, services, LineReplier(line_messaging_api(settings)))
+    handler = LineEvents(bot, services, line_messaging_api(settings))
     bp = Blueprint("line", __name__)
     register_json_errors(bp)
 

@@ -3,8 +3,10 @@ follow/unfollow and join/leave keep the audience tables current. No HTTP here (s
 from __future__ import annotations
 
 import logging
+import time
 from typing import Callable
 
+from linebot.v3.messaging import Message
 from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent, FollowEvent, GroupSource,
                                  ImageMessageContent, JoinEvent, LeaveEvent, LocationMessageContent, MessageEvent,
                                  PostbackEvent, RoomSource, StickerMessageContent, TextMessageContent,
@@ -12,12 +14,16 @@ from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent,
 
 from bot.core.messages import Incoming, Location, Media
 
-from . import audience, events, fixed_replies
-from .line_delivery import LineReplier
+from . import answers, audience, fixed_replies
+from .line_delivery import as_dicts, push_dicts, reply
+from .line_render import render_messages
 from .platforms import DeliveryError
 
 log = logging.getLogger(__name__)
 CHANNEL = "line"
+# Events older than this (by their `timestamp`) are not answered: a captured, signed body replayed after
+# the seen-id table was purged must not act again. LINE redelivers within minutes.
+MAX_EVENT_AGE_SECONDS = 3 * 3600
 
 
 def chat_id(source) -> str:
@@ -64,13 +70,20 @@ def incoming_from_message(user: str, message) -> Incoming | None:
     return None
 
 
-class LineEvents:
-    """Handles one parsed webhook body's events, each at most once (by webhookEventId)."""
+def too_old(raw: dict, now: float | None = None) -> bool:
+    stamp = raw.get("timestamp")
+    if isinstance(stamp, bool) or not isinstance(stamp, (int, float)):
+        return True  # every real event carries its time
+    return stamp / 1000 < (now or time.time()) - MAX_EVENT_AGE_SECONDS
 
-    def __init__(self, bot, services, replier: LineReplier):
+
+class LineEvents:
+    """Handles one parsed webhook body's events, each once (by webhookEventId), answers never lost."""
+
+    def __init__(self, bot, services, api):
         self.bot = bot
         self.services = services
-        self.replier = replier
+        self.api = api
         self.content = services.content
         self.handlers: dict[type, Callable] = {
             MessageEvent: self.on_message, PostbackEvent: self.on_postback, FollowEvent: self.on_follow,
@@ -81,29 +94,60 @@ class LineEvents:
         """Handle one event dict from the webhook body; unknown or malformed events are logged and skipped."""
         try:
             event = Event.from_dict(raw)
-        except (ValueError, TypeError) as exc:
-            log.info("LINE event of type %r ignored: %s", raw.get("type") if isinstance(raw, dict) else None,
+        except Exception as exc:  # the SDK's models raise all kinds on a malformed event (no type, wrong types)
+            log.info("LINE event of type %r ignored: %s: %s", str(raw.get("type"))[:40], type(exc).__name__,
                      str(exc)[:200])
             return
         handler = self.handlers.get(type(event))
         if handler is None:
-            log.debug("LINE %s event ignored", raw.get("type"))
+            log.debug("LINE %s event ignored", str(raw.get("type"))[:40])
             return
-        event_id = event.webhook_event_id or ""
-        if not events.claim(self.services, CHANNEL, event_id):
+        if too_old(raw):
+            log.warning("LINE %s event older than %s h ignored (replay?)", event.type, MAX_EVENT_AGE_SECONDS // 3600)
+            return
+        event_id = str(event.webhook_event_id or "")
+        if not answers.begin(self.services, CHANNEL, event_id):
             return
         try:
             handler(event)
-        except DeliveryError as exc:  # the answer was computed; a redelivery would answer twice
-            log.error("LINE answer to event %s not delivered: %s", event_id, exc)
         except Exception:
-            events.release(self.services, CHANNEL, event_id)
+            answers.release(self.services, CHANNEL, event_id)
             raise
 
-    def answer(self, event, replies) -> None:
+    def owed(self, event) -> answers.Owed:
+        return answers.Owed(self.services, CHANNEL, str(event.webhook_event_id or ""), chat_id(event.source),
+                            lambda replies: as_dicts(render_messages(replies)))
+
+    def respond(self, event, incoming: Incoming) -> None:
+        """A conversation turn; its answer is stored with the turn's state, then delivered."""
+        owed = self.owed(event)
         if getattr(event, "mode", "active") == "standby":
-            return  # another channel module is answering this chat
-        self.replier.send(getattr(event, "reply_token", None), chat_id(event.source), replies)
+            owed.record = lambda session, turn: owed.store(session, [])  # another module answers this chat
+        self.bot.respond(incoming, record=owed.record)
+        self.deliver(event, owed)
+
+    def answer(self, event, replies) -> None:
+        """An answer outside a conversation turn (welcome, hello)."""
+        owed = self.owed(event)
+        owed.store_alone([] if getattr(event, "mode", "active") == "standby" else replies)
+        self.deliver(event, owed)
+
+    def deliver(self, event, owed: answers.Owed) -> None:
+        """The first batch by the reply token; more batches, or all when the token is spent, by push. When
+        LINE fails, throttles or does not answer in time, what is left is pushed later by the outbox."""
+        batches = owed.rendered
+        if not batches:
+            return
+        token = getattr(event, "reply_token", None)
+        try:
+            if token and reply(self.api, token, [Message.from_dict(m) for m in batches[0]]):
+                batches = batches[1:]
+            if batches:
+                push_dicts(self.api, owed.to, batches, owed.retry_key)
+        except DeliveryError as exc:
+            owed.leave_to_outbox(batches, exc)
+            return
+        owed.delivered()
 
     def on_message(self, event: MessageEvent) -> None:
         source, message = event.source, event.message
@@ -119,13 +163,13 @@ class LineEvents:
             if incoming is None:
                 log.info("LINE message of type %s ignored", message.type)
                 return
-        self.answer(event, self.bot.respond(incoming).replies)
+        self.respond(event, incoming)
 
     def on_postback(self, event: PostbackEvent) -> None:
         if isinstance(event.source, UserSource) and event.source.user_id:
             audience.messaged(self.services, CHANNEL, event.source.user_id)
         incoming = Incoming(CHANNEL, chat_id(event.source), postback=event.postback.data)
-        self.answer(event, self.bot.respond(incoming).replies)
+        self.respond(event, incoming)
 
     def on_follow(self, event: FollowEvent) -> None:
         audience.followed(self.services, CHANNEL, event.source.user_id)

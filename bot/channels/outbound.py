@@ -8,7 +8,7 @@ from typing import Sequence
 
 from bot.core.messages import Reply
 
-from .line_delivery import push_batches
+from .line_delivery import push_batches, push_dicts
 from .platforms import DeliveryError, FacebookSendApi, line_messaging_api
 
 
@@ -38,3 +38,20 @@ def push(services, channel: str, to: str, replies: Sequence[Reply], retry_key: s
         deliver(services, to, replies)
     else:
         raise DeliveryError(f"cannot push on channel {channel!r}", retryable=False)
+
+
+def push_rendered(services, channel: str, to: str, rendered: list, retry_key: str | None = None) -> None:
+    """Deliver an answer kept as its platform rendered it (LINE message batches, Send API bodies)."""
+    settings = services.settings
+    if channel == "line":
+        if not settings.line_enabled:
+            raise DeliveryError("LINE is not configured", retryable=False)
+        push_dicts(line_messaging_api(settings), to, rendered, retry_key)
+    elif channel == "facebook":
+        if not settings.facebook_enabled:
+            raise DeliveryError("Messenger is not configured", retryable=False)
+        api = FacebookSendApi(settings)
+        for payload in rendered:
+            api.send(payload)
+    else:
+        raise DeliveryError(f"no rendered answers on channel {channel!r}", retryable=False)

@@ -2,7 +2,7 @@
 reporter (whose account is looked up only now, by the notifier)."""
 from __future__ import annotations
 
-from bot.channels.outbound import push
+from bot.channels.outbound import push, push_rendered
 from bot.core.messages import QuickReply, Text
 
 from . import mailer, notifier
@@ -21,7 +21,9 @@ def unpack(payload: dict) -> list[Text]:
 
 def send(services, row: OutboxMessage) -> None:
     """Raises DeliveryError (or any error, treated as retryable) when the message did not go out."""
-    if row.channel == "email":
+    if "rendered" in row.payload:  # a chat answer, as rendered for its platform when it was given
+        push_rendered(services, row.channel, row.target, row.payload["rendered"], retry_key=row.retry_key)
+    elif row.channel == "email":
         mailer.send(services.settings, row.target, row.payload["subject"], row.payload["body"])
     elif row.channel == "reporter":
         channel, user_id = notifier.reporter_account(services, int(row.target))

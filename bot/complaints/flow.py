@@ -259,7 +259,7 @@ class ComplaintFlow:
         m, data = ctx.message, ctx.flow["data"]
         try:
             complaint = service.file_complaint(ctx.services, service.Draft.from_state(data), m.channel, m.user_id,
-                                               ctx.now)
+                                               ctx.now, receipt=lambda c: self.filed(ctx, c))
         except service.RateLimited as exc:
             evidence.discard_draft(ctx.services, data["key"])
             ctx.end_flow()
@@ -268,6 +268,11 @@ class ComplaintFlow:
             log.exception("filing a complaint failed")
             return [Text(say(ctx, "save_failed"), buttons(ctx, "btn_confirm", "btn_cancel"))]
         ctx.end_flow()
+        ctx.owed.extend(i for i in [service.receipt_id(ctx.services, complaint)] if i is not None)
+        return self.filed(ctx, complaint)
+
+    def filed(self, ctx: Context, complaint) -> list[Reply]:
+        """The receipt: written with the complaint (owed until delivered) and answered in the chat."""
         content = cc.of(ctx.services)
         category = content.category(complaint.category)
         return [Text(say(ctx, "filed", code=complaint.code, unit=content.units[category.unit].name,

@@ -5,6 +5,10 @@ So an outage of LINE or of the mail server delays an alert but never loses it, a
 commit and the send leaves a pending row for the worker. Several processes may deliver at once (the
 background attempt after a commit, `python -m bot outbox run`, several web workers): a row is claimed
 with a conditional UPDATE (a lease), so only one of them sends it.
+
+Chat answers that could not be delivered at once (the platform failed, timed out or the reply token was
+spent) are queued here too, as pushes with their own retry key; so is the receipt that gives a tracking
+code, written with the complaint itself.
 """
 from __future__ import annotations
 
@@ -44,6 +48,41 @@ def enqueue(session: Session, channel: str, target: str, payload: dict, purpose:
     return row
 
 
+def settle(session: Session, row_ids, now: datetime, why: str) -> None:
+    """Mark pending rows delivered by other means (their text went out with, or is queued in, an answer)."""
+    if row_ids:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(list(row_ids)),
+                                                    OutboxMessage.status == "pending")
+                        .values(status="sent", sent_at=now, locked_until=None, last_error=why[:200])
+                        .execution_options(synchronize_session=False))
+
+
+def pending_id(session: Session, purpose: str, ref: str) -> int | None:
+    return session.scalar(select(OutboxMessage.id).where(OutboxMessage.purpose == purpose, OutboxMessage.ref == ref,
+                                                         OutboxMessage.status == "pending"))
+
+
+def due_now(services, row_id: int, now: datetime, retry_after: float | None = None, payload: dict | None = None,
+            error: str | None = None) -> None:
+    """Hand an answer the webhook could not deliver to the outbox senders: due at once, or after the
+    platform's Retry-After; `payload` replaces what is left to send."""
+    values: dict = {"next_attempt_at": now + timedelta(seconds=retry_after or 0), "locked_until": None}
+    if payload is not None:
+        values["payload"] = payload
+    if error:
+        values["last_error"] = error[:2000]
+    with services.db.session() as s:
+        s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
+                  .values(**values).execution_options(synchronize_session=False))
+
+
+def mark_sent(services, row_id: int, now: datetime) -> None:
+    with services.db.session() as s:
+        s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
+                  .values(status="sent", sent_at=now, locked_until=None, attempts=OutboxMessage.attempts + 1)
+                  .execution_options(synchronize_session=False))
+
+
 def is_due(now: datetime):
     """Pending, its time come, and not claimed by a sender whose lease still runs."""
     return and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
@@ -77,7 +116,8 @@ def record(services, row_id: int, now: datetime, error: Exception | None) -> Non
             row.status = "failed"
             log.error("outbox %s to %s:%s failed for good: %s", row.id, row.channel, row.purpose, error)
         else:
-            row.next_attempt_at = now + backoff(row.attempts)
+            wait = getattr(error, "retry_after", None)  # the platform's Retry-After wins over our backoff
+            row.next_attempt_at = now + (timedelta(seconds=wait) if wait is not None else backoff(row.attempts))
             log.warning("outbox %s to %s:%s failed (try %s), next at %s: %s", row.id, row.channel, row.purpose,
                         row.attempts, row.next_attempt_at.isoformat(timespec="seconds"), error)
 
@@ -93,14 +133,16 @@ class Result:
         return self.sent + self.retrying + self.failed
 
 
-def deliver_due(services, now: datetime | None = None, limit: int = 100) -> Result:
-    """One pass: send every due, unclaimed message once."""
+def deliver_due(services, now: datetime | None = None, limit: int = 100,
+                clock: Callable[[], datetime] | None = None) -> Result:
+    """One pass: send every due, unclaimed message once. Each claim's lease and each failure's backoff
+    are reckoned from the clock at that moment, not from the pass's start (a slow send would eat both)."""
     from .delivery import send
 
     result = Result()
-    now = now or utcnow()
-    for row_id in due_ids(services, now, limit):
-        if not claim(services, row_id, now):
+    clock = clock or ((lambda: now) if now else utcnow)
+    for row_id in due_ids(services, clock(), limit):
+        if not claim(services, row_id, clock()):
             continue  # another sender has it
         with services.db.session() as s:
             row = s.get(OutboxMessage, row_id)
@@ -110,7 +152,7 @@ def deliver_due(services, now: datetime | None = None, limit: int = 100) -> Resu
             send(services, row)
         except Exception as exc:  # every failure is recorded on the row; unknown ones are retried
             error = exc
-        record(services, row_id, now, error)
+        record(services, row_id, clock(), error)
         if error is None:
             result.sent += 1
         elif isinstance(error, DeliveryError) and not error.retryable:
@@ -131,18 +173,36 @@ def retry_failed(services, row_id: int | None = None, now: datetime | None = Non
 
 @dataclass
 class Worker:
-    """`python -m bot outbox run`: passes every `interval` seconds; `clock` and `sleep` are for tests."""
+    """`python -m bot outbox run`: passes every `interval` seconds; `clock` and `sleep` are for tests.
+
+    A pass that fails (the database is down, say) is logged and retried after a growing pause, up to
+    `max_pause`: the process outlives any outage and delivers once the database is back."""
 
     services: object
     interval: float = 5.0
     clock: Callable[[], datetime] = utcnow
     sleep: Callable[[float], None] = time.sleep
     stop: threading.Event = field(default_factory=threading.Event)
+    max_pause: float = 60.0
 
     def run(self, once: bool = False) -> Result:
         total = Result()
+        failures = 0
         while not self.stop.is_set():
-            r = deliver_due(self.services, self.clock())
+            try:
+                r = deliver_due(self.services, clock=self.clock)
+            except Exception as exc:  # the database or anything else: log, pause, try again
+                failures += 1
+                pause = min(self.interval * 2 ** min(failures, 10), self.max_pause)
+                log.error("outbox pass failed (%s); next try in %.0f s: %s", type(exc).__name__, pause,
+                          str(exc).splitlines()[0][:200])
+                if once:
+                    raise
+                self.sleep(pause)
+                continue
+            if failures:
+                log.info("outbox pass succeeded again after %s failed ones", failures)
+                failures = 0
             total.sent, total.retrying, total.failed = (total.sent + r.sent, total.retrying + r.retrying,
                                                         total.failed + r.failed)
             if once:

@@ -62,8 +62,13 @@ def limit_reached(services, channel: str, user_id: str, now: datetime, session: 
         return notifier.filed_since(s, channel, user_id, now - LIMIT_WINDOW) >= limit
 
 
+# A receipt (the message giving the tracking code) waits this long for the chat answer that carries it;
+# if that answer was never recorded (the process died), the outbox sends the receipt itself.
+RECEIPT_GRACE = timedelta(minutes=2)
+
+
 def _insert(services, session: Session, draft: Draft, code: str, channel: str, user_id: str,
-            now: datetime) -> Complaint:
+            now: datetime, receipt=None) -> Complaint:
     named = not draft.anonymous and bool(draft.name)
     complaint = Complaint(code=code, draft_key=draft.key, category=draft.category, status="received", anonymous=not named,
                           channel=channel, details="\n\n".join(draft.details), location=draft.location,
@@ -75,7 +80,18 @@ def _insert(services, session: Session, draft: Draft, code: str, channel: str, u
     files = evidence.attach(session, draft.key, complaint.id)
     notifier.link(session, complaint, channel, user_id, now)
     alerts.queue_new_complaint(services, session, complaint, files, now)
+    if receipt is not None:
+        from .delivery import pack
+
+        outbox.enqueue(session, "reporter", str(complaint.id), pack(receipt(complaint)), purpose="receipt",
+                       ref=complaint.code, now=now + RECEIPT_GRACE)
     return complaint
+
+
+def receipt_id(services, complaint: Complaint) -> int | None:
+    """The complaint's receipt while it is still owed (its outbox row id)."""
+    with services.db.session() as s:
+        return outbox.pending_id(s, "receipt", complaint.code)
 
 
 def existing(services, column, value: str) -> Complaint | None:
@@ -83,9 +99,13 @@ def existing(services, column, value: str) -> Complaint | None:
         return s.scalar(select(Complaint).where(column == value))
 
 
-def file_complaint(services, draft: Draft, channel: str, user_id: str, now: datetime | None = None) -> Complaint:
+def file_complaint(services, draft: Draft, channel: str, user_id: str, now: datetime | None = None,
+                   receipt=None) -> Complaint:
     """Commit the complaint, its history, evidence, reporter link and staff alerts together, then start
-    delivering the alerts. Returns only after the commit: the reporter is told nothing before."""
+    delivering the alerts. Returns only after the commit: the reporter is told nothing before.
+
+    `receipt(complaint)` gives the replies that tell the reporter the code: queued in the same commit,
+    so the code is owed to the reporter until it is delivered (see `RECEIPT_GRACE`)."""
     now = now or utcnow()
     prefix = cc.of(services).category(draft.category).prefix
     for _ in range(CODE_TRIES):
@@ -94,7 +114,7 @@ def file_complaint(services, draft: Draft, channel: str, user_id: str, now: date
             with services.db.session() as s:
                 if limit_reached(services, channel, user_id, now, s):
                     raise RateLimited(services.settings.complaint_daily_limit)
-                complaint = _insert(services, s, draft, code, channel, user_id, now)
+                complaint = _insert(services, s, draft, code, channel, user_id, now, receipt)
         except IntegrityError:
             already = existing(services, Complaint.draft_key, draft.key)
             if already is not None:

@@ -46,6 +46,9 @@ class Context:
     services: Any
     now: datetime
     lang: str = "th"
+    # Outbox rows already holding part of this answer (a tracking code's receipt, written with the
+    # complaint): whoever records the answer settles them, so the code is owed once, never lost.
+    owed: list[int] = field(default_factory=list)
 
     def say(self, key: str, **values: object) -> str:
         return self.services.content.say(key, self.lang, **values)
@@ -108,6 +111,7 @@ class Turn:
     incoming: Incoming
     understood: Understood
     replies: list[Reply]
+    owed: tuple[int, ...] = ()
 
     @property
     def intent(self) -> str:
@@ -140,13 +144,24 @@ class Bot:
         u = self.services.understander.understand(text)
         return Understood(u.intent, u.confidence, dict(u.entities), getattr(u, "normalized", ""))
 
-    def respond(self, message: Incoming, now: datetime | None = None) -> Turn:
+    def respond(self, message: Incoming, now: datetime | None = None,
+                record: Callable[[Any, Turn], None] | None = None) -> Turn:
+        """The turn's answer. `record(session, turn)` runs in the transaction that saves the state: a
+        channel that delivers later stores the answer there. Without it the caller hands the answer over
+        at once (web chat, CLI), and the turn's owed outbox rows are settled with the state."""
         now = now or utcnow()
         with self.services.states.turn(message.channel, message.user_id, now) as turn_state:
-            replies, understood = self._answer(message, turn_state, now)
-        return Turn(message, understood, replies)
+            replies, understood, owed = self._answer(message, turn_state, now)
+            turn = Turn(message, understood, replies, tuple(owed))
+            if record is not None:
+                turn_state.writes.append(lambda session: record(session, turn))
+            elif owed:
+                from bot.complaints.outbox import settle  # the outbox holds them; the core only passes ids
 
-    def _answer(self, message: Incoming, turn_state, now: datetime) -> tuple[list[Reply], Understood]:
+                turn_state.writes.append(lambda session: settle(session, owed, now, "answered in the chat"))
+        return turn
+
+    def _answer(self, message: Incoming, turn_state, now: datetime) -> tuple[list[Reply], Understood, list[int]]:
         state = turn_state.data
         understood = self.understand(message.utterance) if (message.utterance or "").strip() else \
             Understood("media" if message.media or message.location else "fallback", 1.0)
@@ -165,4 +180,4 @@ class Bot:
         replies += answer
         ctx.state["last_intent"] = understood.intent
         turn_state.data = ctx.state
-        return replies, understood
+        return replies, understood, ctx.owed

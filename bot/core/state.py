@@ -9,12 +9,13 @@ import copy
 import threading
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
 
 from bot.storage import Database, utcnow
 from bot.storage.models import ConversationState
@@ -24,6 +25,8 @@ from bot.storage.models import ConversationState
 class TurnState:
     data: dict
     expired: bool
+    # Written in the transaction that saves the state (e.g. the turn's answer), so both or neither stay.
+    writes: list[Callable[[Session], None]] = field(default_factory=list)
 
 
 class StateStore:
@@ -56,7 +59,7 @@ class StateStore:
                 data, expired = self.load(channel, user_id, now)
                 state = TurnState(data, expired)
                 yield state
-                self.save(channel, user_id, state.data, now)
+                self.save(channel, user_id, state.data, now, state.writes)
                 return
             with self.db.session() as s:
                 s.execute(pg_insert(ConversationState).values(channel=channel, user_id=user_id, data={},
@@ -68,6 +71,8 @@ class StateStore:
                 yield state
                 row.data = state.data
                 row.updated_at = now
+                for write in state.writes:
+                    write(s)
 
     def load(self, channel: str, user_id: str, now: datetime | None = None) -> tuple[dict, bool]:
         """The user's state, and whether an older one expired (so a flow can say nothing was filed)."""
@@ -79,7 +84,8 @@ class StateStore:
             state = self._interpret(row.data, row.updated_at, now)
             return state.data, state.expired
 
-    def save(self, channel: str, user_id: str, data: dict, now: datetime | None = None) -> None:
+    def save(self, channel: str, user_id: str, data: dict, now: datetime | None = None,
+             writes: list[Callable[[Session], None]] = ()) -> None:
         now = now or utcnow()
         with self.db.session() as s:
             row = s.get(ConversationState, (channel, user_id))
@@ -88,3 +94,5 @@ class StateStore:
             else:
                 row.data = data
                 row.updated_at = now
+            for write in writes:
+                write(s)

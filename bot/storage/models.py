@@ -22,13 +22,18 @@ class ConversationState(Base):
 
 
 class ProcessedEvent(Base):
-    """A platform event id seen once; a redelivered webhook finds its id here and is not answered twice."""
+    """A platform event id seen once; a redelivered webhook finds its id here and is not handled twice.
+
+    `answered_at` is set in the transaction that saved the event's turn, with `answer_id` the outbox row
+    holding its answer, so a redelivery is answered from that row (see bot/channels/answers.py)."""
 
     __tablename__ = "processed_event"
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    answer_id: Mapped[int | None] = mapped_column(default=None)  # outbox_message.id (no FK: purged apart)
 
 
 class Follower(Base):

@@ -1,7 +1,8 @@
 """A small local HTTP server that stands in for a platform API (LINE, Messenger) in tests and benchmarks.
 
 It records every request and answers from a script (status, JSON) per route, so the real SDK code path
-runs against it: point `LINE_API_BASE_URL` / `FACEBOOK_GRAPH_BASE_URL` at `fake.url`.
+runs against it: point `LINE_API_BASE_URL` / `FACEBOOK_GRAPH_BASE_URL` at `fake.url`. `outage()` makes
+routes fail (500, 429 with Retry-After) or hang (accept and never answer) until `recover()`.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class Response:
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    hang: bool = False  # accept the request and answer nothing until the outage ends
 
 
 Route = tuple[str, re.Pattern]
@@ -45,6 +47,8 @@ class FakePlatform:
         self.requests: list[Recorded] = []
         self._defaults = {(m, re.compile(p)): r for (m, p), r in (defaults or {}).items()}
         self._scripted: list[tuple[Route, Response]] = []
+        self._outages: list[tuple[Route, Response]] = []
+        self._recovered = threading.Event()
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         fake = self
@@ -61,6 +65,10 @@ class FakePlatform:
                 rec = Recorded(self.command, parts.path, parse_qs(parts.query),
                                {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))
                 resp = fake._respond(rec)
+                if resp.hang:
+                    fake._recovered.wait(60)
+                    self.close_connection = True
+                    return
                 if resp.delay:
                     time.sleep(resp.delay)
                 if isinstance(resp.body, (bytes, bytearray)):
@@ -91,6 +99,10 @@ class FakePlatform:
     def _respond(self, rec: Recorded) -> Response:
         with self._changed:
             self.requests.append(rec)
+            for (method, pattern), resp in self._outages:
+                if method == rec.method and pattern.search(rec.path):
+                    self._changed.notify_all()
+                    return resp
             for i, ((method, pattern), resp) in enumerate(self._scripted):
                 if method == rec.method and pattern.search(rec.path):
                     del self._scripted[i]
@@ -110,6 +122,20 @@ class FakePlatform:
 
     def fail(self, method: str, path_pattern: str, status: int = 500, times: int = 1) -> None:
         self.script(method, path_pattern, *[Response(status, {"message": "fake outage"}) for _ in range(times)])
+
+    def outage(self, method: str, path_pattern: str, status: int = 500, retry_after: int | None = None,
+               hang: bool = False) -> None:
+        """Every matching request fails (`status`, with Retry-After when given) or hangs, until recover()."""
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        with self._lock:
+            self._recovered.clear()
+            self._outages.append(((method, re.compile(path_pattern)),
+                                  Response(status, {"message": "fake outage"}, headers=headers, hang=hang)))
+
+    def recover(self) -> None:
+        with self._lock:
+            self._outages.clear()
+            self._recovered.set()
 
     def calls(self, method: str | None = None, path_pattern: str | None = None) -> list[Recorded]:
         with self._lock:
@@ -133,6 +159,7 @@ class FakePlatform:
             self.requests.clear()
 
     def close(self) -> None:
+        self.recover()
         self.server.shutdown()
         self.server.server_close()
 

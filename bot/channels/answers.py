@@ -1,0 +1,129 @@
+"""Each platform event is handled once and its answer is never lost.
+
+An event id is claimed before handling (a redelivery finds it), and the answer is stored in the outbox
+in the transaction that saves the turn's state, with the event marked answered. The webhook then tries to
+deliver it (LINE's free reply first); whatever did not go — the platform failed, throttled, timed out,
+the reply token was spent — is left to the outbox, which pushes it with the row's retry key. A
+redelivered event is answered from the stored answer and never handled a second time; an event whose
+handler died before its turn was saved is handled again (filing a complaint is idempotent per draft).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.complaints import outbox
+from bot.complaints.models import OutboxMessage
+from bot.storage import utcnow
+from bot.storage.models import ProcessedEvent
+
+log = logging.getLogger(__name__)
+
+# An unanswered claim older than this was left by a process that died mid-turn (turns take well under it).
+STALE = timedelta(seconds=30)
+# How long the outbox leaves a just-stored answer to the webhook that is delivering it.
+ANSWER_GRACE = timedelta(minutes=2)
+
+
+def begin(services, channel: str, event_id: str, now: datetime | None = None) -> bool:
+    """True when this delivery of the event is to be handled; False for a redelivery (answered from the
+    stored answer) or while another process is still handling it."""
+    now = now or utcnow()
+    if not event_id:
+        return True  # nothing to deduplicate on
+    key = event_id[:128]
+    try:
+        with services.db.session() as s:
+            s.add(ProcessedEvent(channel=channel, event_id=key, received_at=now))
+        return True
+    except IntegrityError:
+        pass
+    with services.db.session() as s:
+        seen = s.get(ProcessedEvent, (channel, key))
+        if seen is None:
+            return False
+        if seen.answered_at is not None:
+            if seen.answer_id is not None:  # still owed? then push it now rather than at its grace's end
+                s.execute(update(OutboxMessage).where(OutboxMessage.id == seen.answer_id,
+                                                      OutboxMessage.status == "pending")
+                          .values(next_attempt_at=now, locked_until=None)
+                          .execution_options(synchronize_session=False))
+            log.info("%s event redelivered; answered from the stored answer", channel)
+            redelivered = True
+        elif seen.received_at < now - STALE:
+            # The process handling it died before its turn was saved: take the claim over, handle again.
+            taken = s.execute(update(ProcessedEvent).where(ProcessedEvent.channel == channel,
+                                                           ProcessedEvent.event_id == key,
+                                                           ProcessedEvent.received_at == seen.received_at,
+                                                           ProcessedEvent.answered_at.is_(None))
+                              .values(received_at=now).execution_options(synchronize_session=False))
+            return taken.rowcount == 1
+        else:
+            return False
+    if redelivered:
+        outbox.kick(services)
+    return False
+
+
+def release(services, channel: str, event_id: str) -> None:
+    """Forget a claim whose handling failed before it was answered, so the platform's redelivery is."""
+    if not event_id:
+        return
+    with services.db.session() as s:
+        s.execute(delete(ProcessedEvent).where(ProcessedEvent.channel == channel,
+                                               ProcessedEvent.event_id == event_id[:128],
+                                               ProcessedEvent.answered_at.is_(None)))
+
+
+class Owed:
+    """One event's answer: stored with the turn (`record`), then delivered or left to the outbox."""
+
+    def __init__(self, services, channel: str, event_id: str, to: str, render: Callable[[list], list]):
+        self.services, self.channel, self.event_id, self.to, self.render = services, channel, event_id, to, render
+        self.rendered: list = []
+        self.row_id: int | None = None
+        self.retry_key: str | None = None
+
+    def record(self, session: Session, turn) -> None:
+        """In the turn's transaction: the answer as an outbox row, the event answered, and the turn's
+        owed rows (a tracking code's receipt) settled, since the answer carries them."""
+        self.store(session, turn.replies, turn.owed)
+
+    def store(self, session: Session, replies: list, owed=(), now: datetime | None = None) -> None:
+        now = now or utcnow()
+        self.rendered = self.render(replies) if replies else []
+        if self.rendered:
+            row = outbox.enqueue(session, self.channel, self.to, {"rendered": self.rendered}, purpose="answer",
+                                 ref=self.event_id[:32] or None, now=now + ANSWER_GRACE)
+            row.locked_until = now + ANSWER_GRACE
+            session.flush()
+            self.row_id, self.retry_key = row.id, row.retry_key
+            outbox.settle(session, owed, now, f"carried by answer {row.id}")
+        if self.event_id:
+            session.execute(update(ProcessedEvent).where(ProcessedEvent.channel == self.channel,
+                                                         ProcessedEvent.event_id == self.event_id[:128])
+                            .values(answered_at=now, answer_id=self.row_id)
+                            .execution_options(synchronize_session=False))
+
+    def store_alone(self, replies: list) -> None:
+        """For answers given without a conversation turn (a welcome on follow)."""
+        with self.services.db.session() as s:
+            self.store(s, replies)
+
+    def delivered(self) -> None:
+        if self.row_id is not None:
+            outbox.mark_sent(self.services, self.row_id, utcnow())
+
+    def leave_to_outbox(self, rest: list, error: Exception | None = None) -> None:
+        """What is left of the answer goes by push from the outbox, now or after the platform's Retry-After."""
+        if self.row_id is None:
+            return
+        log.warning("%s answer %s queued for push: %s", self.channel, self.row_id, error or "not all sent")
+        outbox.due_now(self.services, self.row_id, utcnow(), getattr(error, "retry_after", None),
+                       payload={"rendered": rest}, error=f"{type(error).__name__}: {error}" if error else None)
+        outbox.kick(self.services)

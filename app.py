@@ -5,6 +5,8 @@ import logging
 import sys
 
 from flask import Flask, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.config import Settings, from_env
 from bot.content import ContentError
@@ -31,7 +33,28 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @app.get("/healthz")
     def healthz():
+        """The process is up (it needs nothing else to answer this)."""
         return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz():
+        """The process can serve: its database answers."""
+        try:
+            with services.db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            log.warning("readyz: database unavailable (%s)", type(exc.orig).__name__)
+            return jsonify(status="unavailable", database="unavailable"), 503
+        return jsonify(status="ready", database="ok")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc):
+        # LINE and Messenger redeliver on a 5xx; a JSON 503 says "try again", not "this request is broken".
+        # Whatever was committed before the outage (an accepted complaint) stays committed.
+        log.error("database unavailable: %s", type(exc.orig).__name__)
+        resp = jsonify(error="service temporarily unavailable (database); please retry")
+        resp.headers["Retry-After"] = "5"
+        return resp, 503
 
     from bot.channels import register_channels
 
@@ -51,6 +74,8 @@ def __getattr__(name: str):
             globals()["app"] = create_app()
         except ContentError as exc:  # an office's typo: say which file and field, not a traceback
             print(f"content error:\n{exc}", file=sys.stderr)
-            raise SystemExit(2) from None
+            # 3 is gunicorn's WORKER_BOOT_ERROR: the master stops instead of respawning workers forever
+            # (gunicorn.conf.py checks the content in the master before any worker starts, too).
+            raise SystemExit(3) from None
         return globals()["app"]
     raise AttributeError(name)

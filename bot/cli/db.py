@@ -20,7 +20,10 @@ def register(sub) -> None:
 
 
 def cmd_upgrade(args) -> int:
+    from bot.content import load_content
+
     settings = from_env()
+    load_content(settings.content_dir)  # the release step refuses broken content (ContentError: exit 2)
     upgrade(settings.database_url)
     print(f"database at the latest schema: {settings.database_url}")
     return 0

@@ -25,6 +25,10 @@ def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _str(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def messaging_items(payload: dict) -> Iterator[dict]:
     """Every `messaging` item of a page webhook (a delivery can batch several entries and items)."""
     if payload.get("object") != "page":
@@ -51,12 +55,14 @@ def attachment_of(message: dict) -> tuple[Media | None, Location | None]:
             continue
         payload = _dict(att.get("payload"))
         kind = att.get("type")
-        if kind in MEDIA_KINDS and payload.get("url"):
-            return Media(MEDIA_KINDS[kind], str(payload["url"]), name=str(payload.get("title") or "")), None
+        if not isinstance(kind, str):
+            continue
+        if kind in MEDIA_KINDS and isinstance(payload.get("url"), str) and payload["url"]:
+            return Media(MEDIA_KINDS[kind], str(payload["url"]), name=_str(payload.get("title"))), None
         if kind == "location" and isinstance(payload.get("coordinates"), dict):
             c = payload["coordinates"]
             try:
-                return None, Location(float(c["lat"]), float(c["long"]), str(att.get("title") or ""))
+                return None, Location(float(c["lat"]), float(c["long"]), _str(att.get("title")))
             except (KeyError, TypeError, ValueError):
                 continue
     return None, None
@@ -69,14 +75,14 @@ def incoming_from(item: dict) -> Incoming | None:
         return None
     sender = str(sender)
     if isinstance(item.get("postback"), dict):
-        return Incoming(CHANNEL, sender, postback=str(item["postback"].get("payload") or ""),
-                        text=str(item["postback"].get("title") or ""))
+        return Incoming(CHANNEL, sender, postback=_str(item["postback"].get("payload")),
+                        text=_str(item["postback"].get("title")))
     message = item.get("message")
     if not isinstance(message, dict) or message.get("is_echo"):
         return None
-    quick = _dict(message.get("quick_reply")).get("payload")
+    quick = _str(_dict(message.get("quick_reply")).get("payload"))
     media, location = attachment_of(message)
-    text = str(message.get("text") or "")
+    text = _str(message.get("text"))
     if not (text or quick or media or location):
         return None
     return Incoming(CHANNEL, sender, text=text, postback=str(quick or ""), media=media, location=location)

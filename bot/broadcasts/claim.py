@@ -6,6 +6,8 @@ A claim is one transaction that (1) moves the announcement on with a conditional
 same either finds the UPDATE matching no row or the INSERT violating the unique constraint, and sends
 nothing. The claimant holds a lease on the occurrence; if it dies, the lease runs out and another process
 takes the occurrence over and sends the batches not yet sent, with the retry keys they were planned with.
+An occurrence started by the scheduler process is also taken over as soon as that process has lost the
+scheduler lease (it died or was superseded), without waiting for the occurrence's own, longer lease.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .models import (FAILED, MISSED, PENDING, SCHEDULED, SENDING, SENT, Broadcast, BroadcastBatch,
-                     BroadcastRun)
+                     BroadcastRun, SchedulerLease)
 from .recipients import line_follower_count, line_followers, messenger_followers
 from .render import render, sender_of
 
@@ -29,8 +31,32 @@ LINE_MULTICAST_MAX = 500
 MESSENGER_BATCH = 100
 
 
+SCHEDULER_LEASE = "scheduler"
+# The scheduler lease this process holds, if it is the clock: occurrences it claims are named after it.
+_serving: dict[str, str | None] = {"scheduler": None}
+
+
+def serve_as(scheduler_owner: str | None) -> None:
+    _serving["scheduler"] = scheduler_owner
+
+
 def new_owner() -> str:
+    """An occurrence owner's name; `<scheduler lease owner>/<id>` when claimed by the active scheduler."""
+    if _serving["scheduler"]:
+        return f"{_serving['scheduler'][:110]}/{uuid.uuid4().hex[:8]}"
     return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def scheduler_of(owner: str | None) -> str | None:
+    return owner.rsplit("/", 1)[0] if owner and "/" in owner else None
+
+
+def orphaned(run: BroadcastRun, lease: SchedulerLease | None, now: datetime) -> bool:
+    """The run's sender is gone: its own lease ran out, or it was the scheduler and lost that lease."""
+    if run.lease_until is None or run.lease_until < now:
+        return True
+    scheduler = scheduler_of(run.owner)
+    return scheduler is not None and (lease is None or lease.owner != scheduler or lease.expires_at < now)
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
@@ -118,26 +144,33 @@ def mark_missed(services, broadcast_id: int, revision: int, run_at: datetime, no
         return False
 
 
-def take_over(services, run_id: int, now: datetime, owner: str) -> bool:
-    """Become the sender of an occurrence whose previous sender's lease ran out."""
+def take_over(services, run_id: int, now: datetime, owner: str, force: bool = False) -> bool:
+    """Become the sender of an occurrence whose sender is gone (see `orphaned`); `force` (staff's
+    `send-now --resume`) takes it over in any case: the batches' retry keys keep LINE from showing it
+    twice, and a sender still alive stops at its next request, having lost the occurrence."""
     with services.db.session() as s:
+        run = s.get(BroadcastRun, run_id)
+        if run is None or run.status != SENDING:
+            return False
+        if not force and not orphaned(run, s.get(SchedulerLease, SCHEDULER_LEASE), now):
+            return False
         moved = s.execute(
             update(BroadcastRun)
-            .where(BroadcastRun.id == run_id, BroadcastRun.status == SENDING,
-                   (BroadcastRun.lease_until.is_(None)) | (BroadcastRun.lease_until < now))
+            .where(BroadcastRun.id == run_id, BroadcastRun.status == SENDING, BroadcastRun.owner == run.owner)
             .values(owner=owner, lease_until=now + LEASE)
             .execution_options(synchronize_session=False))
         return moved.rowcount == 1
 
 
 def stalled_runs(services, now: datetime, broadcast_id: int | None = None) -> list[tuple[int, int, datetime]]:
-    """(run id, broadcast id, run_at) of occurrences left `sending` by a sender whose lease ran out."""
+    """(run id, broadcast id, run_at) of occurrences left `sending` by a sender that is gone."""
     with services.db.session() as s:
-        query = select(BroadcastRun.id, BroadcastRun.broadcast_id, BroadcastRun.run_at).where(
-            BroadcastRun.status == SENDING, BroadcastRun.lease_until < now)
+        query = select(BroadcastRun).where(BroadcastRun.status == SENDING)
         if broadcast_id is not None:
             query = query.where(BroadcastRun.broadcast_id == broadcast_id)
-        return [tuple(row) for row in s.execute(query.order_by(BroadcastRun.id))]
+        lease = s.get(SchedulerLease, SCHEDULER_LEASE)
+        return [(r.id, r.broadcast_id, r.run_at) for r in s.scalars(query.order_by(BroadcastRun.id))
+                if orphaned(r, lease, now)]
 
 
 def reopen_failed(services, broadcast_id: int, now: datetime, owner: str) -> int | None:

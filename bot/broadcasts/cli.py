@@ -41,6 +41,9 @@ def register(sub) -> None:
                              ("send-now", cmd_send_now, "send now (a failed one: send what did not go)")):
         p = bsub.add_parser(name, help=text)
         p.add_argument("id", type=int)
+        if name == "send-now":
+            p.add_argument("--resume", action="store_true",
+                           help="finish one left 'sending' by a sender that is gone, without waiting for its lease")
         p.set_defaults(func=_guard(func))
 
     edit = bsub.add_parser("edit", help="change a scheduled announcement (\"\" removes image, link, segment)")
@@ -210,7 +213,7 @@ def cmd_send_now(args) -> int:
         return bar.update
 
     try:
-        outcome = send_now(services, args.id, progress=progress)
+        outcome = send_now(services, args.id, progress=progress, resume=args.resume)
     finally:
         for bar in bars:
             bar.close()

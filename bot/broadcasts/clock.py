@@ -28,6 +28,7 @@ from sqlalchemy import select
 from bot.thaitime import BANGKOK
 from bot.storage import utcnow
 
+from .claim import serve_as
 from .leader import Leader
 from .models import SCHEDULED, Broadcast
 from .render import headline
@@ -118,36 +119,68 @@ def build(services, scheduler_cls=BlockingScheduler, leader: Leader | None = Non
 
 
 def heartbeat() -> None:
+    """Renew the lease; stop this scheduler once it has lost it, to another process or to a database
+    outage longer than the lease (another scheduler may be active by then)."""
     leader, scheduler = _runtime["leader"], _runtime["scheduler"]
-    if not leader.renew():
-        log.error("another scheduler took over the lease; stopping this one")
+    try:
+        kept = leader.renew()
+    except Exception as exc:  # the database is down: keep running while the lease can still be ours
+        if time.monotonic() - _runtime.get("renewed", time.monotonic()) < leader.ttl.total_seconds():
+            log.error("scheduler lease not renewed (%s); trying again", type(exc).__name__)
+            return
+        log.error("scheduler lease lost to a database outage (%s); going back to standby", type(exc).__name__)
+        kept = False
+    if not kept:
+        log.error("this scheduler no longer holds the lease; stopping it")
         scheduler.shutdown(wait=False)
+        return
+    _runtime["renewed"] = time.monotonic()
 
 
 def _stop(signum, frame):
     raise SystemExit(0)
 
 
-def serve(services, lease_ttl: timedelta = timedelta(seconds=60)) -> int:
-    """Wait to be the active scheduler, then run until stopped (SIGTERM/SIGINT) or superseded."""
+def serve(services, lease_ttl: timedelta = timedelta(seconds=60), retry_seconds: float = 5.0) -> int:
+    """Wait to be the active scheduler, then run until stopped (SIGTERM/SIGINT). A scheduler that loses
+    the lease goes back to standby, and a failure (the database down at start, say) is logged and tried
+    again: the process never exits on a transient error."""
     signal.signal(signal.SIGTERM, _stop)
     leader = Leader(services.db, ttl=lease_ttl)
+    try:
+        while True:
+            try:
+                _serve_once(services, leader)
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except Exception as exc:
+                log.error("scheduler failed (%s: %s); trying again in %.0f s", type(exc).__name__,
+                          str(exc).splitlines()[0][:200] if str(exc) else "", retry_seconds)
+                time.sleep(retry_seconds)
+    except (KeyboardInterrupt, SystemExit):
+        return 0
+
+
+def _serve_once(services, leader: Leader) -> None:
+    """Stand by until the lease is ours, then run the scheduler until it stops (lease lost)."""
     waiting = False
     while not leader.acquire():
         if not waiting:
             log.warning("another scheduler is active; waiting as a standby")
             waiting = True
-        time.sleep(lease_ttl.total_seconds() / 3)
+        time.sleep(leader.ttl.total_seconds() / 3)
     log.info("scheduler %s active (misfire grace %s s, sync every %s s)", leader.owner,
              services.settings.broadcast_misfire_grace_seconds, services.settings.broadcast_sync_seconds)
+    serve_as(leader.owner)  # occurrences claimed here are taken over as soon as this lease is lost
+    _runtime["renewed"] = time.monotonic()
     scheduler = build(services, BlockingScheduler, leader)
-    superseded = True
     try:
-        scheduler.start()  # returns when the heartbeat finds the lease taken
-    except (KeyboardInterrupt, SystemExit):
-        superseded = False
+        scheduler.start()  # returns when the heartbeat finds the lease lost
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=True)  # let sends in progress finish
-        leader.release()
-    return 1 if superseded else 0
+        serve_as(None)
+        try:
+            leader.release()
+        except Exception:  # the database is down; the lease simply runs out
+            log.warning("scheduler lease not released; it runs out by itself")

@@ -102,9 +102,10 @@ def run_due(services, now: datetime | None = None, *, only: int | None = None,
 
 
 def send_now(services, broadcast_id: int, now: datetime | None = None, *, policy: RetryPolicy | None = None,
-             progress: ProgressFactory | None = None) -> Outcome:
+             progress: ProgressFactory | None = None, resume: bool = False) -> Outcome:
     """Send an announcement now instead of at its time (a recurring one: an extra occurrence now); for a
-    failed one, send again what did not go; for one whose sender died, finish it."""
+    failed one, send again what did not go; for one whose sender died, finish it. `resume` finishes a
+    `sending` one even while its sender's lease holds (staff know the sender is gone)."""
     clock = (lambda: now) if now else utcnow
     at = clock()
     with services.db.session() as s:
@@ -114,7 +115,15 @@ def send_now(services, broadcast_id: int, now: datetime | None = None, *, policy
         last = s.scalars(select(BroadcastRun).where(BroadcastRun.broadcast_id == broadcast_id)
                          .order_by(BroadcastRun.id.desc()).limit(1)).first()
     owner = new_owner()
-    if b.status in (SCHEDULED, MISSED):
+    if resume:
+        with services.db.session() as s:
+            stalled = s.scalars(select(BroadcastRun).where(BroadcastRun.broadcast_id == broadcast_id,
+                                                           BroadcastRun.status == SENDING)
+                                .order_by(BroadcastRun.id.desc()).limit(1)).first()
+        if stalled is None or not take_over(services, stalled.id, at, owner, force=True):
+            raise BroadcastStateError("ไม่มีรอบการส่งที่ค้างอยู่ให้ส่งต่อ (--resume ใช้กับประกาศที่กำลังส่งค้างอยู่เท่านั้น)")
+        run_id, run_at = stalled.id, stalled.run_at
+    elif b.status in (SCHEDULED, MISSED):
         run_id = claim(services, b.id, b.revision, at, at, owner, manual=True, from_status=(SCHEDULED, MISSED))
         if run_id is None:
             raise BroadcastStateError("ประกาศนี้เพิ่งถูกแก้ไขหรือกำลังถูกส่งโดยอีกกระบวนการหนึ่ง กรุณาตรวจสอบด้วย "
@@ -127,7 +136,8 @@ def send_now(services, broadcast_id: int, now: datetime | None = None, *, policy
         run_at = last.run_at
     elif b.status == SENDING and last is not None and last.status == SENDING:
         if not take_over(services, last.id, at, owner):
-            raise BroadcastStateError(f"ประกาศนี้กำลังส่งอยู่ (เริ่มเมื่อ {show(last.claimed_at)}) กรุณารอให้เสร็จ")
+            raise BroadcastStateError(f"ประกาศนี้กำลังส่งอยู่ (เริ่มเมื่อ {show(last.claimed_at)}) กรุณารอให้เสร็จ "
+                                      f"หรือหากแน่ใจว่าผู้ส่งหยุดไปแล้ว ใช้ `broadcast send-now --resume {b.id}`")
         run_id, run_at = last.id, last.run_at
     elif b.status == SENT:
         raise BroadcastStateError(f"ประกาศนี้ส่งไปแล้วเมื่อ {show(b.sent_at)} จึงไม่ส่งซ้ำ")

@@ -130,12 +130,21 @@ def test_ask_cli_batch_json_contract(tmp_path):
     assert "056-990347" in rows[1]["reply_text"]
 
 
-def test_information_answers_offer_a_satisfaction_rating(bot):
-    turn, text = ask(bot, "เบอร์โทร", user="rate1")
-    labels = [q.label for q in turn.replies[-1].quick_replies]
-    assert "ประเมินความพึงพอใจ" in labels
+def feedback_offered(turn) -> bool:
+    return "ประเมินความพึงพอใจ" in [q.label for q in turn.replies[-1].quick_replies]
+
+
+def test_the_satisfaction_rating_is_offered_after_a_few_answers_and_at_the_end_not_under_each(bot):
+    offered = [feedback_offered(ask(bot, text, user="rate1")[0])
+               for text in ("เบอร์โทร", "ITA ปี 2564 ได้กี่คะแนน", "คู่มือบริการ", "ข่าวล่าสุด")]
+    assert offered == [False, False, True, False]  # from the third information answer, once
+    assert feedback_offered(ask(bot, "ขอบคุณ", user="rate1")[0])  # and when the conversation ends
+    assert not feedback_offered(ask(bot, "ขอบคุณ", user="rate-new")[0])  # nothing answered yet: nothing to rate
     _, text = ask(bot, "ประเมินความพึงพอใจ", user="rate1")
     assert "1" in text and "5" in text
+    ask(bot, "5", user="rate1")
+    ask(bot, "ไม่มี", user="rate1")
+    assert not feedback_offered(ask(bot, "ขอบคุณ", user="rate1")[0])  # rated already: not asked again
 
 
 def test_complaints_are_refused_in_a_group_chat_but_questions_answered(bot):

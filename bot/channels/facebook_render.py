@@ -13,7 +13,7 @@ MAX_TEXT, MAX_QUICK, MAX_QUICK_TITLE, MAX_TITLE, MAX_SUBTITLE = 2000, 13, 20, 80
 
 
 def quick_replies(reply: Reply) -> list[dict]:
-    return [{"content_type": "text", "title": q.label[:MAX_QUICK_TITLE], "payload": q.text[:1000]}
+    return [{"content_type": "text", "title": clip(q.label, MAX_QUICK_TITLE), "payload": q.text[:1000]}
             for q in reply.quick_replies[:MAX_QUICK]]
 
 
@@ -31,7 +31,7 @@ def generic_template(card: Card) -> dict:
     element: dict = {"title": clip(card.title, MAX_TITLE), "subtitle": card_subtitle(card)}
     if card.link_url.startswith(("https://", "http://")):
         element["buttons"] = [{"type": "web_url", "url": card.link_url,
-                               "title": (card.link_label or card.title)[:MAX_QUICK_TITLE]}]
+                               "title": clip(card.link_label or card.title, MAX_QUICK_TITLE)}]
     return {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": [element]}}}
 
 

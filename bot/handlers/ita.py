@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from bot.core.conversation import Context
+from bot.core.textcut import clip
 from bot.core.messages import Card, CardRow, Reply, Text
 from scoring import Plan, YearResult, grade, plan_to_level, structured, year_result
 from scoring.summary import english, short_th
@@ -72,7 +73,7 @@ def score_card(ctx: Context, r: YearResult) -> Card:
         rows.append(CardRow(ctx.say("label_national", offices=r.national.offices), fmt(r.national.score)))
     alt = english(r, office) if ctx.lang == "en" else short_th(r, office)
     return Card(title=ctx.say("ita_card_title", year=r.year), subtitle=office, rows=tuple(rows),
-                footer=r.note if ctx.lang != "en" else r.note_en, alt_text=alt[:400],
+                footer=r.note if ctx.lang != "en" else r.note_en, alt_text=clip(alt, 400, one_line=False),
                 quick_replies=quick(ctx, "ita_menu"), data=structured(r))
 
 

@@ -96,7 +96,7 @@
     if (reply.rows && reply.rows.length) {
       var rows = el("dl", "card-rows");
       reply.rows.forEach(function (row) {
-        var line = el("div", "card-row" + (row.emphasis ? " emphasis" : ""));
+        var line = el("div", "card-row" + (row.emphasis ? " emphasis" : "") + (row.label ? "" : " block"));
         if (row.label) line.appendChild(el("dt", "", row.label));
         var value = el("dd", "");
         appendLinkified(value, row.value || "");

@@ -145,6 +145,12 @@ def hold_a_long_conversation(chat) -> None:
     card = chat.locator("#log .card").last
     assert_visible(card, "the last ITA card")
     assert "93.23" in card.inner_text()
+    chart = chat.locator("#log img.image-reply").last  # the trend picture beside the card, loaded
+    chart.scroll_into_view_if_needed()
+    chart.evaluate("(img) => img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; })")
+    assert "93.23" in chart.get_attribute("alt") and chart.evaluate("(i) => i.naturalWidth") == 1200
+    assert_visible(chart, "trend chart")
+    card.scroll_into_view_if_needed()
     for earlier in chat.locator("#log .card").all():  # no card anywhere collapsed
         height = earlier.evaluate("(c) => [c.getBoundingClientRect().height, c.scrollHeight]")
         assert height[0] >= height[1] - 1 and height[0] > 40, height

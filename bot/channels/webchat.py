@@ -57,6 +57,17 @@ def id_from_token(token: str) -> str | None:
     return user_id if isinstance(user_id, str) and user_id.startswith("web-") else None
 
 
+def same_site(services, reply: dict) -> dict:
+    """An image this server draws (a chart) by its path, so the page loads it from wherever it was opened
+    (PUBLIC_BASE_URL is for LINE and Messenger, which fetch images themselves)."""
+    base = services.settings.public_base_url.rstrip("/")
+    if reply.get("type") == "image" and base:
+        for key in ("url", "preview_url"):
+            if str(reply.get(key, "")).startswith(base + "/"):
+                reply[key] = reply[key][len(base):]
+    return reply
+
+
 def webchat_blueprint(bot, services) -> Blueprint:
     content = services.content
     bp = Blueprint("webchat", __name__, template_folder="templates", static_folder="static",
@@ -109,7 +120,7 @@ def webchat_blueprint(bot, services) -> Blueprint:
             raise visitor_error(content, "webchat_error_too_long", 413, limit=MAX_TEXT)
         user_id = visitor()
         turn = bot.respond(Incoming("web", user_id, text=text.strip()))
-        replies = [reply_to_dict(r) for r in turn.replies]
+        replies = [same_site(services, reply_to_dict(r)) for r in turn.replies]
         web_history.record(services, user_id, text.strip(), replies)
         return answer(user_id, replies=replies)
 

@@ -41,7 +41,7 @@
   }
 
   function safeUrl(url) {
-    return /^(https?:|tel:|mailto:)/i.test(url || "") ? url : "";
+    return /^(https?:|tel:|mailto:|\/(?!\/))/i.test(url || "") ? url : "";
   }
 
   /* Web links and phone numbers made clickable (phones as tap-to-call, kept on one line), without ever

@@ -120,6 +120,15 @@ def test_card_is_a_generic_template_plus_its_full_text(app, client, facebook_api
         assert part in text["text"]
 
 
+def test_a_procedure_is_one_template_and_its_details_without_repeating_the_title(client, facebook_api, content):
+    proc = content.procedure("employment-certificate")
+    post_fb(client, delivery(message("ขอหนังสือรับรองเงินเดือน")))
+    sent = [c.json["message"] for c in facebook_api.calls("POST", SEND)]
+    assert sent[0]["attachment"]["payload"]["elements"][0]["title"] == proc.title
+    texts = " ".join(m.get("text", "") for m in sent)
+    assert proc.title not in texts and proc.steps[0] in texts and proc.fee in texts
+
+
 def test_same_message_mid_is_answered_once(client, facebook_api):
     post_fb(client, delivery(message("สวัสดี", mid="m_same")))
     post_fb(client, delivery(message("สวัสดี", mid="m_same")))

@@ -1,11 +1,12 @@
 """Replies rendered as Messenger Send API payloads: texts split at 2000 characters, at most 13 quick
 replies (titles ≤ 20 characters) on the last message of a reply, cards as a generic template followed by
-their full text (a template holds only 80 + 80 characters, and nothing may be lost)."""
+the rest of their text (a template holds only 80 + 80 characters, and nothing may be lost; a title the
+template shows whole is not repeated)."""
 from __future__ import annotations
 
 from typing import Sequence
 
-from bot.core.messages import Card, Image, Reply, display_text
+from bot.core.messages import Card, Image, Reply, display_text, visible_text
 
 from .text_split import clip, split_text
 
@@ -35,6 +36,15 @@ def generic_template(card: Card) -> dict:
     return {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": [element]}}}
 
 
+def card_rest(card: Card) -> str:
+    """What follows the template: everything the card shows, but its title when the template had room."""
+    labels = {q.label for q in card.quick_replies}
+    parts = [p for p in visible_text(card) if p not in labels]
+    if len(" ".join(card.title.split())) <= MAX_TITLE:
+        parts = parts[1:]
+    return "\n".join(parts)
+
+
 def render_messages(reply: Reply) -> list[dict]:
     """The Send API `message` objects for one reply; quick replies ride on the last one."""
     messages: list[dict] = []
@@ -45,7 +55,8 @@ def render_messages(reply: Reply) -> list[dict]:
         if reply.alt_text:
             messages.append({"text": clip(reply.alt_text, MAX_TEXT)})
     else:
-        messages += [{"text": chunk} for chunk in split_text(display_text(reply), MAX_TEXT) if chunk]
+        text = card_rest(reply) if isinstance(reply, Card) else display_text(reply)
+        messages += [{"text": chunk} for chunk in split_text(text, MAX_TEXT) if chunk]
     if not messages:
         messages.append({"text": " "})
     if reply.quick_replies:

@@ -142,6 +142,9 @@ def hold_a_long_conversation(chat) -> None:
     assert chat.locator(".msg.user").count() == len(EIGHT_TURNS)
     log_box = chat.locator("#log").evaluate("(l) => ({scroll: l.scrollHeight, client: l.clientHeight})")
     assert log_box["scroll"] > 2 * log_box["client"]  # the history is much taller than the screen
+    phone = chat.locator("#log a.tel", has_text="056-990347").first  # tap to call, on one line
+    assert phone.get_attribute("href") == "tel:056990347"
+    assert phone.evaluate("(a) => a.getClientRects().length") == 1
     card = chat.locator("#log .card").last
     assert_visible(card, "the last ITA card")
     assert "93.23" in card.inner_text()

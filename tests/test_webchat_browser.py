@@ -136,9 +136,12 @@ EIGHT_TURNS = ["สวัสดี", "ผล ITA ล่าสุด", "ข้อ
                "ข่าวล่าสุด", "ตัวชี้วัดไหนได้คะแนนต่ำสุด", "เบอร์โทรสำนักงาน", "ITA ปี 2564 ได้กี่คะแนน"]
 
 
-def hold_a_long_conversation(chat) -> None:
+def hold_a_long_conversation(chat, shot: str = "") -> None:
     for text in EIGHT_TURNS:
         ask(chat, text)
+        if shot and text == "ขอหนังสือรับรองเงินเดือน":  # a manual: one card, steps under their heading
+            ARTIFACTS.mkdir(exist_ok=True)
+            chat.screenshot(path=str(ARTIFACTS / f"{shot}-procedure.png"))
     assert chat.locator(".msg.user").count() == len(EIGHT_TURNS)
     log_box = chat.locator("#log").evaluate("(l) => ({scroll: l.scrollHeight, client: l.clientHeight})")
     assert log_box["scroll"] > 2 * log_box["client"]  # the history is much taller than the screen
@@ -180,7 +183,7 @@ def test_the_last_card_of_a_long_conversation_is_visible(live_url, browser, widt
     context, chat = open_page(browser, width)
     try:
         chat.goto(f"{live_url}/chat")
-        hold_a_long_conversation(chat)
+        hold_a_long_conversation(chat, f"webchat-long-{width}")
         ARTIFACTS.mkdir(exist_ok=True)
         chat.screenshot(path=str(ARTIFACTS / f"webchat-long-{width}.png"))
         if width >= 600:  # every quick reply is in view on a desktop, none hidden behind a scroll

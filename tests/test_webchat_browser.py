@@ -186,6 +186,12 @@ def test_the_last_card_of_a_long_conversation_is_visible(live_url, browser, widt
         hold_a_long_conversation(chat, f"webchat-long-{width}")
         ARTIFACTS.mkdir(exist_ok=True)
         chat.screenshot(path=str(ARTIFACTS / f"webchat-long-{width}.png"))
+        if width < 600:  # on a phone they scroll sideways, and a fading edge says so until the last is shown
+            quick = chat.locator("#quick")
+            assert "more-right" in quick.get_attribute("class")
+            chat.locator("#quick button").last.scroll_into_view_if_needed()
+            chat.wait_for_function("() => !document.getElementById('quick').classList.contains('more-right')")
+            assert_visible(chat.locator("#quick button").last, "last quick reply")
         if width >= 600:  # every quick reply is in view on a desktop, none hidden behind a scroll
             quick = chat.locator("#quick").evaluate("(q) => [q.scrollWidth, q.clientWidth]")
             assert quick[0] <= quick[1] + 1, quick

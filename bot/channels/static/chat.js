@@ -149,15 +149,26 @@
     return note;
   }
 
+  /* On a phone the suggestions scroll sideways; a fading edge shows there are more in that direction. */
+  function markOverflow() {
+    var more = quick.scrollWidth - quick.clientWidth - quick.scrollLeft > 2;
+    quick.classList.toggle("more-right", more);
+    quick.classList.toggle("more-left", quick.scrollLeft > 2);
+  }
+
   function showQuickReplies(items) {
     quick.textContent = "";
+    quick.scrollLeft = 0;
     (items || []).forEach(function (item) {
       var b = el("button", "", item.label);
       b.type = "button";
       b.addEventListener("click", function () { send(item.text); });
       quick.appendChild(b);
     });
+    markOverflow();
   }
+  quick.addEventListener("scroll", markOverflow, { passive: true });
+  window.addEventListener("resize", markOverflow);
 
   function showReplies(replies) {
     var lastQuick = null, first = null;

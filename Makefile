@@ -23,8 +23,9 @@ db: install
 	$(PY) -m bot db upgrade
 
 # The web chat is at http://localhost:5000/chat; LINE and Messenger stay off without credentials.
+# The access log names the path only: no query string, referrer, address or browser (nothing personal).
 run: db
-	$(VENV)/bin/gunicorn --bind 0.0.0.0:5000 --workers 2 --timeout 60 --access-logfile - app:app
+	$(VENV)/bin/gunicorn --bind 0.0.0.0:5000 --workers 2 --timeout 60 --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s' app:app
 
 test: install-dev
 	$(PY) -m pytest

@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from bot.channels import register_channels
 
     register_channels(app, bot, services)
+    from bot.charts.web import charts_blueprint
+
+    app.register_blueprint(charts_blueprint(services))
     from bot.console import register_console
 
     register_console(app, services)

@@ -130,12 +130,21 @@ def test_ask_cli_batch_json_contract(tmp_path):
     assert "056-990347" in rows[1]["reply_text"]
 
 
-def test_information_answers_offer_a_satisfaction_rating(bot):
-    turn, text = ask(bot, "เบอร์โทร", user="rate1")
-    labels = [q.label for q in turn.replies[-1].quick_replies]
-    assert "ประเมินความพึงพอใจ" in labels
+def feedback_offered(turn) -> bool:
+    return "ประเมินความพึงพอใจ" in [q.label for q in turn.replies[-1].quick_replies]
+
+
+def test_the_satisfaction_rating_is_offered_after_a_few_answers_and_at_the_end_not_under_each(bot):
+    offered = [feedback_offered(ask(bot, text, user="rate1")[0])
+               for text in ("เบอร์โทร", "ITA ปี 2564 ได้กี่คะแนน", "คู่มือบริการ", "ข่าวล่าสุด")]
+    assert offered == [False, False, True, False]  # from the third information answer, once
+    assert feedback_offered(ask(bot, "ขอบคุณ", user="rate1")[0])  # and when the conversation ends
+    assert not feedback_offered(ask(bot, "ขอบคุณ", user="rate-new")[0])  # nothing answered yet: nothing to rate
     _, text = ask(bot, "ประเมินความพึงพอใจ", user="rate1")
     assert "1" in text and "5" in text
+    ask(bot, "5", user="rate1")
+    ask(bot, "ไม่มี", user="rate1")
+    assert not feedback_offered(ask(bot, "ขอบคุณ", user="rate1")[0])  # rated already: not asked again
 
 
 def test_complaints_are_refused_in_a_group_chat_but_questions_answered(bot):
@@ -153,3 +162,25 @@ def test_how_to_reach_aa_gives_the_smallest_lift_computed_by_scoring(bot, conten
     _, text = ask(bot, "ทำยังไงให้ได้ AA")
     assert fmt(plan.floor) in text and fmt(plan.result.total) in text
     assert all(f"ตัวชี้วัดที่ {r.number}" in text and fmt(r.rise) in text for r in plan.raises)
+
+
+def test_a_procedure_is_one_answer_with_its_steps_under_their_heading(bot, content):
+    proc = content.procedure("employment-certificate")
+    turn, text = ask(bot, "ขอหนังสือรับรองเงินเดือน", user="proc1")
+    assert [r.type for r in turn.replies] == ["card"]  # no text after the card repeating it
+    assert text.count(proc.title) == 1 and text.count(" ".join(proc.summary.split())[:40]) == 1
+    assert f"ขั้นตอน\n1. {proc.steps[0]}" in text and f"{len(proc.steps)}. {proc.steps[-1]}" in text
+    assert "ขั้นตอน:" not in text
+    for line in text.splitlines():  # a heading is always followed by what it heads
+        assert line.strip() not in ("ขั้นตอน", "เอกสารที่ต้องใช้") or text.split(line, 1)[1].strip()
+
+
+def test_every_button_label_in_content_fits_lines_twenty_characters(bot, content):
+    button_lists = [key for key, items in content.replies.th.items()  # "label|text" lists are buttons
+                    if isinstance(items, list) and all("|" in item for item in items)]
+    labels = [q.label for key in button_lists for q in content.quick_replies(key)]
+    labels += [p.button for p in content.procedures]
+    assert labels and all(len(label) <= 20 for label in labels), [x for x in labels if len(x) > 20]
+    turn, _ = ask(bot, "คู่มือบริการ", user="proc2")
+    shown = [q.label for q in turn.replies[-1].quick_replies]
+    assert "รับรองเงินเดือน" in shown and all(not label.endswith("…") for label in shown)

@@ -97,7 +97,8 @@ def test_quick_replies_are_capped_at_13_with_20_character_titles(app, client, fa
     answer_with(app, [Text("เลือกหัวข้อ", many)])
     post_fb(client, delivery(message("ติดต่อ")))
     quick = facebook_api.calls("POST", SEND)[0].json["message"]["quick_replies"]
-    assert len(quick) == 13 and max(len(q["title"]) for q in quick) == 20
+    assert len(quick) == 13 and max(len(q["title"]) for q in quick) <= 20
+    assert quick[0]["title"] == "ตัวเลือกที่ยาวมาก…"  # cut after a whole word, not mid-word
     assert quick[0]["payload"] == "ข้อ 0"
 
 
@@ -117,6 +118,15 @@ def test_card_is_a_generic_template_plus_its_full_text(app, client, facebook_api
     assert element["buttons"] == [{"type": "web_url", "url": "https://itas.nacc.go.th/", "title": "ดูรายละเอียด"}]
     for part in ("สพม.พิจิตร", "คะแนนรวม: 93.23", "ระดับ: A", "ที่มา: ITAS"):
         assert part in text["text"]
+
+
+def test_a_procedure_is_one_template_and_its_details_without_repeating_the_title(client, facebook_api, content):
+    proc = content.procedure("employment-certificate")
+    post_fb(client, delivery(message("ขอหนังสือรับรองเงินเดือน")))
+    sent = [c.json["message"] for c in facebook_api.calls("POST", SEND)]
+    assert sent[0]["attachment"]["payload"]["elements"][0]["title"] == proc.title
+    texts = " ".join(m.get("text", "") for m in sent)
+    assert proc.title not in texts and proc.steps[0] in texts and proc.fee in texts
 
 
 def test_same_message_mid_is_answered_once(client, facebook_api):

@@ -86,10 +86,21 @@ def test_card_becomes_a_flex_bubble_with_alt_text(app, client, line_api):
     assert message["quickReply"]["items"][0]["action"]["text"] == "ITA ปี 2563"
 
 
-def test_alt_text_is_cut_to_400_characters(app, client, line_api):
-    answer_with(app, [Card(title="t", alt_text="ก" * 450, rows=(CardRow("a", "b"),))])
+def test_alt_text_is_cut_to_400_characters_after_a_whole_word(app, client, line_api):
+    sentence = "กรุณาแนบรูปถ่ายหรือหลักฐานการร้องทุกข์ "  # 39 characters; cut by count it ends "หรือหลักฐ"
+    answer_with(app, [Card(title="t", alt_text=sentence * 12, rows=(CardRow("a", "b"),))])
     post_line(client, body(text_event("ITA")))
-    assert len(line_api.calls("POST", REPLY)[0].json["messages"][0]["altText"]) == 400
+    alt = line_api.calls("POST", REPLY)[0].json["messages"][0]["altText"]
+    assert 380 <= len(alt) <= 400 and alt.endswith("…")
+    assert (sentence * 12).startswith(alt[:-1]) and alt[:-1].endswith(("หลักฐาน", "ร้องทุกข์", "กรุณา", "หรือ", "แนบ",
+                                                                       "รูปถ่าย", "การ"))
+
+
+def test_quick_reply_labels_over_twenty_characters_are_cut_after_a_whole_word(app, client, line_api):
+    answer_with(app, [Text("เลือก", (QuickReply("ขอหนังสือรับรองเงินเดือนครู", "x"),))])
+    post_line(client, body(text_event("ITA")))
+    label = line_api.calls("POST", REPLY)[0].json["messages"][0]["quickReply"]["items"][0]["action"]["label"]
+    assert len(label) <= 20 and label in ("ขอหนังสือรับรอง…", "ขอหนังสือ…")
 
 
 def test_long_answers_are_split_and_capped_at_five_messages_a_call(app, client, line_api):

@@ -52,7 +52,7 @@ def over_http(app) -> list[str]:
         with requests.Session() as http:
             start.wait()
             for text in SCRIPT:
-                resp = http.post(url, json={"user_id": f"web-load-{n:02d}-visitor", "text": text}, timeout=60)
+                resp = http.post(url, json={"text": text}, timeout=60)
                 resp.raise_for_status()
             return CODE.search(" ".join(r["text"] for r in resp.json()["replies"])).group(0)
 

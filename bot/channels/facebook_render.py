@@ -1,11 +1,12 @@
 """Replies rendered as Messenger Send API payloads: texts split at 2000 characters, at most 13 quick
 replies (titles ≤ 20 characters) on the last message of a reply, cards as a generic template followed by
-their full text (a template holds only 80 + 80 characters, and nothing may be lost)."""
+the rest of their text (a template holds only 80 + 80 characters, and nothing may be lost; a title the
+template shows whole is not repeated)."""
 from __future__ import annotations
 
 from typing import Sequence
 
-from bot.core.messages import Card, Image, Reply, display_text
+from bot.core.messages import Card, Image, Reply, display_text, visible_text
 
 from .text_split import clip, split_text
 
@@ -13,7 +14,7 @@ MAX_TEXT, MAX_QUICK, MAX_QUICK_TITLE, MAX_TITLE, MAX_SUBTITLE = 2000, 13, 20, 80
 
 
 def quick_replies(reply: Reply) -> list[dict]:
-    return [{"content_type": "text", "title": q.label[:MAX_QUICK_TITLE], "payload": q.text[:1000]}
+    return [{"content_type": "text", "title": clip(q.label, MAX_QUICK_TITLE), "payload": q.text[:1000]}
             for q in reply.quick_replies[:MAX_QUICK]]
 
 
@@ -31,8 +32,17 @@ def generic_template(card: Card) -> dict:
     element: dict = {"title": clip(card.title, MAX_TITLE), "subtitle": card_subtitle(card)}
     if card.link_url.startswith(("https://", "http://")):
         element["buttons"] = [{"type": "web_url", "url": card.link_url,
-                               "title": (card.link_label or card.title)[:MAX_QUICK_TITLE]}]
+                               "title": clip(card.link_label or card.title, MAX_QUICK_TITLE)}]
     return {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": [element]}}}
+
+
+def card_rest(card: Card) -> str:
+    """What follows the template: everything the card shows, but its title when the template had room."""
+    labels = {q.label for q in card.quick_replies}
+    parts = [p for p in visible_text(card) if p not in labels]
+    if len(" ".join(card.title.split())) <= MAX_TITLE:
+        parts = parts[1:]
+    return "\n".join(parts)
 
 
 def render_messages(reply: Reply) -> list[dict]:
@@ -45,7 +55,8 @@ def render_messages(reply: Reply) -> list[dict]:
         if reply.alt_text:
             messages.append({"text": clip(reply.alt_text, MAX_TEXT)})
     else:
-        messages += [{"text": chunk} for chunk in split_text(display_text(reply), MAX_TEXT) if chunk]
+        text = card_rest(reply) if isinstance(reply, Card) else display_text(reply)
+        messages += [{"text": chunk} for chunk in split_text(text, MAX_TEXT) if chunk]
     if not messages:
         messages.append({"text": " "})
     if reply.quick_replies:

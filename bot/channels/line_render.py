@@ -10,14 +10,14 @@ from linebot.v3.messaging import (FlexBox, FlexBubble, FlexButton, FlexMessage, 
 
 from bot.core.messages import Card, Image, Reply, display_text
 
-from .text_split import split_text
+from .text_split import clip, split_text
 
 MAX_MESSAGES, MAX_TEXT, MAX_QUICK, MAX_ALT_TEXT, MAX_LABEL = 5, 5000, 13, 400, 20
 MUTED, ACCENT = "#6B7280", "#1E5AA8"
 
 
 def quick_reply(reply: Reply) -> QuickReply | None:
-    items = [QuickReplyItem(action=MessageAction(label=q.label[:MAX_LABEL], text=q.text[:300]))
+    items = [QuickReplyItem(action=MessageAction(label=clip(q.label, MAX_LABEL), text=q.text[:300]))
              for q in reply.quick_replies[:MAX_QUICK]]
     return QuickReply(items=items) if items else None
 
@@ -44,7 +44,7 @@ def card_bubble(card: Card) -> FlexBubble:
     if card.footer:
         footer.append(FlexText(text=card.footer, size="xs", color=MUTED, wrap=True))
     if card.link_url and _linkable(card.link_url):
-        label = (card.link_label or card.link_url)[:MAX_LABEL]
+        label = clip(card.link_label or card.link_url, MAX_LABEL)
         footer.append(FlexButton(action=URIAction(label=label, uri=card.link_url[:1000]), style="primary",
                                  height="sm", color=ACCENT, margin="md"))
     body_contents = rows or [FlexText(text=card.alt_text or card.title, size="sm", wrap=True)]
@@ -57,8 +57,7 @@ def card_bubble(card: Card) -> FlexBubble:
 
 def card_alt_text(card: Card) -> str:
     """What notifications and chat lists show; LINE allows 400 characters."""
-    text = (card.alt_text or card.title).strip() or card.title
-    return text if len(text) <= MAX_ALT_TEXT else text[:MAX_ALT_TEXT - 1] + "…"
+    return clip((card.alt_text or card.title).strip() or card.title, MAX_ALT_TEXT, one_line=False)
 
 
 def render_one(reply: Reply) -> list:

@@ -9,41 +9,18 @@ tone marks correctly when libraqm is available (Pillow's wheels bundle it).
 from __future__ import annotations
 
 import argparse
-import logging
-import shutil
-import subprocess
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from bot.config import ROOT
+from bot.fonts import BOLD_FONTS, REGULAR_FONTS, thai_font
 
 from .richmenu import RichMenuFile, Tile, load_rich_menu
 
-log = logging.getLogger(__name__)
-
-THAI_FONT_DIRS = [Path("/usr/share/fonts/truetype/tlwg"), Path("/usr/share/fonts/opentype/tlwg")]
-BOLD_FONTS = ["Loma-Bold.ttf", "Waree-Bold.ttf", "Garuda-Bold.ttf", "Loma-Bold.otf", "Waree-Bold.otf"]
-REGULAR_FONTS = ["Loma.ttf", "Waree.ttf", "Garuda.ttf", "Loma.otf", "Waree.otf"]
 BACKGROUND, CARD, INK, MUTED = "#EAF0F8", "#FFFFFF", "#16325C", "#5B6B82"
 ICON_COLOURS = {"chart": "#1E5AA8", "phone": "#0F8A6A", "book": "#7A4BC2", "news": "#D9822B",
                 "alert": "#C2413B", "search": "#1C8AA8"}
-
-
-def thai_font(names: list[str], size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """The first Thai font found; fc-match as a fallback; Pillow's default (no Thai) as a last resort."""
-    for folder in THAI_FONT_DIRS:
-        for name in names:
-            if (folder / name).is_file():
-                return ImageFont.truetype(str(folder / name), size)
-    if shutil.which("fc-match"):
-        style = "Bold" if "Bold" in names[0] else "Regular"
-        found = subprocess.run(["fc-match", "-f", "%{file}", f":lang=th:style={style}"], capture_output=True,
-                               text=True).stdout.strip()
-        if found and Path(found).is_file():
-            return ImageFont.truetype(found, size)
-    log.warning("no Thai font found (install fonts-thai-tlwg); the menu labels will not render")
-    return ImageFont.load_default(size)
 
 
 def draw_icon(d: ImageDraw.ImageDraw, kind: str, cx: int, cy: int, r: int) -> None:

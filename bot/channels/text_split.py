@@ -1,5 +1,10 @@
-"""Long texts cut into platform-sized pieces at a natural break (paragraph, line, space) where possible."""
+"""Long texts cut into platform-sized pieces at a natural break (paragraph, line, space, else a word
+boundary: never mid-word)."""
 from __future__ import annotations
+
+from bot.core.textcut import clip, word_prefix
+
+__all__ = ["clip", "split_text"]
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -10,15 +15,10 @@ def split_text(text: str, limit: int) -> list[str]:
     while len(text) > limit:
         window = text[:limit]
         cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        cut = cut + 1 if cut >= limit // 2 else limit  # no break in the second half: hard cut
+        cut = cut + 1 if cut >= limit // 2 else len(word_prefix(text, limit))  # else after a whole word
         pieces.append(text[:cut])
         text = text[cut:]
     if text or not pieces:
         pieces.append(text)
     return pieces
 
-
-def clip(text: str, limit: int, one_line: bool = True) -> str:
-    """At most `limit` characters, ending in "…" when cut (titles, subtitles, alt texts)."""
-    text = " ".join(text.split()) if one_line else text.strip()
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

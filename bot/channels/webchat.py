@@ -1,28 +1,34 @@
 """The web chat: `GET /chat` (the page), `GET /chat/widget.js` (a floating chat button for the office's
-website), `POST /api/chat` (one message → the bot's replies) and `GET /api/chat/inbox` (messages pushed
-later). Everything is served from this package; no external CDN.
+website), `POST /api/chat` (one message → the bot's replies), `GET /api/chat/history` (what this session
+already said, for a reload) and `GET /api/chat/inbox` (messages pushed later). Everything is served from
+this package; no external CDN.
 
-A visitor's id lives in a signed session cookie; the page also keeps it in localStorage and sends it as
-`user_id`, because a chat embedded in another site's iframe may not get its cookie (third-party cookies).
-Ids are random and long, so knowing one is what identifies the visitor.
+A visitor is who the server says, never who the request claims to be: the id lives in the signed,
+HttpOnly session cookie, and the server also issues a signed token of it (`X-Chat-Token`) for a chat
+embedded in another site's iframe, where the cookie may be blocked as a third-party cookie. A `user_id`
+in a body or query string is refused: whoever learnt another visitor's id could otherwise read their
+inbox, track their complaint and take over their draft.
 """
 from __future__ import annotations
 
-import re
 import secrets
 
-from flask import Blueprint, jsonify, render_template, request, session
+from flask import Blueprint, current_app, jsonify, render_template, request, session
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from bot.core.messages import Incoming, Text, reply_to_dict
 
-from . import web_inbox
+from . import web_history, web_inbox
 from .fixed_replies import menu_quick_replies
 from .http_json import HttpError, register_json_errors
 
 MAX_TEXT = 2000
-USER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+TOKEN_HEADER = "X-Chat-Token"
+TOKEN_SALT = "webchat-visitor"
+TOKEN_MAX_AGE = 90 * 24 * 3600  # a complaint's status updates reach the visitor for this long
 PAGE_TEXTS = ("webchat_title", "webchat_subtitle", "webchat_welcome", "webchat_placeholder", "webchat_send",
               "webchat_open", "webchat_close", "webchat_offline")
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 def new_user_id() -> str:
@@ -34,6 +40,34 @@ def visitor_error(content, key: str, status: int, **values) -> HttpError:
     return HttpError(status, content.say(key, "th", **values), error_en=content.say(key, "en", **values))
 
 
+def serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=TOKEN_SALT)
+
+
+def token_for(user_id: str) -> str:
+    return serializer().dumps(user_id)
+
+
+def id_from_token(token: str) -> str | None:
+    """The visitor a token was issued to; None for a forged, altered or expired one."""
+    try:
+        user_id = serializer().loads(token, max_age=TOKEN_MAX_AGE)
+    except BadSignature:
+        return None
+    return user_id if isinstance(user_id, str) and user_id.startswith("web-") else None
+
+
+def same_site(services, reply: dict) -> dict:
+    """An image this server draws (a chart) by its path, so the page loads it from wherever it was opened
+    (PUBLIC_BASE_URL is for LINE and Messenger, which fetch images themselves)."""
+    base = services.settings.public_base_url.rstrip("/")
+    if reply.get("type") == "image" and base:
+        for key in ("url", "preview_url"):
+            if str(reply.get(key, "")).startswith(base + "/"):
+                reply[key] = reply[key][len(base):]
+    return reply
+
+
 def webchat_blueprint(bot, services) -> Blueprint:
     content = services.content
     bp = Blueprint("webchat", __name__, template_folder="templates", static_folder="static",
@@ -43,24 +77,29 @@ def webchat_blueprint(bot, services) -> Blueprint:
     def page_texts() -> dict:
         return {key.removeprefix("webchat_"): content.say(key) for key in PAGE_TEXTS}
 
-    def visitor(claimed: object = None) -> str:
-        """The visitor's id: the one the page sent, else the session's, else a new one; kept in the session."""
-        if claimed not in (None, ""):
-            if not isinstance(claimed, str) or not USER_ID.match(claimed):
-                raise visitor_error(content, "webchat_error_user_id", 400)
-            user_id = claimed
-        else:
-            user_id = session.get("web_user_id") or new_user_id()
+    def refuse_claimed_id(data: object = None) -> None:
+        if "user_id" in request.args or (isinstance(data, dict) and "user_id" in data):
+            raise visitor_error(content, "webchat_error_user_id", 400)
+
+    def visitor() -> str:
+        """The server's own idea of the visitor: its signed token, else the session's id, else a new one."""
+        token = request.headers.get(TOKEN_HEADER, "")
+        user_id = (id_from_token(token) if token else None) or session.get("web_user_id") or new_user_id()
         if session.get("web_user_id") != user_id:
             session["web_user_id"] = user_id
             session.permanent = True
         return user_id
 
+    def answer(user_id: str, **payload):
+        return jsonify(token=token_for(user_id), **payload), 200, NO_STORE
+
     @bp.get("/chat")
     def chat_page():
+        refuse_claimed_id()
         welcome = reply_to_dict(Text(content.say("webchat_welcome"), menu_quick_replies(content)))
         return render_template("webchat/chat.html", texts=page_texts(), welcome=welcome,
-                               embedded=request.args.get("embed") == "1", max_text=MAX_TEXT)
+                               embedded=request.args.get("embed") == "1", max_text=MAX_TEXT,
+                               token=token_for(visitor()), token_header=TOKEN_HEADER), 200, NO_STORE
 
     @bp.get("/chat/widget.js")
     def widget():
@@ -73,18 +112,36 @@ def webchat_blueprint(bot, services) -> Blueprint:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
             raise visitor_error(content, "webchat_error_not_json", 400)
+        refuse_claimed_id(data)
         text = data.get("text")
         if not isinstance(text, str) or not text.strip():
             raise visitor_error(content, "webchat_error_empty", 400)
         if len(text) > MAX_TEXT:
             raise visitor_error(content, "webchat_error_too_long", 413, limit=MAX_TEXT)
-        user_id = visitor(data.get("user_id"))
+        user_id = visitor()
         turn = bot.respond(Incoming("web", user_id, text=text.strip()))
-        return jsonify(user_id=user_id, replies=[reply_to_dict(r) for r in turn.replies])
+        replies = [same_site(services, reply_to_dict(r)) for r in turn.replies]
+        web_history.record(services, user_id, text.strip(), replies)
+        return answer(user_id, replies=replies)
+
+    @bp.get("/api/chat/history")
+    def history():
+        refuse_claimed_id()
+        user_id = visitor()
+        replies = web_history.entries(services, user_id)
+        state, expired = services.states.load("web", user_id)
+        if replies and not expired and (state.get("flow") or {}).get("name") == "complaint":
+            replies.append({"role": "bot", "type": "notice", "text": content.say("webchat_complaint_in_progress"),
+                            "quick_replies": []})
+        return answer(user_id, replies=replies)
 
     @bp.get("/api/chat/inbox")
     def inbox():
-        user_id = visitor(request.args.get("user_id"))
-        return jsonify(user_id=user_id, replies=web_inbox.collect(services, user_id))
+        refuse_claimed_id()
+        user_id = visitor()
+        replies = web_inbox.collect(services, user_id)
+        if replies:
+            web_history.record(services, user_id, None, replies)
+        return answer(user_id, replies=replies)
 
     return bp

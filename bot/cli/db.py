@@ -33,8 +33,10 @@ def cmd_purge(args) -> int:
     if args.older_than_days < 1:
         print("--older-than-days must be at least 1", flush=True)
         return 2
-    db = Database(from_env().database_url)
-    counts = purge(db, timedelta(days=args.older_than_days))
+    settings = from_env()
+    db = Database(settings.database_url)
+    counts = purge(db, timedelta(days=args.older_than_days),
+                   history_ttl=timedelta(minutes=settings.state_ttl_minutes))
     db.dispose()
     print(", ".join(f"{table}: {n} deleted" for table, n in counts.items()))
     return 0

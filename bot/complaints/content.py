@@ -67,6 +67,7 @@ class Limits(Strict):
     evidence_files: int = Field(ge=0)
     evidence_bytes: int = Field(gt=0)
     evidence_types: dict[str, str] = Field(min_length=1)
+    feedback_offer_after: int = Field(default=3, gt=0)
 
     @property
     def evidence_mb(self) -> str:

@@ -32,6 +32,21 @@ def offer(services, replies: list[Reply]) -> list[Reply]:
     return replies[:-1] + [dataclasses.replace(last, quick_replies=last.quick_replies + (QuickReply(label, label),))]
 
 
+def offer_in_conversation(ctx: Context, replies: list[Reply], ending: bool = False) -> list[Reply]:
+    """The satisfaction button, but not under every answer: once, when the conversation has had a few
+    information answers (`limits.feedback_offer_after`), and at its end (a thank-you); never again once the
+    person has rated. Counts information answers in the conversation state."""
+    state = ctx.state
+    if not ending:
+        state["answers"] = state.get("answers", 0) + 1
+    if state.get("rated"):
+        return replies
+    after = cc.of(ctx.services).limits.feedback_offer_after
+    if (ending and state.get("answers")) or (not ending and state["answers"] == after):
+        return offer(ctx.services, replies)
+    return replies
+
+
 def rating_in(services, text: str) -> int | None:
     """A rating typed or tapped: "5 มากที่สุด", "๔", "ให้ 3 คะแนน", "⭐⭐⭐⭐"."""
     t = (text or "").translate(THAI_DIGITS)
@@ -67,6 +82,7 @@ class FeedbackFlow:
             s.add(row)
             s.flush()
             data.update(id=row.id, rating=rating)
+        ctx.state["rated"] = True
         ctx.goto("comment")
         return self.ask_comment(ctx)
 

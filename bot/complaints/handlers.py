@@ -1,6 +1,8 @@
 """Chat handlers and flows of complaints, tracking and feedback (added to the router by build_router)."""
 from __future__ import annotations
 
+import dataclasses
+
 from bot.core.conversation import Context, Handler
 from bot.core.messages import Reply, Text
 
@@ -18,6 +20,32 @@ def one_to_one(start: Handler) -> Handler:
         return start(ctx)
     return guarded
 
+
+class MenuWhenDone:
+    """A flow whose last reply (a complaint filed or cancelled, a rating thanked) would leave the person
+    with no buttons gets the main menu, so there is always a next step to tap."""
+
+    def __init__(self, flow):
+        self.flow = flow
+        self.name = flow.name
+
+    def with_menu(self, ctx: Context, replies: list[Reply] | None) -> list[Reply] | None:
+        if not replies or ctx.flow is not None or replies[-1].quick_replies:
+            return replies
+        menu = ctx.services.content.quick_replies("menu", ctx.lang)
+        return replies[:-1] + [dataclasses.replace(replies[-1], quick_replies=menu)]
+
+    def start(self, ctx: Context) -> list[Reply]:
+        return self.with_menu(ctx, self.flow.start(ctx))
+
+    def step(self, ctx: Context) -> list[Reply] | None:
+        return self.with_menu(ctx, self.flow.step(ctx))
+
+    def expired(self, ctx: Context, old: dict) -> list[Reply]:
+        return self.flow.expired(ctx, old)
+
+
+COMPLAINT, FEEDBACK = MenuWhenDone(COMPLAINT), MenuWhenDone(FEEDBACK)
 
 HANDLERS = {
     "complaint": one_to_one(COMPLAINT.start),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -78,6 +78,9 @@ class Procedure(Strict):
     sample: bool
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     title: str
+    # The button that opens this manual; LINE shows at most 20 characters, so a longer title needs a
+    # short one written for it rather than one cut mid-word.
+    short_title: str = Field(default="", max_length=20)
     title_en: str = ""
     audience: list[str] = []
     keywords: list[str] = []
@@ -91,6 +94,16 @@ class Procedure(Strict):
     channels: list[str] = []
     contact: str
     legal_basis: list[str] = []
+
+    @model_validator(mode="after")
+    def _button_fits(self) -> "Procedure":
+        if not self.short_title and len(self.title) > 20:
+            raise ValueError(f"title is {len(self.title)} characters: add a short_title of at most 20 for its button")
+        return self
+
+    @property
+    def button(self) -> str:
+        return self.short_title or self.title
 
 
 class Replies(Strict):

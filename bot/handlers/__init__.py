@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.complaints import handlers as complaint_handlers
-from bot.complaints.feedback import offer
+from bot.complaints.feedback import offer_in_conversation
 from bot.core.conversation import Handler, Router
 
 from . import contact, ita, news, procedure, smalltalk
@@ -11,13 +11,14 @@ from . import contact, ita, news, procedure, smalltalk
 INFORMATION_MODULES = (ita, contact, procedure, news)
 
 
-def offering_feedback(handler: Handler) -> Handler:
-    return lambda ctx: offer(ctx.services, handler(ctx))
+def offering_feedback(handler: Handler, ending: bool = False) -> Handler:
+    return lambda ctx: offer_in_conversation(ctx, handler(ctx), ending)
 
 
 def build_router() -> Router:
     router = Router(fallback=smalltalk.fallback)
     router.add(smalltalk.HANDLERS)
+    router.add({"thanks": offering_feedback(smalltalk.thanks, ending=True)})  # the end of a conversation
     for module in INFORMATION_MODULES:
         router.add({intent: offering_feedback(h) for intent, h in module.HANDLERS.items()})
     router.add(complaint_handlers.HANDLERS, complaint_handlers.FLOWS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from bot.core.conversation import Context
+from bot.core.textcut import clip
 from bot.core.messages import Card, CardRow, Reply, Text
 from bot.thaitime import local as to_local
 
@@ -76,7 +77,7 @@ def all_contacts(ctx: Context) -> list[Reply]:
             CardRow(ctx.say("label_website"), o.website),
             CardRow(ctx.say("label_hours"), hours_text(ctx)))
     alt = ctx.say("contact_all_alt", name=o.short_name, phone=o.phone, address=o.address.text, website=o.website)
-    return [Card(title=o.name, subtitle=o.slogan, rows=rows, alt_text=alt[:400],
+    return [Card(title=o.name, subtitle=o.slogan, rows=rows, alt_text=clip(alt, 400, one_line=False),
                  link_label=ctx.say("label_open_website"), link_url=website_url(o.website),
                  quick_replies=quick(ctx, "contact_menu"))]
 

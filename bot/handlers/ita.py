@@ -1,10 +1,14 @@
 """Answers about the office's ITA results. Every figure comes from `scoring`; templates only place them."""
 from __future__ import annotations
 
+import dataclasses
+
 from decimal import Decimal, InvalidOperation
 
 from bot.core.conversation import Context
+from bot.core.textcut import clip
 from bot.core.messages import Card, CardRow, Reply, Text
+from bot.charts import chart_image
 from scoring import Plan, YearResult, grade, plan_to_level, structured, year_result
 from scoring.summary import english, short_th
 
@@ -72,15 +76,26 @@ def score_card(ctx: Context, r: YearResult) -> Card:
         rows.append(CardRow(ctx.say("label_national", offices=r.national.offices), fmt(r.national.score)))
     alt = english(r, office) if ctx.lang == "en" else short_th(r, office)
     return Card(title=ctx.say("ita_card_title", year=r.year), subtitle=office, rows=tuple(rows),
-                footer=r.note if ctx.lang != "en" else r.note_en, alt_text=alt[:400],
+                footer=r.note if ctx.lang != "en" else r.note_en, alt_text=clip(alt, 400, one_line=False),
                 quick_replies=quick(ctx, "ita_menu"), data=structured(r))
+
+
+def with_chart(ctx: Context, replies: list[Reply], name: str) -> list[Reply]:
+    """The answer and beside it the chart picture, which takes over the answer's buttons (LINE shows the
+    quick replies of the last message only)."""
+    image = chart_image(ctx.services, name, ctx.lang)
+    if image is None or not replies:
+        return replies
+    last = replies[-1]
+    return [*replies[:-1], dataclasses.replace(last, quick_replies=()),
+            dataclasses.replace(image, quick_replies=last.quick_replies)]
 
 
 def total(ctx: Context) -> list[Reply]:
     r = result_for(ctx)
     if isinstance(r, list):
         return r
-    return [score_card(ctx, r)]
+    return with_chart(ctx, [score_card(ctx, r)], "trend")
 
 
 def compare_years(ctx: Context, years: list[int]) -> list[Reply]:
@@ -111,7 +126,7 @@ def history(ctx: Context) -> list[Reply]:
     lines.append(ctx.say("ita_history_tail", first=first.year, last=last.year,
                          diff=fmt(abs(last.total - first.total)),
                          trend=ctx.say("trend_up" if last.total >= first.total else "trend_down")))
-    return [Text("\n".join(lines), quick(ctx, "ita_menu"))]
+    return with_chart(ctx, [Text("\n".join(lines), quick(ctx, "ita_menu"))], "trend")
 
 
 def indicator_line(ctx: Context, i) -> str:
@@ -126,7 +141,7 @@ def indicator(ctx: Context) -> list[Reply]:
     number = ctx.understood.entities.get("indicator")
     if number is None:
         lines = [ctx.say("ita_ranking_head", year=r.year)] + [indicator_line(ctx, i) for i in r.ranking]
-        return [Text("\n".join(lines), quick(ctx, "ita_menu"))]
+        return with_chart(ctx, [Text("\n".join(lines), quick(ctx, "ita_menu"))], f"indicators-{r.year}")
     ind = r.indicator(int(number))
     if ind is None:
         return [Text(ctx.say("ita_no_indicator", number=number, count=len(r.indicators)), quick(ctx, "ita_menu"))]
@@ -157,7 +172,7 @@ def below_target(ctx: Context) -> list[Reply]:
     lines = [ctx.say("ita_below_head", year=r.year, count=len(below), target=fmt(below[0].target))]
     lines += [ctx.say("ita_below_row", number=i.number, name=i.name, score=fmt(i.score),
                       gap=fmt(abs(i.gap_to_target))) for i in below]
-    return [Text("\n".join(lines), quick(ctx, "ita_menu"))]
+    return with_chart(ctx, [Text("\n".join(lines), quick(ctx, "ita_menu"))], f"indicators-{r.year}")
 
 
 def tools(ctx: Context) -> list[Reply]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.broadcasts.service import published_announcements
 from bot.content.models import NewsItem
 from bot.core.conversation import Context
+from bot.core.textcut import clip
 from bot.core.messages import Reply, Text
 
 from bot.thaitime import thai_date
@@ -19,7 +20,7 @@ def all_news(ctx: Context) -> list[NewsItem]:
 
 
 def entry_text(ctx: Context, e: NewsItem) -> str:
-    body = e.body if len(e.body) <= 600 else e.body[:600].rsplit(" ", 1)[0] + " …"
+    body = clip(e.body, 600, one_line=False)
     link = f"\n{e.url}" if e.url else ""
     return ctx.say("news_item", date=thai_date(e.date), title=e.title, body=body) + link
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.core.conversation import Context
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
+from bot.core.textcut import clip
 
 from .common import quick
 
@@ -20,7 +21,7 @@ def listing(ctx: Context) -> list[Reply]:
     lines = [ctx.say("procedure_list_head", count=len(procs))]
     lines += [ctx.say("procedure_list_row", n=n, title=p.title) for n, p in enumerate(procs, start=1)]
     lines.append(ctx.say("procedure_list_tail"))
-    buttons = tuple(QuickReply(p.title[:20], ctx.say("procedure_ask", title=p.title)) for p in procs[:MAX_QUICK])
+    buttons = tuple(QuickReply(p.button, ctx.say("procedure_ask", title=p.title)) for p in procs[:MAX_QUICK])
     return [Text("\n".join(lines), buttons)]
 
 
@@ -29,18 +30,26 @@ def detail(ctx: Context) -> list[Reply]:
     proc = ctx.services.content.procedure(proc_id) if proc_id else None
     if proc is None:
         return listing(ctx)
-    numbered = "\n".join(f"{n}. {s}" for n, s in enumerate(proc.steps, start=1))
-    documents = "\n".join(f"- {d}" for d in proc.documents) or ctx.say("procedure_no_documents")
-    rows = (CardRow(ctx.say("label_fee"), proc.fee),
+    return [procedure_card(ctx, proc)]
+
+
+def procedure_card(ctx: Context, proc) -> Card:
+    """The whole manual as one answer: title and summary once, the figures as rows, then the steps and
+    the documents (a heading only above steps that exist)."""
+    rows = [CardRow(ctx.say("label_fee"), proc.fee),
             CardRow(ctx.say("label_time_limit"), proc.time_limit),
             CardRow(ctx.say("label_group"), proc.responsible_group),
-            CardRow(ctx.say("label_contact"), proc.contact))
-    card = Card(title=proc.title, subtitle=proc.summary[:120], rows=rows,
+            CardRow(ctx.say("label_contact"), proc.contact)]
+    if proc.channels:
+        rows.append(CardRow(ctx.say("label_channels"), ", ".join(proc.channels)))
+    if proc.steps:
+        numbered = "\n".join(f"{n}. {s}" for n, s in enumerate(proc.steps, start=1))
+        rows.append(CardRow("", ctx.say("procedure_steps", steps=numbered)))
+    documents = "\n".join(f"- {d}" for d in proc.documents) or ctx.say("procedure_no_documents")
+    rows.append(CardRow("", ctx.say("procedure_documents", documents=documents)))
+    return Card(title=proc.title, subtitle=" ".join(proc.summary.split()), rows=tuple(rows),
                 footer=ctx.say("procedure_sample_note") if proc.sample else "",
-                alt_text=f"{proc.title}: {proc.summary}"[:400])
-    text = ctx.say("procedure_detail", title=proc.title, summary=proc.summary, steps=numbered,
-                   documents=documents, channels=", ".join(proc.channels) or "-")
-    return [card, Text(text, quick(ctx, "procedure_menu"))]
+                alt_text=clip(f"{proc.title}: {proc.summary}", 400), quick_replies=quick(ctx, "procedure_menu"))
 
 
 HANDLERS = {"procedure": listing, "procedure.list": listing, "procedure.detail": detail}

@@ -1,7 +1,8 @@
 """Housekeeping: rows that only matter for a while (`python -m bot db purge`, e.g. daily from cron).
 
 Complaint records have their own PDPA retention (`complaints purge-personal-data`); these are the core's
-short-lived rows: idle conversation states, seen webhook event ids, and web-chat messages already shown.
+short-lived rows: idle conversation states, seen webhook event ids, web-chat messages already shown, and
+the visible history of web-chat sessions idle longer than the state TTL.
 """
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 
+from bot.channels import web_history
 from bot.channels.web_models import WebInboxMessage
 
 from .db import Database, utcnow
 from .models import ConversationState, ProcessedEvent
 
 
-def purge(db: Database, older_than: timedelta, now: datetime | None = None) -> dict[str, int]:
-    cutoff = (now or utcnow()) - older_than
+def purge(db: Database, older_than: timedelta, now: datetime | None = None,
+          history_ttl: timedelta | None = None) -> dict[str, int]:
+    now = now or utcnow()
+    cutoff = now - older_than
     with db.session() as s:
         return {
             "conversation_state": s.execute(
@@ -24,4 +28,5 @@ def purge(db: Database, older_than: timedelta, now: datetime | None = None) -> d
             "processed_event": s.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff)).rowcount,
             "web_inbox_message": s.execute(delete(WebInboxMessage).where(
                 WebInboxMessage.delivered_at.is_not(None), WebInboxMessage.delivered_at < cutoff)).rowcount,
+            "web_chat_entry": web_history.purge_idle(s, now - min(history_ttl or older_than, older_than)),
         }

@@ -1,5 +1,10 @@
 /* Web chat page: sends messages to /api/chat, shows replies (texts, cards, images, links, quick-reply
-   buttons) and polls /api/chat/inbox for messages pushed later. Text is always set with textContent. */
+   buttons), restores the session's history on reload (/api/chat/history) and polls /api/chat/inbox for
+   messages pushed later. Text is always set with textContent.
+
+   Who the visitor is comes from the server only: the signed session cookie, and a signed token the server
+   issues (kept in localStorage and sent as a header), because a chat embedded in another site's iframe
+   may not get its cookie. The page never sends a user id of its own. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("chat-config").textContent);
@@ -8,15 +13,24 @@
   var form = document.getElementById("composer");
   var input = document.getElementById("text");
   var sendButton = document.getElementById("send");
-  var STORAGE_KEY = "office-chat-user-id";
+  var STORAGE_KEY = "office-chat-token";
   var POLL_MS = 8000;
   var busy = false;
+  var token = storedToken() || config.token || "";
 
-  function storedUserId() {
+  function storedToken() {
     try { return window.localStorage.getItem(STORAGE_KEY) || ""; } catch (e) { return ""; }
   }
-  function rememberUserId(id) {
-    try { if (id) window.localStorage.setItem(STORAGE_KEY, id); } catch (e) { /* private mode */ }
+  function rememberToken(value) {
+    if (!value) return;
+    token = value;
+    try { window.localStorage.setItem(STORAGE_KEY, value); } catch (e) { /* private mode */ }
+  }
+  function headers(extra) {
+    var h = { "Accept": "application/json" };
+    if (token) h[config.tokenHeader] = token;
+    for (var k in (extra || {})) h[k] = extra[k];
+    return h;
   }
 
   function el(tag, className, text) {
@@ -27,19 +41,29 @@
   }
 
   function safeUrl(url) {
-    return /^(https?:|tel:|mailto:)/i.test(url || "") ? url : "";
+    return /^(https?:|tel:|mailto:|\/(?!\/))/i.test(url || "") ? url : "";
   }
 
-  /* Text with web links made clickable, without ever parsing HTML. */
+  /* Web links and phone numbers made clickable (phones as tap-to-call, kept on one line), without ever
+     parsing HTML. A phone is a Thai number of 9-10 digits starting with 0, with or without dashes. */
+  var RICH = /(https?:\/\/[^\s<>"']+|www\.[^\s<>"']+)|((?:\+66|0)\d{1,2}(?:[- ]?\d){6,7}(?![\d-]))/g;
   function appendLinkified(node, text) {
-    var pattern = /(https?:\/\/[^\s<>"']+|www\.[^\s<>"']+)/g;
     var last = 0, match;
-    while ((match = pattern.exec(text)) !== null) {
+    RICH.lastIndex = 0;
+    while ((match = RICH.exec(text)) !== null) {
+      var before = text.charAt(match.index - 1);
+      if (match[2] && /[\w-]/.test(before)) continue;  /* inside a code or a longer number */
       node.appendChild(document.createTextNode(text.slice(last, match.index)));
-      var a = el("a", "", match[0]);
-      a.href = match[0].indexOf("www.") === 0 ? "https://" + match[0] : match[0];
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
+      var a;
+      if (match[1]) {
+        a = el("a", "", match[0]);
+        a.href = match[0].indexOf("www.") === 0 ? "https://" + match[0] : match[0];
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+      } else {
+        a = el("a", "tel", match[0]);
+        a.href = "tel:" + match[0].replace(/[^\d+]/g, "");
+      }
       node.appendChild(a);
       last = match.index + match[0].length;
     }
@@ -72,14 +96,20 @@
     if (reply.rows && reply.rows.length) {
       var rows = el("dl", "card-rows");
       reply.rows.forEach(function (row) {
-        var line = el("div", "card-row" + (row.emphasis ? " emphasis" : ""));
+        var line = el("div", "card-row" + (row.emphasis ? " emphasis" : "") + (row.label ? "" : " block"));
         if (row.label) line.appendChild(el("dt", "", row.label));
-        line.appendChild(el("dd", "", row.value));
+        var value = el("dd", "");
+        appendLinkified(value, row.value || "");
+        line.appendChild(value);
         rows.appendChild(line);
       });
       card.appendChild(rows);
     }
-    if (reply.footer) card.appendChild(el("div", "card-footer", reply.footer));
+    if (reply.footer) {
+      var footer = el("div", "card-footer");
+      appendLinkified(footer, reply.footer);
+      card.appendChild(footer);
+    }
     var url = safeUrl(reply.link_url);
     if (url) {
       var a = el("a", "card-link", reply.link_label || url);
@@ -95,6 +125,7 @@
     if (!url) return reply.alt_text ? addBubble("bot", reply.alt_text) : null;
     var img = el("img", "image-reply");
     img.src = url; img.alt = reply.alt_text || "";
+    if (reply.width && reply.height) { img.width = reply.width; img.height = reply.height; }
     log.appendChild(img);
     return img;
   }
@@ -111,21 +142,41 @@
     return bubble;
   }
 
+  function addNotice(text) {
+    var note = el("div", "notice", text);
+    note.setAttribute("role", "status");
+    log.appendChild(note);
+    return note;
+  }
+
+  /* On a phone the suggestions scroll sideways; a fading edge shows there are more in that direction. */
+  function markOverflow() {
+    var more = quick.scrollWidth - quick.clientWidth - quick.scrollLeft > 2;
+    quick.classList.toggle("more-right", more);
+    quick.classList.toggle("more-left", quick.scrollLeft > 2);
+  }
+
   function showQuickReplies(items) {
     quick.textContent = "";
+    quick.scrollLeft = 0;
     (items || []).forEach(function (item) {
       var b = el("button", "", item.label);
       b.type = "button";
       b.addEventListener("click", function () { send(item.text); });
       quick.appendChild(b);
     });
+    markOverflow();
   }
+  quick.addEventListener("scroll", markOverflow, { passive: true });
+  window.addEventListener("resize", markOverflow);
 
   function showReplies(replies) {
     var lastQuick = null, first = null;
     (replies || []).forEach(function (reply) {
       var node;
-      if (reply.type === "card") node = addCard(reply);
+      if (reply.role === "user") { node = addBubble("user", reply.text); lastQuick = []; }
+      else if (reply.type === "notice") node = addNotice(reply.text);
+      else if (reply.type === "card") node = addCard(reply);
       else if (reply.type === "image") node = addImage(reply);
       else if (reply.type === "link") node = addLink(reply);
       else node = addBubble("bot", reply.text);
@@ -154,20 +205,22 @@
     typing(on);
   }
 
-  function post(text) {
-    var body = { text: text };
-    var id = storedUserId();
-    if (id) body.user_id = id;
-    return fetch(config.api, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify(body)
-    }).then(function (resp) {
+  function request(url, options) {
+    return fetch(url, options).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
         if (!resp.ok) throw new Error(data.error || config.texts.offline);
+        rememberToken(data.token);
         return data;
       });
+    });
+  }
+
+  function post(text) {
+    return request(config.api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify({ text: text })
     });
   }
 
@@ -181,7 +234,6 @@
     autosize();
     setBusy(true);
     post(text).then(function (data) {
-      rememberUserId(data.user_id);
       setBusy(false);
       showReplies(data.replies);
     }).catch(function (err) {
@@ -191,13 +243,23 @@
   }
 
   function poll() {
-    if (document.hidden) return;
-    var id = storedUserId();
-    if (!id) return;
-    fetch(config.inbox + "?user_id=" + encodeURIComponent(id), { credentials: "same-origin" })
-      .then(function (resp) { return resp.ok ? resp.json() : { replies: [] }; })
+    if (document.hidden || !token) return;
+    request(config.inbox, { credentials: "same-origin", headers: headers() })
       .then(function (data) { if (data.replies && data.replies.length) showReplies(data.replies); })
       .catch(function () { /* offline for now; the next poll tries again */ });
+  }
+
+  /* A reload shows what this session already said (kept on the server for the session only) and, when a
+     complaint is half-filled, says so; a new visitor gets the welcome. */
+  function restore() {
+    return request(config.history, { credentials: "same-origin", headers: headers() })
+      .then(function (data) { return data.replies || []; })
+      .catch(function () { return []; })
+      .then(function (replies) {
+        showReplies(replies.length ? replies : [config.welcome]);
+        if (!replies.length) return;
+        log.scrollTop = log.scrollHeight;
+      });
   }
 
   function autosize() {
@@ -211,8 +273,7 @@
   });
   input.addEventListener("input", autosize);
 
-  showReplies([config.welcome]);
-  poll();
+  restore().then(poll);
   window.setInterval(poll, POLL_MS);
   document.addEventListener("visibilitychange", poll);
 })();

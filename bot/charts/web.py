@@ -1,0 +1,19 @@
+"""`GET /charts/<name>.png`: the chart pictures, cached by browsers and by LINE and Messenger's fetchers."""
+from __future__ import annotations
+
+from flask import Blueprint, abort
+
+from . import chart
+
+
+def charts_blueprint(services) -> Blueprint:
+    bp = Blueprint("charts", __name__)
+
+    @bp.get("/charts/<name>.png")
+    def picture(name: str):
+        made = chart(services.content, name)
+        if made is None:
+            abort(404)
+        return made.png, 200, {"Content-Type": "image/png", "Cache-Control": "public, max-age=3600"}
+
+    return bp

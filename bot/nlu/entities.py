@@ -65,6 +65,12 @@ class PhraseIndex:
         alternation = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
         self._regex = re.compile(alternation) if table else None
 
+    def blank(self, text: str) -> str:
+        """The text with every phrase of this index replaced by NULs (offsets kept)."""
+        for start, end, _ in self.find_all(text):
+            text = text[:start] + "\x00" * (end - start) + text[end:]
+        return text
+
     def find_all(self, text: str) -> list[tuple[int, int, object]]:
         if self._regex is None:
             return []
@@ -148,10 +154,11 @@ class EntityExtractor:
             if index.find_all(squeezed):
                 found["category"] = category
                 break
-        if self._asks.find_all(squeezed):
+        said = self._tools.blank(self._indicator_names.blank(squeezed))  # "ป้องกันทุจริต" is an indicator
+        if self._wrongs.find_all(said):
+            found["complaint"] = "wrong"  # a wrong reported: the message itself is a first detail
+        elif self._asks.find_all(said):
             found["complaint"] = "ask"
-        elif self._wrongs.find_all(squeezed):
-            found["complaint"] = "wrong"
         for key, index in (("referral", self._referrals), ("aspect", self._aspects)):
             if hits := index.find_all(squeezed):
                 found[key] = max(hits, key=lambda h: h[1] - h[0])[2]

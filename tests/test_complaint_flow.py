@@ -45,7 +45,8 @@ def test_anonymous_corruption_report_is_filed_with_evidence_and_staff_alerted(bo
     filed = reporter.says("ยืนยันส่งเรื่อง")
     code = code_in(filed)
     assert re.fullmatch(r"CR-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code)
-    assert "30 วันทำการ" in said(filed) and "3 วันทำการ" in said(filed)
+    assert "30 วันทำการ" in said(filed) and "รับเรื่องแล้ว" in said(filed)
+    assert "จะรับเรื่องภายใน" not in said(filed)  # it is already received: no promise to receive it
 
     [complaint] = complaints(services)
     assert (complaint.code, complaint.category, complaint.status) == (code, "corruption", "received")

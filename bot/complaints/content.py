@@ -33,7 +33,7 @@ TEXT_KEYS = (
     "rating_3 rating_2 rating_1 rating_unclear ask_comment ask_comment_text comment_too_long "
     "feedback_thanks feedback_cancelled "
     "btn_add_yes btn_add_no btn_clear_details ask_add_detail ask_category_again ask_details_kept details_cleared "
-    "unit_changed still_open still_open_details"
+    "unit_changed still_open still_open_details label_next track_next"
 ).split()
 WORD_KEYS = ("generic", "done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
              "praise", "suggestion", "add_yes", "add_no", "clear_details",

@@ -364,7 +364,7 @@ class ComplaintFlow:
         content = cc.of(ctx.services)
         category = content.category(complaint.category)
         return [Text(say(ctx, "filed", code=complaint.code, unit=content.units[category.unit].name,
-                         ack_days=content.acknowledge_days, resolve_days=category.resolve_days))]
+                         status=content.status_label(complaint.status), resolve_days=category.resolve_days))]
 
 
 FLOW = ComplaintFlow()

@@ -103,7 +103,11 @@ class Understander:
         if "referral" in entities and "complaint" not in entities and "procedure" not in entities \
                 and decision.intent.split(".")[0] in REFERABLE:
             intent, confidence = "contact.referral", max(confidence, self.lexicon.classifier.threshold)
-        if "procedure" in entities and (intent.startswith("procedure") or decision.source == "threshold"):
+        if intent == "fallback" and decision.source in ("model", "threshold", "tiny") and \
+                self.classifier.only_values(extraction.masked, entities, ("year",)):
+            intent, confidence = "ita.total", 1.0  # "ปี62" alone asks for that year's ITA result
+        if "procedure" in entities and (intent.startswith("procedure") or decision.source == "threshold"
+                                        or ("aspect" in entities and intent.startswith("contact"))):
             # A named service manual is strong evidence: it settles list vs detail, and rescues an
             # unsure guess ("ผ่อนผันทหาร" alone) instead of showing the menu.
             if decision.source == "threshold":

@@ -169,6 +169,10 @@ class IntentClassifier:
             and not self._filler.sub("", squeezed)
         )
 
+    def only_values(self, masked: str, entities: dict, kinds: tuple[str, ...]) -> bool:
+        """The message is one of these values and filler words only ("ปี62", "ปี 2563")."""
+        return any(k in entities for k in kinds) and not self._filler.sub("", compact(masked))
+
     def decide(self, normalized: str, masked: str, entities: dict, exclude: tuple[str, ...] = ()) -> Decision:
         """The intent; coarse intents in `exclude` are ruled out (their probability is not handed to the
         others, so what is left must still be sure on its own or the message falls back)."""

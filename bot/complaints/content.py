@@ -37,7 +37,7 @@ TEXT_KEYS = (
 ).split()
 WORD_KEYS = ("generic", "done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
              "praise", "suggestion", "add_yes", "add_no", "clear_details",
-             "question")
+             "question", "story")
 BUTTONS_OF = {"done": ("btn_done",), "skip": ("btn_skip", "btn_no_comment"), "back": ("btn_back",),
               "cancel": ("btn_cancel",), "confirm": ("btn_confirm",), "anonymous": ("btn_anonymous",),
               "named": ("btn_named",), "consent": ("btn_consent",), "no_consent": ("btn_no_consent",),

@@ -66,7 +66,9 @@ def question_kind(ctx: Context) -> str:
     asks = any(cc.squash(w) in text for w in cc.of(ctx.services).words["question"]) or "?" in text
     if not (asks and len(text) <= STORY_CHARS) and len(text) > SHORT_CHARS:
         return "detail"  # a statement is part of the story
-    if u.confidence >= ANSWER_CONFIDENCE:
+    words = cc.of(ctx.services).words
+    about_the_story = any(cc.squash(w) in text for w in words["story"])  # "ผอ.เขตรู้เรื่องนี้ไหม"
+    if u.confidence >= ANSWER_CONFIDENCE and not about_the_story:
         return "answer"
     return "ask" if u.confidence >= MIN_CONFIDENCE else "detail"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -72,6 +72,14 @@ class Office(Strict):
     groups: list[WorkGroup] = []
     channels: list[Channel] = []
     referrals: dict[str, Referral] = {}
+
+    @model_validator(mode="after")
+    def _referral_groups(self) -> "Office":
+        ids = {g.id for g in self.groups}
+        bad = [k for k, r in self.referrals.items() if r.group and r.group not in ids]
+        if bad:
+            raise ValueError(f"referrals {', '.join(bad)}: group must be one of {sorted(ids)}")
+        return self
 
 
 class NewsItem(Strict):

@@ -184,3 +184,68 @@ def test_every_button_label_in_content_fits_lines_twenty_characters(bot, content
     turn, _ = ask(bot, "คู่มือบริการ", user="proc2")
     shown = [q.label for q in turn.replies[-1].quick_replies]
     assert "รับรองเงินเดือน" in shown and all(not label.endswith("…") for label in shown)
+
+
+# --- issue 10: conversations that should work ----------------------------------------------------------
+
+
+def test_several_tools_at_once_give_all_three_figures(bot, content):
+    r = year_result(content.ita, 2564)
+    _, text = ask(bot, "IIT EIT OIT ได้เท่าไหร่", user="tools3")
+    assert all(fmt(r.tools[t].score) in text for t in ("IIT", "EIT", "OIT"))
+    _, text = ask(bot, "EIT ได้เท่าไร", user="tools1")
+    assert fmt(r.tools["EIT"].score) in text and fmt(r.tools["OIT"].score) not in text
+
+
+def test_follow_ups_carry_the_year_and_the_manual(bot, content):
+    r = year_result(content.ita, 2563)
+    ask(bot, "ita 63", user="fy")
+    _, level = ask(bot, "ได้ระดับอะไร", user="fy")
+    assert r.grade.level in level and fmt(r.total) in level
+    proc = content.procedure("employment-certificate")
+    ask(bot, "คู่มือขอหนังสือรับรองเงินเดือน", user="fp")
+    turn, days = ask(bot, "ใช้เวลากี่วัน", user="fp")
+    assert proc.time_limit in days and turn.understood.entities["procedure"] == proc.id
+    _, docs = ask(bot, "ใช้เอกสารอะไรบ้าง", user="fp")
+    assert proc.documents[0] in docs
+    ask(bot, "มีคู่มืออะไรบ้าง", user="fl")
+    _, ninth = ask(bot, "9", user="fl")
+    assert content.procedures[8].title in ninth
+
+
+def test_short_latin_forms_get_thai_answers(bot, content):
+    turn, text = ask(bot, "ita", user="lat")
+    assert turn.understood.intent == "ita.total" and "คะแนนรวม" in text
+    _, salary = ask(bot, "เงินเดือน", user="lat2")
+    assert content.procedure("employment-certificate").title in salary
+    assert content.office.groups[0].name not in salary  # not the list of all work groups
+
+
+def test_what_the_office_does_not_handle_says_who_does_with_the_phone(bot, content):
+    turn, text = ask(bot, "ลูกจะเข้า ม.1 สมัครที่ไหนคะ", user="ref")
+    admission = content.office.referrals["admission"]
+    assert admission.who in text and content.office.phone in text and "กลุ่มส่งเสริมการจัดการศึกษา" in text
+    assert "คู่มือการให้บริการ" not in text
+
+
+def test_who_the_bot_is_and_how_to_reach_a_person(bot, content):
+    _, text = ask(bot, "เป็นบอทหรือคน", user="who")
+    assert "อัตโนมัติ" in text and content.office.phone in text
+
+
+def test_other_channels_come_from_office_yaml_marked_sample(bot, content):
+    _, text = ask(bot, "มีไลน์ไหมคะ", user="chan")
+    assert all(c.name in text and c.address in text for c in content.office.channels)
+    assert "ข้อมูลตัวอย่าง" in text and "ยังไม่ได้ประกาศอีเมล" in text
+
+
+def test_an_unknown_topic_says_so_and_how_to_reach_the_office(bot, content):
+    _, text = ask(bot, "ราคาทองวันนี้เท่าไหร่", user="unk")
+    assert "ยังไม่มีข้อมูล" in text and content.office.phone in text
+
+
+def test_report_typos_are_corrected_in_content(content):
+    scouts = next(n for n in content.news if n.id == "scouts-2022-07-01")
+    assert "ทาแก้ว" not in scouts.body and "หาแก้ว" in scouts.body and "สนามกีฬากลาง" in scouts.body
+    o20 = next(w for w in content.ita.years[2564].weak_items if w.item == "O20")
+    assert not o20.description.startswith("ซึ่ง")

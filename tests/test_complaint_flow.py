@@ -45,7 +45,8 @@ def test_anonymous_corruption_report_is_filed_with_evidence_and_staff_alerted(bo
     filed = reporter.says("ยืนยันส่งเรื่อง")
     code = code_in(filed)
     assert re.fullmatch(r"CR-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code)
-    assert "30 วันทำการ" in said(filed) and "3 วันทำการ" in said(filed)
+    assert "30 วันทำการ" in said(filed) and "รับเรื่องแล้ว" in said(filed)
+    assert "จะรับเรื่องภายใน" not in said(filed)  # it is already received: no promise to receive it
 
     [complaint] = complaints(services)
     assert (complaint.code, complaint.category, complaint.status) == (code, "corruption", "received")
@@ -292,3 +293,60 @@ def test_a_question_asked_at_the_category_step_is_answered_not_taken_as_a_catego
     assert "การขอย้ายข้าราชการครู" in answer
     chosen = said(person.says("สถานศึกษา"))
     assert "รายละเอียด" in chosen
+
+
+# --- issue 10: a complaint does not swallow questions ------------------------------------------------
+
+
+def draft(services, user: str) -> dict:
+    state, _ = services.states.load("line", user)
+    return state["flow"]["data"]
+
+
+def test_the_opening_message_is_kept_and_questions_are_answered_with_the_complaint_still_open(bot, services):
+    p = Person(bot, "U-swallow")
+    first = said(p.says("อยากแจ้งว่ามีเจ้าหน้าที่เรียกรับเงินค่ะ"))
+    assert "ทุจริต/ประพฤติมิชอบ" in first and "อยากแจ้งว่ามีเจ้าหน้าที่เรียกรับเงินค่ะ" in first
+    for question, answer in (("ขอเบอร์โทรสำนักงานก่อน", "056-990347"), ("ITA ปี 2564 ได้กี่คะแนน", "93.23"),
+                             ("เบอร์โทรสำนักงาน", "056-990347")):
+        turn = p.says(question)
+        assert answer in said(turn)
+        assert "ยังเปิดอยู่" in said([turn.replies[-1]]) and "เสร็จแล้ว" in buttons(turn)
+    assert draft(services, "U-swallow")["details"] == ["อยากแจ้งว่ามีเจ้าหน้าที่เรียกรับเงินค่ะ"]
+    p.says("เมื่อวันจันทร์ที่ผ่านมา ที่ห้องการเงิน")  # a statement is part of the story
+    assert len(draft(services, "U-swallow")["details"]) == 2
+    assert "ยกเลิกแล้ว" in said(p.says("ไม่เอาแล้ว"))
+    state, _ = services.states.load("line", "U-swallow")
+    assert "flow" not in state
+
+
+def test_a_message_that_could_be_either_is_asked_about_and_both_answers_do_the_right_thing(bot, services):
+    p = Person(bot, "U-either")
+    p.says("แจ้งทุจริต")
+    p.says("เจ้าหน้าที่การเงินเรียกเงิน 2000 บาท")
+    unsure = "เขาบอกว่าต้องจ่ายก่อนถึงจะได้บัตรข้าราชการไหม"
+    asked = p.says(unsure)
+    assert "เพิ่มข้อความนี้ในเรื่องร้องเรียนไหม" in said(asked)
+    assert {"ใช่ เพิ่มในเรื่องนี้", "ไม่ใช่ เป็นคำถาม"} <= set(buttons(asked))
+    assert "รับรายละเอียดแล้ว 2 ข้อความ" in said(p.says("ใช่ เพิ่มในเรื่องนี้"))
+    assert draft(services, "U-either")["details"][-1] == unsure
+    p.says(unsure)
+    answered = p.says("ไม่ใช่ เป็นคำถาม")
+    assert "ยังเปิดอยู่" in said(answered) and "บัตรประจำตัวเจ้าหน้าที่ของรัฐ" in said(answered)  # its manual
+    assert len(draft(services, "U-either")["details"]) == 2
+    assert "ยกเลิกแล้ว" in said(p.says("ไม่แจ้งแล้ว"))
+
+
+def test_back_to_the_category_shows_the_details_lets_them_be_cleared_and_says_when_the_unit_changes(bot, services):
+    p = Person(bot, "U-back")
+    p.says("แจ้งทุจริต")
+    p.says("มีการฮั้วประมูลจัดซื้อคอมพิวเตอร์")
+    back = p.says("ย้อนกลับ")
+    assert "มีการฮั้วประมูลจัดซื้อคอมพิวเตอร์" in said(back) and "ล้างรายละเอียด" in buttons(back)
+    moved = said(p.says("การให้บริการ"))
+    integrity = cc.of(services).units["integrity"].name
+    desk = cc.of(services).units["complaints_desk"].name
+    assert f"จะส่งถึง {desk} แทน {integrity}" in moved and "มีการฮั้วประมูล" in moved  # details kept
+    p.says("ย้อนกลับ")
+    cleared = said(p.says("ล้างรายละเอียด"))
+    assert "ล้างรายละเอียดที่เล่าไว้แล้ว" in cleared and draft(services, "U-back")["details"] == []

@@ -20,6 +20,7 @@ def test_tracking_by_code_shows_status_and_history_to_the_reporter_only(bot, ser
     card = said(reporter.says(code))
     assert code in card and "รับเรื่องแล้ว" in card and "ทุจริต/ประพฤติมิชอบ" in card and "วันที่แจ้ง" in card
     assert "ประเมินความพึงพอใจ" in card  # feedback offered after the answer
+    assert "จะรับเรื่องภายใน" not in card and "แจ้งผลภายใน 30 วันทำการ" in card  # received: only what is ahead
     asked = reporter.says("ติดตามเรื่อง")
     assert "รหัสติดตามเรื่อง" in said(asked)
     assert code in said(reporter.says(code.lower().replace("-", " - ")))

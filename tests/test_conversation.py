@@ -121,16 +121,36 @@ def test_messages_arriving_together_are_all_kept(services):
     assert sorted(state["flow"]["data"]["lines"]) == lines
 
 
-def test_follow_up_only_continues_ita_questions():
+def test_follow_up_continues_the_last_answer():
     bare_year = Understood("fallback", 0.3, {"year": 2563})
-    assert follow_up(bare_year, "ita.total").intent == "ita.total"
-    assert follow_up(bare_year, "contact.phone").intent == "fallback"
+    assert follow_up(bare_year, "ita.national").intent == "ita.national"
+    assert follow_up(bare_year, "contact.phone").intent == "ita.total"  # "ปี62" alone is an ITA question
     assert follow_up(Understood("fallback", 0.3, {}), "ita.total").intent == "fallback"
+    iit = follow_up(Understood("fallback", 1.0, {"tool": "IIT"}), "ita.total", {"year": 2563})
+    assert (iit.intent, iit.entities["year"]) == ("ita.tools", 2563)
+    level = follow_up(Understood("ita.total", 1.0, {}), "ita.total", {"year": 2562})
+    assert level.entities["year"] == 2562
+    assert follow_up(Understood("ita.total", 1.0, {"relative_year": 0}), "ita.total", {"year": 2562}).entities \
+        == {"relative_year": 0}
+
+
+def test_a_number_after_the_list_of_manuals_picks_that_manual():
+    class P:
+        def __init__(self, id_):
+            self.id = id_
+    procs = (P("a"), P("b"), P("c"), P("d"))
+    four = follow_up(Understood("ita.indicator", 1.0, {"indicator": 4}, "ข้อ 4"), "procedure.list", {}, procs)
+    assert (four.intent, four.entities) == ("procedure.detail", {"procedure": "d"})
+    assert follow_up(Understood("fallback", 1.0, {}, "9"), "procedure.list", {}, procs).intent == "fallback"
+    assert follow_up(Understood("ita.indicator", 1.0, {"indicator": 4}, "ข้อ 4"), "ita.total").intent == \
+        "ita.indicator"
 
 
 def test_language_detection():
     assert language_of("ITA score 2021") == "en"
     assert language_of("ITA ปี 2564") == "th"
+    assert language_of("ita") == language_of("ITA 63") == language_of("CR-7K3M-Q9TD") == "th"
+    assert language_of("what about the weakest indicator?") == "en"
 
 
 def test_visible_text_includes_cards_and_quick_reply_labels():

@@ -42,7 +42,7 @@ def heldout() -> list[dict]:
 
 
 def test_heldout_set_is_big_varied_and_labelled_with_known_intents(nlu: Understander, heldout: list[dict]) -> None:
-    assert len(heldout) >= 420
+    assert len(heldout) >= 583  # issue 10 added 150+ lines in the personas' own wording
     trained = set(nlu.lexicon.examples)
     assert {row["intent"] for row in heldout} <= trained
     assert {row["intent"].split(".")[0] for row in heldout} == set(COARSE)

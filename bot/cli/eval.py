@@ -1,4 +1,5 @@
-"""`python -m bot eval FILE.jsonl`: intent accuracy per intent and the confusions."""
+"""`python -m bot eval FILE.jsonl [--dialogues D.jsonl]`: intent accuracy per intent, the confusions, and
+the multi-turn accuracy of whole conversations."""
 from __future__ import annotations
 
 import os
@@ -7,6 +8,8 @@ import os
 def register(sub) -> None:
     ev = sub.add_parser("eval", help="accuracy of intent understanding on a labelled JSONL file")
     ev.add_argument("file", help='one {"text": ..., "intent": ...} per line')
+    ev.add_argument("--dialogues", metavar="FILE.jsonl",
+                    help="multi-turn conversations (default: dialogues_heldout.jsonl beside FILE, if present)")
     ev.set_defaults(func=cmd_eval)
 
 
@@ -14,4 +17,4 @@ def cmd_eval(args) -> int:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     from bot.nlu.evaluate import main_eval
 
-    return main_eval(args.file)
+    return main_eval(args.file, dialogues=args.dialogues)

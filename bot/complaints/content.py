@@ -31,14 +31,18 @@ TEXT_KEYS = (
     "cancelled expired ask_code code_unclear not_found track_title track_history track_cancelled "
     "status_changed status_note status_closed_feedback alert alert_subject ask_rating rating_5 rating_4 "
     "rating_3 rating_2 rating_1 rating_unclear ask_comment ask_comment_text comment_too_long "
-    "feedback_thanks feedback_cancelled"
+    "feedback_thanks feedback_cancelled "
+    "btn_add_yes btn_add_no btn_clear_details ask_add_detail ask_category_again ask_details_kept details_cleared "
+    "unit_changed still_open still_open_details label_next track_next"
 ).split()
 WORD_KEYS = ("generic", "done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
-             "praise", "suggestion")
+             "praise", "suggestion", "add_yes", "add_no", "clear_details",
+             "question", "story")
 BUTTONS_OF = {"done": ("btn_done",), "skip": ("btn_skip", "btn_no_comment"), "back": ("btn_back",),
               "cancel": ("btn_cancel",), "confirm": ("btn_confirm",), "anonymous": ("btn_anonymous",),
               "named": ("btn_named",), "consent": ("btn_consent",), "no_consent": ("btn_no_consent",),
-              "praise": ("btn_praise",), "suggestion": ("btn_suggestion",)}
+              "praise": ("btn_praise",), "suggestion": ("btn_suggestion",), "add_yes": ("btn_add_yes",),
+              "add_no": ("btn_add_no",), "clear_details": ("btn_clear_details",)}
 BUTTON_MAX = 20  # LINE's quick-reply label limit
 BUTTON_KEY = re.compile(r"^(btn_\w+|rating_[1-5])$")
 

@@ -11,7 +11,7 @@ import logging
 import re
 import uuid
 
-from bot.core.conversation import Context
+from bot.core.conversation import Context, Understood
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
 from bot.nlu.normalize import THAI_DIGITS
 
@@ -25,6 +25,17 @@ NAME = "complaint"
 # Intents of this feature: inside the flow they never leave it (a second "ร้องเรียน" does not restart it).
 OWN_INTENTS = {"complaint", "feedback", "track", "fallback", "media"}
 MIN_CONFIDENCE = 0.5
+# In the details step a reporter is telling a story; only a message the understanding layer is this sure
+# is an information question is answered instead of kept (below it, and above MIN_CONFIDENCE, we ask).
+ANSWER_CONFIDENCE = 0.85
+# A first message that reports a wrong and is longer than this (spaces aside) is kept as the first detail;
+# "แจ้งทุจริต" or "ร้องเรียนเจ้าหน้าที่" only open the flow.
+FIRST_DETAIL_CHARS = 12
+# A question is short: a message longer than this (spaces aside) is part of the story even with "ไหม" in it.
+STORY_CHARS = 50
+# A short request without a question word ("เบอร์โทรสำนักงาน") may be a question; a longer one without
+# ("เมื่อวันจันทร์ ที่ห้องกลุ่มบุคคล") is part of the story.
+SHORT_CHARS = 20
 PHONE = re.compile(r"^0\d{8,9}$")
 SUMMARY_DETAILS = 300
 
@@ -45,6 +56,37 @@ def elsewhere(ctx: Context) -> bool:
     return u.coarse not in OWN_INTENTS and u.confidence >= MIN_CONFIDENCE
 
 
+def question_kind(ctx: Context) -> str:
+    """In the details step: "answer" (surely an information question), "ask" (could be either) or "detail".
+    A message that reports a wrong or asks to complain is always a detail."""
+    u = ctx.understood
+    if u.entities.get("complaint") or u.coarse in OWN_INTENTS:
+        return "answer" if u.coarse == "track" and u.entities.get("code") else "detail"
+    text = cc.squash(ctx.message.utterance or "")
+    asks = any(cc.squash(w) in text for w in cc.of(ctx.services).words["question"]) or "?" in text
+    if not (asks and len(text) <= STORY_CHARS) and len(text) > SHORT_CHARS:
+        return "detail"  # a statement is part of the story
+    words = cc.of(ctx.services).words
+    about_the_story = any(cc.squash(w) in text for w in words["story"])  # "ผอ.เขตรู้เรื่องนี้ไหม"
+    if u.confidence >= ANSWER_CONFIDENCE and not about_the_story:
+        return "answer"
+    return "ask" if u.confidence >= MIN_CONFIDENCE else "detail"
+
+
+def reread(ctx: Context, text: str) -> Understood:
+    """The understanding of an earlier message of this user (the one we asked about)."""
+    u = ctx.services.understander.understand(text)
+    return Understood(u.intent, u.confidence, dict(u.entities), getattr(u, "normalized", ""))
+
+
+def details_text(details: list[str]) -> str:
+    return "\n".join(f"{n}. {clip(d)}" for n, d in enumerate(details, start=1))
+
+
+def clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
 def normalize_phone(text: str) -> str:
     digits = re.sub(r"[\s\-().]", "", text.translate(THAI_DIGITS))
     if digits.startswith("+66"):
@@ -62,6 +104,8 @@ class ComplaintFlow:
             return [Text(say(ctx, "rate_limited", limit=ctx.services.settings.complaint_daily_limit))]
         category = self.named_category(ctx)
         ctx.start_flow(NAME, "category", {"key": str(uuid.uuid4()), "details": [], "trail": []})
+        if self.is_first_detail(ctx):
+            ctx.flow["data"]["details"].append(m.utterance.strip())
         if category:
             ctx.flow["data"]["category"] = category.id
             return self.enter(ctx, "details")
@@ -75,6 +119,18 @@ class ComplaintFlow:
         if content.is_word("generic", ctx.message.utterance) or named not in {c.id for c in content.categories}:
             return None
         return content.category(named)
+
+    def is_first_detail(self, ctx: Context) -> bool:
+        """ "อยากแจ้งว่ามีเจ้าหน้าที่เรียกรับเงินค่ะ" already tells what happened: it is kept, not asked again."""
+        content, text = cc.of(ctx.services), (ctx.message.utterance or "").strip()
+        return (ctx.understood.entities.get("complaint") == "wrong" and not content.is_word("generic", text)
+                and not content.category_named(text) and len(cc.squash(text)) > FIRST_DETAIL_CHARS)
+
+    def aside(self, ctx: Context) -> list[Reply]:
+        """After a question answered mid-complaint: one line saying the draft is still open and how to go on."""
+        step = ctx.flow["step"]
+        key = "still_open_details" if step == "details" else "still_open"
+        return [Text(say(ctx, key, count=len(ctx.flow["data"]["details"])), self.prompt(ctx, step)[-1].quick_replies)]
 
     def expired(self, ctx: Context, old: dict) -> list[Reply]:
         key = (old.get("data") or {}).get("key")
@@ -105,9 +161,16 @@ class ComplaintFlow:
         nav = buttons(ctx, "btn_back", "btn_cancel")
         if step == "category":
             cats = tuple(QuickReply(c.label, c.label) for c in content.categories)
+            if data["details"]:  # back from the details: show what is kept, and offer to clear it
+                return [Text(say(ctx, "ask_category_again", count=len(data["details"]),
+                                 details=details_text(data["details"])),
+                             cats + buttons(ctx, "btn_clear_details", "btn_cancel"))]
             return [Text(say(ctx, "ask_category"), cats + buttons(ctx, "btn_cancel"))]
         if step == "details":
             label = content.category(data["category"]).label
+            if data["details"]:
+                return [Text(say(ctx, "ask_details_kept", category=label, count=len(data["details"]),
+                                 details=details_text(data["details"])), buttons(ctx, "btn_done") + nav)]
             return [Text(say(ctx, "ask_details", category=label), buttons(ctx, "btn_done") + nav)]
         if step == "evidence":
             limits = content.limits
@@ -158,25 +221,57 @@ class ComplaintFlow:
         return getattr(self, f"on_{ctx.flow['step']}")(ctx, text)
 
     def on_category(self, ctx: Context, text: str) -> list[Reply] | None:
-        content = cc.of(ctx.services)
+        content, data = cc.of(ctx.services), ctx.flow["data"]
+        if data["details"] and content.is_word("clear_details", text):
+            data["details"] = []
+            return [Text(say(ctx, "details_cleared"))] + self.prompt(ctx, "category")
         if elsewhere(ctx) and not content.category_named(text):
             return None  # "ขอคู่มือย้ายครู" is a question to answer, not the category "สถานศึกษา"
         category = self.named_category(ctx) or (None if content.is_word("generic", text)
                                                 else content.category_in(text))
         if category:
-            ctx.flow["data"]["category"] = category.id
-            return self.enter(ctx, "details")
+            before = data.get("category")
+            data["category"] = category.id
+            moved = self.unit_change(ctx, before, category)
+            return moved + self.enter(ctx, "details")
         return [Text(say(ctx, "category_unclear"), self.prompt(ctx, "category")[0].quick_replies)]
 
+    def unit_change(self, ctx: Context, before: str | None, after: Category) -> list[Reply]:
+        """A report moved to a category of another unit (a corruption report to "การให้บริการ") says so:
+        it will no longer reach the integrity unit."""
+        content = cc.of(ctx.services)
+        if not before or before == after.id or content.category(before).unit == after.unit:
+            return []
+        return [Text(say(ctx, "unit_changed", before=content.units[content.category(before).unit].name,
+                         after=content.units[after.unit].name, category=after.label))]
+
     def on_details(self, ctx: Context, text: str) -> list[Reply] | None:
-        data, limits = ctx.flow["data"], cc.of(ctx.services).limits
+        content = cc.of(ctx.services)
+        data, limits = ctx.flow["data"], content.limits
         nav = buttons(ctx, "btn_done", "btn_back", "btn_cancel")
-        if cc.of(ctx.services).is_word("done", text):
+        pending = data.pop("pending", None)
+        if pending is not None and content.is_word("add_yes", text):
+            text = pending
+        elif pending is not None and content.is_word("add_no", text):
+            ctx.understood = reread(ctx, pending)  # answered as the question it was
+            return None
+        elif content.is_word("add_yes", text) or content.is_word("add_no", text) or \
+                content.is_word("clear_details", text):
+            return self.prompt(ctx, "details")  # a stale button: nothing was waiting for it
+        elif content.is_word("done", text):
             if not data["details"]:
                 return [Text(say(ctx, "details_empty"), buttons(ctx, "btn_back", "btn_cancel"))]
             return self.enter(ctx, "evidence")
         if not text:
             return [Text(say(ctx, "details_empty"), nav)]
+        if text != pending:
+            kind = question_kind(ctx)
+            if kind == "answer":
+                return None  # answered by its handler, then `aside` says the complaint is still open
+            if kind == "ask":
+                data["pending"] = text
+                return [Text(say(ctx, "ask_add_detail", text=clip(text)), buttons(ctx, "btn_add_yes", "btn_add_no")
+                             + buttons(ctx, "btn_cancel"))]
         if len(text) > limits.detail_chars:
             return [Text(say(ctx, "details_too_long", length=len(text), limit=limits.detail_chars), nav)]
         if sum(len(d) for d in data["details"]) + len(text) > limits.details_total_chars:
@@ -276,7 +371,7 @@ class ComplaintFlow:
         content = cc.of(ctx.services)
         category = content.category(complaint.category)
         return [Text(say(ctx, "filed", code=complaint.code, unit=content.units[category.unit].name,
-                         ack_days=content.acknowledge_days, resolve_days=category.resolve_days))]
+                         status=content.status_label(complaint.status), resolve_days=category.resolve_days))]
 
 
 FLOW = ComplaintFlow()

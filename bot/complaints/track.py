@@ -22,6 +22,10 @@ def card(ctx: Context, complaint: Complaint) -> Card:
     rows = [CardRow(say(ctx, "label_category"), content.category_label(complaint.category)),
             CardRow(say(ctx, "label_status"), content.status_label(complaint.status), emphasis=True),
             CardRow(say(ctx, "label_filed"), thai_datetime(complaint.created_at))]
+    if complaint.status not in cc.CLOSED:
+        category = next((c for c in content.categories if c.id == complaint.category), None)
+        if category is not None:
+            rows.append(CardRow(say(ctx, "label_next"), say(ctx, "track_next", resolve_days=category.resolve_days)))
     rows.append(CardRow("", say(ctx, "track_history"), emphasis=True))
     rows += [CardRow(thai_datetime(e.created_at), content.status_label(e.status) + (f" — {e.note}" if e.note else ""))
              for e in complaint.events]

@@ -39,10 +39,23 @@ class WorkGroup(Strict):
     sample: bool = False
 
 
-class Social(Strict):
+class Channel(Strict):
+    """One of the office's other channels (LINE, Facebook, YouTube, e-mail)."""
+
+    name: str
+    address: str = ""
+    """Where to find it; empty when the office has not given one (the answer then says to search its name)."""
     sample: bool = False
-    facebook: str = ""
-    line: str = ""
+
+
+class Referral(Strict):
+    """A topic the office does not handle itself, and who does."""
+
+    topic: str
+    who: str
+    group: str = ""
+    """A work group id (groups above) that can still advise, with the office's phone."""
+    sample: bool = False
 
 
 class Office(Strict):
@@ -57,7 +70,16 @@ class Office(Strict):
     hours: Hours
     leaders: list[Leader] = []
     groups: list[WorkGroup] = []
-    social: Social = Social()
+    channels: list[Channel] = []
+    referrals: dict[str, Referral] = {}
+
+    @model_validator(mode="after")
+    def _referral_groups(self) -> "Office":
+        ids = {g.id for g in self.groups}
+        bad = [k for k, r in self.referrals.items() if r.group and r.group not in ids]
+        if bad:
+            raise ValueError(f"referrals {', '.join(bad)}: group must be one of {sorted(ids)}")
+        return self
 
 
 class NewsItem(Strict):

@@ -12,10 +12,14 @@ from typing import Any, Callable, Protocol
 
 from bot.storage import utcnow
 
+from .followup import remember, resolve
 from .messages import Incoming, Reply
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 LATIN = re.compile(r"[A-Za-z]{2,}")
+# Latin words that Thai messages use too: the assessment's names and the letters of tracking codes.
+NOT_ENGLISH = {"ita", "iit", "eit", "oit", "aa", "ok"}
+TRACKING_CODE = re.compile(r"[A-Za-z]{1,4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}")
 
 
 @dataclass(frozen=True)
@@ -119,18 +123,15 @@ class Turn:
 
 
 def language_of(text: str) -> str:
-    return "en" if LATIN.search(text) and not THAI.search(text) else "th"
+    """English only for English text: "ita", "IIT 63" or a tracking code alone get a Thai answer."""
+    words = [w for w in LATIN.findall(TRACKING_CODE.sub(" ", text)) if w.lower() not in NOT_ENGLISH]
+    return "en" if words and not THAI.search(text) else "th"
 
 
-FOLLOW_UP_ENTITIES = {"year", "relative_year", "indicator", "tool"}
-
-
-def follow_up(understood: Understood, last_intent: str) -> Understood:
-    """ "แล้วปี 63 ล่ะ" after an ITA answer: a bare year or indicator continues the previous ITA question."""
-    if understood.coarse == "fallback" and last_intent.startswith("ita") and \
-            FOLLOW_UP_ENTITIES & set(understood.entities):
-        return Understood(last_intent, understood.confidence, understood.entities, understood.normalized)
-    return understood
+def follow_up(understood: Understood, last_intent: str, last: dict | None = None,
+              procedures: tuple = ()) -> Understood:
+    """The message read with the previous turn in mind (see bot/core/followup.py)."""
+    return resolve(understood, {"last_intent": last_intent, "last": last or {}}, procedures)
 
 
 class Bot:
@@ -165,7 +166,7 @@ class Bot:
         state = turn_state.data
         understood = self.understand(message.utterance) if (message.utterance or "").strip() else \
             Understood("media" if message.media or message.location else "fallback", 1.0)
-        understood = follow_up(understood, state.get("last_intent", ""))
+        understood = resolve(understood, state, getattr(self.services.content, "procedures", ()))
         ctx = Context(message, understood, state, self.services, now, language_of(message.utterance))
         replies: list[Reply] = []
         if turn_state.expired:
@@ -176,8 +177,10 @@ class Bot:
         flow = self.router.flows.get((ctx.flow or {}).get("name", ""))
         answer = flow.step(ctx) if flow else None
         if answer is None:
-            answer = self.router.handler_for(understood.intent)(ctx)
+            answer = self.router.handler_for(ctx.understood.intent)(ctx)  # a flow may have re-read it
+            if flow and ctx.flow and hasattr(flow, "aside"):
+                answer = answer + flow.aside(ctx)  # e.g. "the complaint is still open"
         replies += answer
-        ctx.state["last_intent"] = understood.intent
+        remember(ctx.state, ctx.understood)
         turn_state.data = ctx.state
-        return replies, understood, ctx.owed
+        return replies, ctx.understood, ctx.owed

@@ -5,10 +5,10 @@ from bot.complaints import handlers as complaint_handlers
 from bot.complaints.feedback import offer_in_conversation
 from bot.core.conversation import Handler, Router
 
-from . import contact, ita, news, procedure, smalltalk
+from . import contact, ita, news, procedure, procedure_aspect, smalltalk
 
 # Answers after which the user is offered to rate the service (the EIT-style satisfaction the office tracks).
-INFORMATION_MODULES = (ita, contact, procedure, news)
+INFORMATION_MODULES = (ita, contact, procedure, procedure_aspect, news)
 
 
 def offering_feedback(handler: Handler, ending: bool = False) -> Handler:

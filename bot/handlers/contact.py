@@ -82,7 +82,35 @@ def all_contacts(ctx: Context) -> list[Reply]:
                  quick_replies=quick(ctx, "contact_menu"))]
 
 
+def channels(ctx: Context) -> list[Reply]:
+    """LINE, Facebook, YouTube (and an e-mail once the office gives one), from office.yaml `channels`."""
+    o = office(ctx)
+    lines = [ctx.say("contact_channels_head")]
+    lines += [ctx.say("contact_channel_row", name=c.name,
+                      address=c.address or ctx.say("contact_channel_unknown")) for c in o.channels]
+    lines.append(ctx.say("label_website") + ": " + website_url(o.website))
+    if any(c.sample for c in o.channels):
+        lines.append(ctx.say("contact_channels_sample"))
+    if not any("@" in c.address and "." in c.address.split("@")[-1] for c in o.channels):
+        lines.append(ctx.say("contact_no_email", phone=o.phone, website=o.website))
+    return [Text("\n".join(lines), quick(ctx, "contact_menu"))]
+
+
+def referral(ctx: Context) -> list[Reply]:
+    """What the office does not handle (school admission, school lists, exam dates): who does, and whom at
+    the office to ask, with the phone, instead of a list of the office's own manuals."""
+    o = office(ctx)
+    found = o.referrals.get(str(ctx.understood.entities.get("referral", "")))
+    if found is None:
+        return [Text(ctx.say("contact_referral_general", phone=o.phone), quick(ctx, "contact_menu"))]
+    group = next((g.name for g in o.groups if g.id == found.group), "")
+    return [Text(ctx.say("contact_referral", topic=found.topic, who=found.who, group=group, phone=o.phone),
+                 quick(ctx, "contact_menu"))]
+
+
 HANDLERS = {
+    "contact.social": channels,
+    "contact.referral": referral,
     "contact": all_contacts,
     "contact.all": all_contacts,
     "contact.phone": phone,

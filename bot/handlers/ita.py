@@ -179,10 +179,11 @@ def tools(ctx: Context) -> list[Reply]:
     r = result_for(ctx, detailed=True)
     if isinstance(r, list):
         return r
-    wanted = ctx.understood.entities.get("tool")
-    chosen = [r.tools[wanted]] if wanted in r.tools else list(r.tools.values())
+    entities = ctx.understood.entities
+    wanted = [t for t in entities.get("tools") or [entities.get("tool")] if t in r.tools]
+    chosen = [r.tools[t] for t in wanted] or list(r.tools.values())  # "IIT EIT OIT ได้เท่าไหร่": all three
     year_file = data(ctx).years[r.year]
-    lines = [] if wanted else [ctx.say("ita_tools_head", year=r.year)]
+    lines = [] if len(wanted) == 1 else [ctx.say("ita_tools_head", year=r.year)]
     for t in chosen:
         lines.append(ctx.say("ita_tool", tool=t.tool, name=t.name, name_en=t.name_en, weight=t.weight,
                              score=fmt(t.score), mean=fmt(t.mean), year=r.year,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .classifier import IntentClassifier, Rules
+from .classifier import Decision, IntentClassifier, Rules
 from .entities import EntityExtractor
 from .lexicon import Lexicon, load_lexicon
 from .normalize import Normalizer
@@ -28,6 +28,9 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 # Entities whose keywords are loose ("ทุจริต", "ลูกเสือ") are only reported where they mean something.
 ONLY_FOR = {"category": ("complaint", "feedback"), "topic": ("news",)}
+# Intents a question about something the office does not handle (school admission, exam dates) is often
+# mistaken for; there the referral to who does handle it wins.
+REFERABLE = ("fallback", "procedure", "contact", "help", "complaint")
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,23 @@ class Understander:
         extraction = self.extractor.extract(normalized)
         entities = extraction.entities
         decision = self.classifier.decide(normalized, extraction.masked, entities)
+        if decision.intent.startswith("complaint") and "complaint" not in entities:
+            # Naming a topic ("รายชื่อโรงเรียนในสังกัด") is not a wish to complain: without a word that
+            # asks to complain or reports a wrong, it is a question (answered, or honestly not known).
+            decision = self.classifier.decide(normalized, extraction.masked, entities, exclude=("complaint",))
+        elif "complaint" in entities and decision.source in ("model", "threshold") and \
+                decision.confidence < self.lexicon.classifier.complaint_cue_wins_below:
+            # A wrong reported ("มีคนโกงงบประมาณ") outweighs an unsure guess at another topic.
+            decision = Decision("complaint", self.lexicon.classifier.threshold, "complaint-cue")
         intent, confidence = decision.intent, decision.confidence
-        if "procedure" in entities and (intent.startswith("procedure") or decision.source == "threshold"):
+        if "referral" in entities and "complaint" not in entities and "procedure" not in entities \
+                and decision.intent.split(".")[0] in REFERABLE:
+            intent, confidence = "contact.referral", max(confidence, self.lexicon.classifier.threshold)
+        if intent == "fallback" and decision.source in ("model", "threshold", "tiny") and \
+                self.classifier.only_values(extraction.masked, entities, ("year",)):
+            intent, confidence = "ita.total", 1.0  # "ปี62" alone asks for that year's ITA result
+        if "procedure" in entities and (intent.startswith("procedure") or decision.source == "threshold"
+                                        or ("aspect" in entities and intent.startswith("contact"))):
             # A named service manual is strong evidence: it settles list vs detail, and rescues an
             # unsure guess ("ผ่อนผันทหาร" alone) instead of showing the menu.
             if decision.source == "threshold":

@@ -169,17 +169,29 @@ class IntentClassifier:
             and not self._filler.sub("", squeezed)
         )
 
-    def decide(self, normalized: str, masked: str, entities: dict) -> Decision:
-        if rule := self.rules.match(normalized, entities):
+    def only_values(self, masked: str, entities: dict, kinds: tuple[str, ...]) -> bool:
+        """The message is one of these values and filler words only ("ปี62", "ปี 2563")."""
+        return any(k in entities for k in kinds) and not self._filler.sub("", compact(masked))
+
+    def decide(self, normalized: str, masked: str, entities: dict, exclude: tuple[str, ...] = ()) -> Decision:
+        """The intent; coarse intents in `exclude` are ruled out (their probability is not handed to the
+        others, so what is left must still be sure on its own or the message falls back)."""
+        rule = self.rules.match(normalized, entities)
+        if rule and rule.intent.split(".")[0] not in exclude:
             return rule
         if self.is_follow_up(masked, entities):
             return Decision("fallback", 1.0, "follow-up")
         if len(LETTERS.findall(normalized)) < self.config.min_letters:
             return Decision("fallback", 1.0, "tiny")
-        if intent := self.memory.get(compact(masked)):
+        intent = self.memory.get(compact(masked))
+        if intent and intent.split(".")[0] not in exclude:
             return Decision(intent, 1.0, "memory")
         proba, known = self.model.proba(masked)
         mass = np.bincount(self._coarse_of, weights=proba, minlength=len(self.coarse))
+        for name in exclude:
+            if name in self.coarse:
+                mass[self.coarse.index(name)] = 0.0
+                proba = np.where(self._coarse_of == self.coarse.index(name), 0.0, proba)
         best = int(mass.argmax())
         coarse, confidence = self.coarse[best], float(mass[best])
         if coarse == "fallback":

@@ -21,6 +21,7 @@ BE_YEAR = re.compile(r"(?<!\d)(?<!\d\.)25\d\d(?![\d]|\.\d)")
 CE_YEAR = re.compile(r"(?<!\d)(?<!\d\.)20[1-3]\d(?![\d]|\.\d)")
 TH_SHORT_YEAR = re.compile(r"(?:ปีงบประมาณ|ปีงบ|ปีการศึกษา|ปี(?!ที่)|พ\.ศ\.?|พศ\.?)\s*(\d{2})(?![\d]|\.\d)")
 EN_SHORT_YEAR = re.compile(r"(?<![a-z])(?:fy|year)\s*'?(\d{2})(?![\d]|\.\d)")
+ACRONYM_SHORT_YEAR = re.compile(r"(?<![a-z])(?:ita|iit|eit|oit)\s*(\d{2})(?![\d]|\.\d)")  # "ita 63": a Thai year
 MORE_YEARS = re.compile(r"\s*(?:-|–|ถึง|กับ|และ|,|/|vs\.?|เทียบกับ|เทียบ|to|and)\s*(?:ปี\s*)?(\d{2})(?![\d]|\.\d)")
 ITEM = re.compile(r"(?<![a-z])o\s?(\d{1,2})(?!\d)")
 NUMBER = re.compile(r"(?<!\d)(?<!\d\.)\d+(?:\.\d+)?")
@@ -64,6 +65,12 @@ class PhraseIndex:
         alternation = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
         self._regex = re.compile(alternation) if table else None
 
+    def blank(self, text: str) -> str:
+        """The text with every phrase of this index replaced by NULs (offsets kept)."""
+        for start, end, _ in self.find_all(text):
+            text = text[:start] + "\x00" * (end - start) + text[end:]
+        return text
+
     def find_all(self, text: str) -> list[tuple[int, int, object]]:
         if self._regex is None:
             return []
@@ -104,6 +111,10 @@ class EntityExtractor:
         long_stop = sorted((w for w in self._stop if len(w) >= 3), key=len, reverse=True)
         self._long_stop = re.compile("|".join(re.escape(w) for w in long_stop)) if long_stop else None
         self._last_year = [compact(prepare(p)) for p in config.last_year]
+        self._asks = PhraseIndex(((w, "ask") for w in config.complaint_asks), prepare)
+        self._wrongs = PhraseIndex(((w, "wrong") for w in config.complaint_wrongs), prepare)
+        self._referrals = PhraseIndex(((w, k) for k, words in config.referrals.items() for w in words), prepare)
+        self._aspects = PhraseIndex(((w, k) for k, words in config.procedure_aspects.items() for w in words), prepare)
         self._this_year = [compact(prepare(p)) for p in config.this_year]
 
     def extract(self, text: str) -> Extraction:
@@ -129,8 +140,10 @@ class EntityExtractor:
             found["indicator"] = indicators[0]
             if len(indicators) > 1:
                 found["indicators"] = indicators
-        if tool := self._tool(text):
-            found["tool"] = tool
+        if tools := self._tools_in(text):
+            found["tool"] = tools[0]
+            if len(tools) > 1:
+                found["tools"] = tools
         if (score := self._score(work)) is not None:
             found["score"] = score
         if level := self._level(work):
@@ -141,6 +154,14 @@ class EntityExtractor:
             if index.find_all(squeezed):
                 found["category"] = category
                 break
+        said = self._tools.blank(self._indicator_names.blank(squeezed))  # "ป้องกันทุจริต" is an indicator
+        if self._wrongs.find_all(said):
+            found["complaint"] = "wrong"  # a wrong reported: the message itself is a first detail
+        elif self._asks.find_all(said):
+            found["complaint"] = "ask"
+        for key, index in (("referral", self._referrals), ("aspect", self._aspects)):
+            if hits := index.find_all(squeezed):
+                found[key] = max(hits, key=lambda h: h[1] - h[0])[2]
         topic, known_topic = self._topic(squeezed)
         if topic:
             found["topic"] = topic
@@ -153,7 +174,7 @@ class EntityExtractor:
             hits.append((m.start(), m.end(), int(m.group(0))))
         for m in CE_YEAR.finditer(text):
             hits.append((m.start(), m.end(), int(m.group(0)) + 543))
-        for regex, thai in ((TH_SHORT_YEAR, True), (EN_SHORT_YEAR, False)):
+        for regex, thai in ((TH_SHORT_YEAR, True), (EN_SHORT_YEAR, False), (ACRONYM_SHORT_YEAR, True)):
             for m in regex.finditer(text):
                 hits.append((m.start(1), m.end(1), self._short_year(int(m.group(1)), thai)))
                 pos = m.end()
@@ -186,11 +207,11 @@ class EntityExtractor:
         names = [int(v) for _, _, v in self._indicator_names.find_all(squeezed)]  # type: ignore[arg-type]
         return list(dict.fromkeys(numbers + names))
 
-    def _tool(self, text: str) -> str | None:
-        if m := TOOL.search(text):
-            return m.group(1).upper()
-        hits = self._tools.find_all(compact(text))
-        return str(hits[0][2]) if hits else None
+    def _tools_in(self, text: str) -> list[str]:
+        """Every tool named, in order: "IIT EIT OIT ได้เท่าไหร่" asks for all three."""
+        named = [m.group(1).upper() for m in TOOL.finditer(text)]
+        named += [str(v) for _, _, v in self._tools.find_all(compact(text))]
+        return list(dict.fromkeys(named))
 
     def _score(self, work: "_Claims") -> float | None:
         text = work.text

@@ -116,19 +116,35 @@ def format_report(report: Report, show_errors: int = 30) -> str:
     return "\n".join(lines)
 
 
-def main_eval(path: str, content_dir: str | Path | None = None) -> int:
-    """Print the report for a JSONL file; 0 when it ran, 2 when the file or content is unusable."""
+DIALOGUES = "dialogues_heldout.jsonl"
+
+
+def main_eval(path: str, content_dir: str | Path | None = None, dialogues: str | Path | None = None) -> int:
+    """Print the report for a JSONL file, then the multi-turn figure for `dialogues` (by default
+    dialogues_heldout.jsonl beside the file, when there is one); 0 when it ran, 2 when a file or the
+    content is unusable."""
     from scoring.yamlfile import ContentError
 
     from . import Understander
 
+    dialogue_path = Path(dialogues) if dialogues else Path(path).with_name(DIALOGUES)
     try:
         rows = load_rows(Path(path))
         understander = Understander.from_content(Path(content_dir) if content_dir else DEFAULT_CONTENT)
+        conversations = None
+        if dialogues or dialogue_path.is_file():
+            from bot.dialogues import load_dialogues
+
+            conversations = load_dialogues(dialogue_path)
     except (OSError, ValueError, ContentError) as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 2
     print(format_report(evaluate(understander, rows)))
+    if conversations is not None:
+        from bot.dialogues import evaluate_dialogues, format_dialogue_report
+
+        print(f"\nmulti-turn set: {dialogue_path}")
+        print(format_dialogue_report(evaluate_dialogues(conversations, understander)))
     return 0
 
 

@@ -71,6 +71,14 @@ class EntitiesConfig(Strict):
     topic_stopwords: list[str] = []
     last_year: list[str] = []
     this_year: list[str] = []
+    complaint_asks: list[str] = []
+    """Words that say the writer wants to complain or report ("ร้องเรียน", "แจ้งเบาะแส")."""
+    complaint_wrongs: list[str] = []
+    """Words that report a wrong done ("ถูกเรียกเงิน", "ไม่สุภาพ"); naming a topic ("ครู") is neither."""
+    referrals: dict[str, list[str]] = {}
+    """Topics the office does not handle itself (keys of office.yaml `referrals`) and the words naming them."""
+    procedure_aspects: dict[str, list[str]] = {}
+    """One part of a service manual asked about: time, documents, contact, online, fee."""
 
     @field_validator("indicators")
     @classmethod
@@ -132,6 +140,7 @@ class ClassifierConfig(Strict):
     follow_up_cues: list[str] = []
     follow_up_fillers: list[str] = []
     calibration_folds: int = Field(default=5, ge=2)
+    complaint_cue_wins_below: float = Field(default=0.7, ge=0, le=1)
 
 
 class ExamplesFile(Strict):

@@ -7,10 +7,11 @@ from app import create_app
 from tests.console_helpers import PASSWORD, console, console_app, log_in, post  # noqa: F401
 
 
-def test_console_is_off_without_a_password_or_with_the_public_secret_key(client, settings, services):
-    assert client.get("/console/").status_code == 404
-    default_key = create_app(settings.replace(console_password=PASSWORD), services).test_client()
-    assert default_key.get("/console/login").status_code == 404
+def test_console_is_off_with_a_placeholder_or_short_secret_key(client, settings, services):
+    assert client.get("/console/").status_code == 404  # the public default key
+    for key in ("change-me", "short-but-not-a-placeholder"):
+        app = create_app(settings.replace(secret_key=key, console_password=PASSWORD), services)
+        assert app.test_client().get("/console/login").status_code == 404
 
 
 def test_login_required_and_wrong_password_refused(console_app):
@@ -18,7 +19,7 @@ def test_login_required_and_wrong_password_refused(console_app):
     resp = client.get("/console/")
     assert resp.status_code == 302 and "/console/login" in resp.headers["Location"]
     bad = log_in(client, "nope")
-    assert bad.status_code == 401 and "รหัสผ่านไม่ถูกต้อง" in bad.get_data(as_text=True)
+    assert bad.status_code == 401 and "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in bad.get_data(as_text=True)
 
 
 def test_a_form_without_its_token_is_refused(console):

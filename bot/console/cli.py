@@ -46,6 +46,17 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit)
 
+    e = sub.add_parser("evidence", help="the ITA evidence pack: complaint and corruption-report statistics, "
+                                        "satisfaction and Q&A for a fiscal year (Buddhist era)")
+    e.add_argument("--fiscal-year", type=int, help="e.g. 2569 (1 October 2568 to 30 September 2569)")
+    e.add_argument("--from", dest="since", help="first day, Buddhist era, e.g. 2568-10-01")
+    e.add_argument("--to", dest="until", help="last day (included), e.g. 2569-03-31")
+    fmt = e.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true")
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--html", action="store_true", help="the printable page an office can publish")
+    e.set_defaults(func=cmd_evidence)
+
 
 def read_password(from_stdin: bool) -> str:
     if from_stdin:
@@ -116,4 +127,32 @@ def cmd_audit(args) -> int:
     for r in rows:
         at = thai_datetime(datetime.fromisoformat(r["at"]))
         print("\t".join([at, r["user"] or "-", r["action"], r["complaint"] or "-", r["detail"] or ""]))
+    return 0
+
+
+def cmd_evidence(args) -> int:
+    from . import evidence_pack
+
+    try:
+        start, end, fy = evidence_pack.period_from(args.fiscal_year, args.since, args.until)
+    except BadDate as exc:
+        return refused(exc)
+    services = cli_services()
+    pack = evidence_pack.build(services, start, end, fy)
+    kind = "csv" if args.csv else "json" if args.json else "html" if args.html else "text"
+    audit.log(services, None, "evidence_exported", detail=f"cli {kind} {pack['from']}..{pack['to']}")
+    if args.csv:
+        sys.stdout.write(evidence_pack.to_csv(pack))
+    elif args.json:
+        print(json.dumps(pack, ensure_ascii=False, indent=2))
+    elif args.html:
+        print(evidence_pack.to_html(pack))
+    else:
+        for key, name in (("complaints", "เรื่องร้องเรียนทั่วไป"), ("corruption", "เรื่องร้องเรียนการทุจริต")):
+            c = pack[key]
+            print(f"{name}: ทั้งหมด {c['total']} แล้วเสร็จ {c['completed']} ระหว่างดำเนินการ {c['in_progress']}"
+                  if c["total"] else f"{name}: ไม่มีเรื่องร้องเรียน")
+        sat, qa = pack["satisfaction"], pack["qa"]
+        print(f"ความพึงพอใจ: {sat['count']} คำตอบ" + (f" เฉลี่ย {sat['mean']:.2f}" if sat["count"] else ""))
+        print(f"ถาม-ตอบ: ระบบตอบ {qa['bot_answers']} คำถาม สนทนากับเจ้าหน้าที่ {qa['live_chats']} ครั้ง")
     return 0

@@ -45,6 +45,9 @@ def register_console(app: Flask, services) -> None:
     app.after_request(secure_headers)
     app.add_template_filter(lambda dt: thai_datetime(dt) if dt else "-", "thai_datetime")
     app.add_template_filter(lambda d: thai_date(d) if d else "-", "thai_date")
+    from bot.broadcasts.validate import CHANNEL_NAMES
+
+    app.add_template_filter(lambda c: CHANNEL_NAMES.get(c, c), "channel_name")
 
     @app.context_processor
     def links():

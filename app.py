@@ -65,8 +65,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from bot.console import register_console
 
     register_console(app, services)
-    if not settings.console_enabled:
-        log.info("staff console is off: set CONSOLE_PASSWORD and a SECRET_KEY of your own to turn it on")
     return app
 
 

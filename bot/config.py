@@ -34,6 +34,10 @@ def _list(name: str) -> tuple[str, ...]:
 
 
 DEV_SECRET_KEY = "dev-only-change-me"
+# Keys copied from examples and docs: anyone could sign a staff session with them.
+PLACEHOLDER_SECRET_KEYS = {DEV_SECRET_KEY, "change-me", "changeme", "change-me-please", "secret", "dev",
+                           "development", "your-secret-key", "please-change-me"}
+MIN_SECRET_KEY = 32
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class Settings:
     smtp_url: str = ""
     alert_emails: tuple[str, ...] = ()
     mail_from: str = "bot@localhost"
-    # Staff console
+    # Staff console: the password of the first `admin` account, used once when there is no account yet
     console_password: str = ""
     # Complaints
     complaint_daily_limit: int = 5
@@ -76,8 +80,18 @@ class Settings:
 
     @property
     def console_enabled(self) -> bool:
-        """The console signs staff sessions with SECRET_KEY; with the public default anyone could forge one."""
-        return bool(self.console_password) and self.secret_key != DEV_SECRET_KEY
+        """The console signs staff sessions with SECRET_KEY: a known placeholder or a short key could be
+        guessed or copied, so the console stays off until the key is the office's own."""
+        return self.console_refusal is None
+
+    @property
+    def console_refusal(self) -> str | None:
+        key = self.secret_key
+        if key.lower() in PLACEHOLDER_SECRET_KEYS or "change-me" in key.lower():
+            return "SECRET_KEY is a known placeholder"
+        if len(key) < MIN_SECRET_KEY:
+            return f"SECRET_KEY is shorter than {MIN_SECRET_KEY} characters"
+        return None
 
     @property
     def line_enabled(self) -> bool:

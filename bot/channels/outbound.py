@@ -12,10 +12,12 @@ from .line_delivery import push_batches, push_dicts
 from .platforms import DeliveryError, FacebookSendApi, line_messaging_api
 
 
-def push(services, channel: str, to: str, replies: Sequence[Reply], retry_key: str | None = None) -> None:
+def push(services, channel: str, to: str, replies: Sequence[Reply], retry_key: str | None = None,
+         tag: str = "ACCOUNT_UPDATE") -> None:
     """Deliver `replies` to user or group `to` on `channel`; raises DeliveryError on failure.
 
-    `retry_key` (a UUID) makes a LINE push idempotent when it is retried after a timeout.
+    `retry_key` (a UUID) makes a LINE push idempotent when it is retried after a timeout. `tag` is the
+    Messenger message tag (HUMAN_AGENT for a staff answer in the live chat).
     """
     settings = services.settings
     if channel == "line":
@@ -30,7 +32,7 @@ def push(services, channel: str, to: str, replies: Sequence[Reply], retry_key: s
         if not settings.facebook_enabled:
             raise DeliveryError("Messenger is not configured", retryable=False)
         api = FacebookSendApi(settings)
-        for payload in render_payloads(to, replies, messaging_type="MESSAGE_TAG", tag="ACCOUNT_UPDATE"):
+        for payload in render_payloads(to, replies, messaging_type="MESSAGE_TAG", tag=tag):
             api.send(payload)
     elif channel == "web":
         from .web_inbox import deliver

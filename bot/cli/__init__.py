@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "bot.cli.eval",
     "bot.cli.line",
     "bot.broadcasts.cli",
+    "bot.console.cli",
 ]
 
 

@@ -35,6 +35,9 @@ class Complaint(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     purged_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The console user working on it (staff assign it in the console).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("console_user.id", ondelete="SET NULL"),
+                                                    default=None, index=True)
 
     events: Mapped[list["ComplaintEvent"]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan")

@@ -92,6 +92,8 @@ class Router:
     handlers: dict[str, Handler] = field(default_factory=dict)
     flows: dict[str, Flow] = field(default_factory=dict)
     fallback: Handler | None = None
+    # Tried before flows and handlers; a list (even empty: stay silent) is the answer, None lets it through.
+    before: list[Callable[[Context], list[Reply] | None]] = field(default_factory=list)
 
     def add(self, handlers: dict[str, Handler] | None = None, flows: list[Flow] | None = None) -> "Router":
         self.handlers.update(handlers or {})
@@ -174,8 +176,10 @@ class Bot:
             old_flow = self.router.flows.get((old.get("flow") or {}).get("name", ""))
             if old_flow:
                 replies += old_flow.expired(ctx, old["flow"])
+        answer = next((a for a in (hook(ctx) for hook in self.router.before) if a is not None), None)
         flow = self.router.flows.get((ctx.flow or {}).get("name", ""))
-        answer = flow.step(ctx) if flow else None
+        if answer is None and flow:
+            answer = flow.step(ctx)
         if answer is None:
             answer = self.router.handler_for(ctx.understood.intent)(ctx)  # a flow may have re-read it
             if flow and ctx.flow and hasattr(flow, "aside"):

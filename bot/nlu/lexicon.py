@@ -15,7 +15,7 @@ from scoring.yamlfile import ContentError, load_model
 
 COARSE = (
     "greeting", "help", "thanks", "ita", "contact", "procedure",
-    "news", "complaint", "feedback", "track", "fallback",
+    "news", "complaint", "feedback", "track", "handoff", "fallback",
 )
 """Coarse intents are a contract with the bot's handlers; fine intents (after the dot) are free."""
 

@@ -1,0 +1,71 @@
+"""Complaint deadlines in working days: weekends and the public holidays of `content/holidays.yaml`
+do not count (acknowledge within `acknowledge_days`, resolve within each category's `resolve_days`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from pydantic import Field
+
+from bot.thaitime import local
+from scoring.model import Strict
+from scoring.yamlfile import load_model
+
+from . import content as cc
+
+
+class HolidaysFile(Strict):
+    sample: bool = False
+    holidays: dict[date, str] = Field(default_factory=dict)
+
+
+def holidays(services) -> dict[date, str]:
+    cached = services.extra.get("holidays")
+    if cached is None:
+        path = Path(services.content.directory) / "holidays.yaml"
+        cached = load_model(path, HolidaysFile).holidays if path.exists() else {}
+        services.extra["holidays"] = cached
+    return cached
+
+
+def is_working_day(services, day: date) -> bool:
+    return day.weekday() < 5 and day not in holidays(services)
+
+
+def add_working_days(services, start: date, days: int) -> date:
+    """The day `days` working days after `start` (a complaint filed on a holiday starts counting next day)."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if is_working_day(services, day):
+            days -= 1
+    return day
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    acknowledge_by: date
+    resolve_by: date
+    acknowledged: bool
+    overdue: bool
+
+    @property
+    def overdue_what(self) -> str:
+        return "" if not self.overdue else ("เกินกำหนดรับเรื่อง" if not self.acknowledged else "เกินกำหนดแล้วเสร็จ")
+
+
+def of(services, complaint, now: datetime) -> Deadlines:
+    content = cc.of(services)
+    filed = local(complaint.created_at).date()
+    try:
+        resolve_days = content.category(complaint.category).resolve_days
+    except KeyError:
+        resolve_days = max(c.resolve_days for c in content.categories)
+    ack = add_working_days(services, filed, content.acknowledge_days)
+    resolve = add_working_days(services, filed, resolve_days)
+    today = local(now).date()
+    acknowledged = complaint.status != "received"
+    closed = complaint.closed_at is not None
+    overdue = not closed and ((not acknowledged and today > ack) or today > resolve)
+    return Deadlines(ack, resolve, acknowledged, overdue)

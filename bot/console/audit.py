@@ -1,0 +1,34 @@
+"""The audit log: who viewed which corruption report, changed, assigned, noted, exported, sent or
+cancelled what, and every sign-in. Rows are only ever added (see models.AuditEntry)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage import utcnow
+
+from .models import AuditEntry
+
+
+def record(session: Session, username: str | None, action: str, complaint: str | None = None,
+           detail: str | None = None, now: datetime | None = None) -> None:
+    session.add(AuditEntry(at=now or utcnow(), username=username, action=action, complaint_code=complaint,
+                           detail=detail))
+
+
+def log(services, username: str | None, action: str, complaint: str | None = None, detail: str | None = None) -> None:
+    with services.db.session() as s:
+        record(s, username, action, complaint, detail)
+
+
+def entries(services, since: datetime | None = None, limit: int | None = None) -> list[dict]:
+    with services.db.session() as s:
+        query = select(AuditEntry).order_by(AuditEntry.at, AuditEntry.id)
+        if since is not None:
+            query = query.where(AuditEntry.at >= since)
+        if limit:
+            query = query.limit(limit)
+        return [{"at": e.at.isoformat(timespec="seconds"), "user": e.username, "action": e.action,
+                 "complaint": e.complaint_code, "detail": e.detail} for e in s.scalars(query)]

@@ -1,0 +1,131 @@
+"""The complaints inbox behind the console: who may see which complaint (roles), filters and search,
+assignment, internal notes, and corruption reports that reach nobody."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from bot.complaints import content as cc
+from bot.complaints import deadlines
+from bot.complaints.models import Complaint
+from bot.storage import utcnow
+from bot.thaitime import BANGKOK
+
+from . import audit
+from .models import ComplaintNote, ConsoleUser
+from .people import Person
+
+INTEGRITY_UNIT = "integrity"
+
+
+def corruption_categories(services) -> set[str]:
+    """Categories routed to the integrity unit: only it (and admins) may see them."""
+    return {c.id for c in cc.of(services).categories if c.unit == INTEGRITY_UNIT}
+
+
+def may_see(services, who: Person, complaint: Complaint) -> bool:
+    """Admins see everything; the integrity unit only corruption reports; staff everything else."""
+    if who.is_admin:
+        return True
+    corrupt = complaint.category in corruption_categories(services)
+    return corrupt if who.role == "integrity" else not corrupt
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    category: str = ""
+    channel: str = ""
+    assignee: str = ""  # a user id, "none" or ""
+    overdue: bool = False
+    q: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def local_start(d: date) -> datetime:
+    return datetime.combine(d, time(0), tzinfo=BANGKOK)
+
+
+def search(services, who: Person, f: Filters, now: datetime | None = None) -> list[tuple[Complaint, deadlines.Deadlines]]:
+    """Newest first, only what `who` may see; each with its deadlines."""
+    now = now or utcnow()
+    query = select(Complaint).options(selectinload(Complaint.evidence)).order_by(Complaint.created_at.desc(),
+                                                                                 Complaint.id.desc())
+    if who.role == "staff":
+        query = query.where(Complaint.category.not_in(corruption_categories(services)))
+    elif who.role == "integrity":
+        query = query.where(Complaint.category.in_(corruption_categories(services)))
+    if f.status:
+        query = query.where(Complaint.status == f.status)
+    if f.category:
+        query = query.where(Complaint.category == f.category)
+    if f.channel:
+        query = query.where(Complaint.channel == f.channel)
+    if f.assignee == "none":
+        query = query.where(Complaint.assignee_id.is_(None))
+    elif f.assignee.isdigit():
+        query = query.where(Complaint.assignee_id == int(f.assignee))
+    if f.since:
+        query = query.where(Complaint.created_at >= local_start(f.since))
+    if f.until:
+        query = query.where(Complaint.created_at < local_start(f.until + timedelta(days=1)))
+    if f.q.strip():
+        term = f"%{f.q.strip()}%"
+        query = query.where(or_(Complaint.code.ilike(term), Complaint.details.ilike(term)))
+    with services.db.session() as s:
+        rows = [(c, deadlines.of(services, c, now)) for c in s.scalars(query)]
+    return [r for r in rows if r[1].overdue] if f.overdue else rows
+
+
+def assignee_names(services) -> dict[int, str]:
+    with services.db.session() as s:
+        return {u.id: u.username for u in s.scalars(select(ConsoleUser))}
+
+
+def assign(services, who: Person, code: str, user_id: int | None) -> str | None:
+    with services.db.session() as s:
+        complaint = s.scalar(select(Complaint).where(Complaint.code == code))
+        user = s.get(ConsoleUser, user_id) if user_id else None
+        if complaint is None or (user_id and (user is None or not user.active)):
+            return None
+        complaint.assignee_id = user.id if user else None
+        name = user.username if user else "ไม่มีผู้รับผิดชอบ"
+        audit.record(s, who.username, "complaint_assigned", complaint=code, detail=name)
+        return name
+
+
+def add_note(services, who: Person, complaint: Complaint, text: str) -> None:
+    """A note for colleagues only: stored apart from the history the reporter is told."""
+    with services.db.session() as s:
+        s.add(ComplaintNote(complaint_id=complaint.id, author=who.username, text=text, created_at=utcnow()))
+        audit.record(s, who.username, "complaint_note", complaint=complaint.code)
+
+
+def notes(services, complaint: Complaint) -> list[ComplaintNote]:
+    with services.db.session() as s:
+        return list(s.scalars(select(ComplaintNote).where(ComplaintNote.complaint_id == complaint.id)
+                              .order_by(ComplaintNote.id)))
+
+
+def integrity_routed(services) -> bool:
+    """Whether corruption reports reach anyone: INTEGRITY_* settings (read defensively: another part of
+    the product adds them) or the integrity unit's own targets in content."""
+    settings = services.settings
+    if getattr(settings, "integrity_line_targets", ()) or getattr(settings, "integrity_alert_emails", ()):
+        return True
+    unit = cc.of(services).units.get(INTEGRITY_UNIT)
+    return bool(unit and (unit.line_targets or unit.emails))
+
+
+def unrouted_reports(services) -> list[Complaint]:
+    """Open corruption reports when no integrity target is configured: the console is their only way in."""
+    if integrity_routed(services):
+        return []
+    with services.db.session() as s:
+        return list(s.scalars(select(Complaint).where(Complaint.category.in_(corruption_categories(services)),
+                                                      Complaint.closed_at.is_(None))
+                              .order_by(Complaint.created_at.desc())))

@@ -1,0 +1,39 @@
+"""The live chat in the conversation: the `handoff` intent starts it, and `hold` (run by the core before
+flows and handlers) keeps the bot silent for a user whose conversation a person holds."""
+from __future__ import annotations
+
+from bot.complaints.content import squash
+from bot.core.conversation import Context
+from bot.core.messages import Reply, Text
+
+from . import service, stats
+
+
+def handoff(ctx: Context) -> list[Reply]:
+    m = ctx.message
+    chat, on_duty = service.start(ctx.services, m.channel, m.user_id, ctx.now)
+    ctx.end_flow()
+    if on_duty:
+        return [Text(service.say(ctx.services, "waiting"))]
+    return [Text(service.say(ctx.services, "out_of_hours", hours=ctx.services.content.office.hours.text,
+                             next_day=service.next_answer_day(ctx.services, ctx.now)))]
+
+
+def hold(ctx: Context) -> list[Reply] | None:
+    """[] (silence) while a person holds the conversation, every message kept for them; None otherwise."""
+    m = ctx.message
+    chat = service.open_chat(ctx.services, m.channel, m.user_id, ctx.now)
+    if chat is None:
+        if ctx.understood.intent not in ("fallback", "media", "handoff") and (m.utterance or "").strip():
+            stats.count_bot_answer(ctx.services, m.channel, ctx.now)
+        return None
+    text = (m.utterance or "").strip()
+    if squash(text) in {squash(w) for w in service.content(ctx.services).end_words}:
+        service.close(ctx.services, chat.id, ctx.now)
+        return [Text(service.say(ctx.services, "ended"))]
+    service.add_citizen_message(ctx.services, chat.id, text or "[ไฟล์แนบ]", ctx.now)
+    return []
+
+
+HANDLERS = {"handoff": handoff}
+BEFORE = [hold]

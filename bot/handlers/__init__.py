@@ -5,10 +5,10 @@ from bot.complaints import handlers as complaint_handlers
 from bot.complaints.feedback import offer
 from bot.core.conversation import Handler, Router
 
-from . import contact, ita, news, procedure, smalltalk
+from . import contact, ita, knowledge, news, procedure, smalltalk
 
 # Answers after which the user is offered to rate the service (the EIT-style satisfaction the office tracks).
-INFORMATION_MODULES = (ita, contact, procedure, news)
+INFORMATION_MODULES = (ita, contact, procedure, news, knowledge)
 
 
 def offering_feedback(handler: Handler) -> Handler:
@@ -16,8 +16,9 @@ def offering_feedback(handler: Handler) -> Handler:
 
 
 def build_router() -> Router:
-    router = Router(fallback=smalltalk.fallback)
+    router = Router(fallback=knowledge.fallback)  # tries the report before the menu
     router.add(smalltalk.HANDLERS)
+    router.add(knowledge.FALLBACKS)
     for module in INFORMATION_MODULES:
         router.add({intent: offering_feedback(h) for intent, h in module.HANDLERS.items()})
     router.add(complaint_handlers.HANDLERS, complaint_handlers.FLOWS)

@@ -20,6 +20,6 @@ def build_router() -> Router:
     router.add(smalltalk.HANDLERS)
     router.add(knowledge.FALLBACKS)
     for module in INFORMATION_MODULES:
-        router.add({intent: offering_feedback(h) for intent, h in module.HANDLERS.items()})
+        router.add({intent: offering_feedback(knowledge.complemented(intent, h)) for intent, h in module.HANDLERS.items()})
     router.add(complaint_handlers.HANDLERS, complaint_handlers.FLOWS)
     return router

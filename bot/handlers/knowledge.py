@@ -5,11 +5,12 @@ which tries the report before showing the menu. Every figure here is computed by
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 
 from bot import knowledge
-from bot.core.conversation import Context
+from bot.core.conversation import Context, Handler
 from bot.core.messages import Reply, Text
 from scoring import check, what_if
 
@@ -37,30 +38,69 @@ def passage_text(kb: knowledge.Knowledge, p: knowledge.Passage) -> str:
     return "\n".join(lines)
 
 
-def found(ctx: Context, asked: bool) -> tuple[knowledge.Knowledge | None, knowledge.Hit | None]:
+def found(ctx: Context) -> tuple[knowledge.Knowledge | None, knowledge.Hit | None]:
     kb = knowledge.of(ctx.services)
     if kb is None:
         return None, None
     text = ctx.understood.normalized or ctx.message.utterance
-    return kb, kb.search(text, ctx.understood.entities.get("indicator"), asked=asked)
+    return kb, kb.search(text, ctx.understood.entities.get("indicator"))
+
+
+def passage_replies(kb: knowledge.Knowledge, hit: knowledge.Hit, buttons) -> list[Reply]:
+    texts = [passage_text(kb, p) for p in hit.passages]
+    return [Text(t) for t in texts[:-1]] + [Text(texts[-1], buttons)]
+
+
+def misprinted(ctx: Context) -> bool:
+    """A figure the report prints but that disagrees with what it is computed from ("ทำไมเป็น 36.75")."""
+    score = ctx.understood.entities.get("score")
+    if score is None:
+        return False
+    asked = fmt(Decimal(str(score)))
+    return any(m.published == asked for m in check(ita.data(ctx)))
 
 
 def answer(ctx: Context) -> list[Reply]:
     """A knowledge question ("ใครรับผิดชอบ", "ทำอะไรไปแล้วบ้าง"): the best passage, or how to reach the office."""
-    kb, hit = found(ctx, asked=True)
+    if misprinted(ctx):
+        return explain_published(ctx)
+    kb, hit = found(ctx)
     if hit is None:
         if kb is None:
             return smalltalk.fallback(ctx)
         return [Text(kb_say(ctx, kb, "not_found"), menu(ctx))]
-    return [Text(passage_text(kb, hit.passage), quick(ctx, "ita_menu"))]
+    return passage_replies(kb, hit, quick(ctx, "ita_menu"))
 
 
 def fallback(ctx: Context) -> list[Reply]:
     """Before giving up, look in the report (with the stricter threshold)."""
-    kb, hit = found(ctx, asked=False)
+    kb, hit = found(ctx)
     if hit is None:
         return smalltalk.fallback(ctx)
-    return [Text(passage_text(kb, hit.passage), menu(ctx))]
+    return passage_replies(kb, hit, menu(ctx))
+
+
+def complemented(intent: str, handler: Handler) -> Handler:
+    """An intent's answer, followed by the report's passage when the question matches one well
+    (content/report/report.yaml: complement_intents, complement_threshold). The intent keeps priority."""
+
+    def answer_and_passage(ctx: Context) -> list[Reply]:
+        replies = handler(ctx)
+        if intent.startswith("ita") and intent != "ita.explain_published" and misprinted(ctx):
+            return replies + explain_published(ctx)  # "36.75 หรือ 36.38": the figure needs its story
+        kb = knowledge.of(ctx.services)
+        if kb is None or intent not in kb.settings.complement_intents:
+            return replies
+        text = ctx.understood.normalized or ctx.message.utterance
+        hit = kb.search(text, ctx.understood.entities.get("indicator"), threshold=kb.settings.complement_threshold)
+        shown = "\n".join(r.text for r in replies)
+        if hit is None or all(piece in shown for piece in hit.passage.pieces):
+            return replies
+        last = replies[-1] if replies else None
+        extra = passage_replies(kb, hit, last.quick_replies if last else ())
+        return replies[:-1] + [dataclasses.replace(last, quick_replies=())] + extra if last else extra
+
+    return answer_and_passage
 
 
 def explain_total(ctx: Context) -> list[Reply]:

@@ -18,18 +18,29 @@ from .index import Analyzer, Retriever
 __all__ = ["Hit", "Knowledge", "Passage", "of"]
 
 CACHE_KEY = "knowledge"
+SIBLING_RATIO = 0.9
 
 
 @dataclass(frozen=True)
 class Hit:
     passage: Passage
     score: float
+    siblings: tuple[Passage, ...] = ()
+    """Passages of the same kind and section scoring almost as well (the best included): "ใครรับผิดชอบ"
+    without an indicator is answered for every indicator of the table, not for whichever scored first."""
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        return self.siblings or (self.passage,)
+
+
+def _head(report: Report, p: Passage) -> str:
+    """What a passage is about: its title, its place in the report, and how people ask for it."""
+    return " ".join([p.title, p.section, p.where, *p.asks, *report.meta.kinds.get(p.kind, [])])
 
 
 def _document(report: Report, p: Passage) -> str:
-    """What the search sees of a passage: its words, its place in the report, and how people ask for it."""
-    hints = report.meta.kinds.get(p.kind, [])
-    return " ".join([p.title, p.text, *p.items, p.section, p.where, *p.asks, *hints])
+    return " ".join([_head(report, p), p.text, *p.items])
 
 
 class Knowledge:
@@ -40,12 +51,17 @@ class Knowledge:
         self.settings = report.meta.retrieval
         self.prepare = prepare
         analyzer = Analyzer(tokenize, self.settings.char_ngrams, {prepare(w) for w in self.settings.stopwords})
+        # Two views of each passage, so a long passage (six measures) is not diluted against a short one
+        # that merely repeats the question's words: what it is about, and everything it says.
+        self.heads = Retriever([prepare(_head(report, p)) for p in self.passages], analyzer, self.settings.word_weight)
         self.retriever = Retriever([prepare(_document(report, p)) for p in self.passages], analyzer,
                                    self.settings.word_weight)
 
     def scores(self, text: str, indicator: int | None = None):
         """Similarity with every passage; a named indicator favours passages about it."""
-        scores = self.retriever.scores(self.prepare(text))
+        prepared = self.prepare(text)
+        w = self.settings.head_weight
+        scores = w * self.heads.scores(prepared) + (1 - w) * self.retriever.scores(prepared)
         if indicator is not None:
             for i, p in enumerate(self.passages):
                 if p.indicator == indicator:
@@ -60,14 +76,19 @@ class Knowledge:
         order = scores.argsort()[::-1]
         return [Hit(self.passages[i], float(scores[i])) for i in order]
 
-    def search(self, text: str, indicator: int | None = None, asked: bool = False) -> Hit | None:
-        """The best passage if it clears the threshold; `asked` (a knowledge intent) uses the lower one."""
-        threshold = self.settings.threshold
-        if asked and self.settings.intent_threshold is not None:
-            threshold = self.settings.intent_threshold
+    def search(self, text: str, indicator: int | None = None, threshold: float | None = None) -> Hit | None:
+        """The best passage if it clears the threshold (report.yaml's, unless given)."""
+        if threshold is None:
+            threshold = self.settings.threshold
         scores = self.scores(text, indicator)
         best = int(scores.argmax())
-        return Hit(self.passages[best], float(scores[best])) if scores[best] >= threshold else None
+        if scores[best] < threshold:
+            return None
+        top = self.passages[best]
+        siblings = () if top.indicator is None else tuple(
+            p for i, p in enumerate(self.passages) if p.kind == top.kind and p.section == top.section
+            and scores[i] >= SIBLING_RATIO * scores[best])
+        return Hit(top, float(scores[best]), siblings if len(siblings) > 1 else ())
 
     def source_line(self, passage: Passage) -> str:
         return self.report.source_line(passage)

@@ -1,8 +1,9 @@
 """The report's knowledge as data: `content/report/*.yaml` loaded into passages with their place in the report.
 
 Passages are copied from the report; figures inside them are {placeholders} filled from `scoring/`, so a
-passage never carries a typed number. Structured parts (the guidelines table, the indicators' guidance in
-`content/ita/`) become one passage per answerable piece.
+passage never carries a typed number. The structured guidelines table becomes one passage per answerable
+piece (approaches, responsible, monitoring of each indicator). Part 1's guidance per indicator is not repeated:
+it lives in `content/ita/` and the `ita.guidance` answer gives it.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from scoring.summary import fmt
 from scoring.yamlfile import ContentError, load_model
 
 REPORT_FILE = "report.yaml"
-LIST_KINDS = ("approaches", "measures", "monitoring", "guidance")
+LIST_KINDS = ("approaches", "measures", "monitoring")
 """Kinds whose items the report numbers; other lists are shown as bullets."""
 
 
@@ -32,19 +33,14 @@ class Part(Strict):
 
 class Retrieval(Strict):
     threshold: float = Field(gt=0, lt=1)
-    intent_threshold: float | None = Field(default=None, gt=0, lt=1)
     char_ngrams: tuple[int, int] = (2, 4)
     word_weight: float = Field(default=1.0, gt=0)
+    head_weight: float = Field(default=0.0, ge=0, le=1)
     same_indicator: float = Field(default=1.0, gt=0)
     other_indicator: float = Field(default=1.0, gt=0)
+    complement_intents: list[str] = []
+    complement_threshold: float = Field(default=0.5, gt=0, lt=1)
     stopwords: list[str] = []
-
-
-class GuidanceRef(Strict):
-    """Where part 1's per-indicator guidance (kept in content/ita/<year>.yaml) stands in the report."""
-
-    part: str
-    section: str
 
 
 class ReportFile(Strict):
@@ -55,7 +51,6 @@ class ReportFile(Strict):
     parts: list[Part] = Field(min_length=1)
     kinds: dict[str, list[str]]
     retrieval: Retrieval
-    guidance: GuidanceRef | None = None
     texts: dict[str, dict[str, str]]
 
 
@@ -185,23 +180,6 @@ def _guideline_passages(g: Guidelines, report: ReportFile, parts: dict[str, Part
     return out
 
 
-def _guidance_passages(report: ReportFile, parts: dict[str, Part], ita: ItaData, path: Path) -> list[Passage]:
-    """Part 1's per-indicator guidance is already content (content/ita/); it is searchable too, not copied."""
-    th = report.texts.get("th", {})
-    if report.guidance is None:
-        return []
-    out = []
-    for ind in ita.years[report.year].indicators:
-        if not ind.guidance_items:
-            continue
-        values = {"number": ind.number, "name": ind.name}
-        spec = PassageIn(id=f"p1.guidance.{ind.number}", part=report.guidance.part, section=report.guidance.section,
-                         where=th["guidance_where"].format(**values), kind="guidance", indicator=ind.number,
-                         title=th["guidance_title"].format(**values), items=list(ind.guidance_items))
-        out.append(_passage(spec, parts, {}, path))
-    return out
-
-
 def load_report(content_dir: Path | str, ita: ItaData) -> Report | None:
     """`content_dir/report/`, or None when the office has not put its report there (the layer is then off)."""
     directory = Path(content_dir) / "report"
@@ -218,7 +196,6 @@ def load_report(content_dir: Path | str, ita: ItaData) -> Report | None:
         passages += [_passage(p, parts, values, path) for p in data.passages]
         if data.guidelines:
             passages += _guideline_passages(data.guidelines, meta, parts, ita, path)
-    passages += _guidance_passages(meta, parts, ita, directory / REPORT_FILE)
     seen: set[str] = set()
     for p in passages:
         if p.id in seen:

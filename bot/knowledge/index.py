@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-
-
-@dataclass(frozen=True)
-class Scored:
-    index: int
-    score: float
 
 
 class Analyzer:

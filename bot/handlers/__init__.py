@@ -6,10 +6,10 @@ from bot.complaints.feedback import offer_in_conversation
 from bot.core.conversation import Handler, Router
 from bot.livechat import handlers as livechat_handlers
 
-from . import contact, ita, news, procedure, procedure_aspect, smalltalk
+from . import contact, ita, knowledge, news, procedure, procedure_aspect, smalltalk
 
 # Answers after which the user is offered to rate the service (the EIT-style satisfaction the office tracks).
-INFORMATION_MODULES = (ita, contact, procedure, procedure_aspect, news)
+INFORMATION_MODULES = (ita, contact, procedure, procedure_aspect, news, knowledge)
 
 
 def offering_feedback(handler: Handler, ending: bool = False) -> Handler:
@@ -17,11 +17,12 @@ def offering_feedback(handler: Handler, ending: bool = False) -> Handler:
 
 
 def build_router() -> Router:
-    router = Router(fallback=smalltalk.fallback)
+    router = Router(fallback=knowledge.fallback)  # tries the report before the menu
     router.add(smalltalk.HANDLERS)
     router.add({"thanks": offering_feedback(smalltalk.thanks, ending=True)})  # the end of a conversation
+    router.add(knowledge.FALLBACKS)
     for module in INFORMATION_MODULES:
-        router.add({intent: offering_feedback(h) for intent, h in module.HANDLERS.items()})
+        router.add({intent: offering_feedback(knowledge.complemented(intent, h)) for intent, h in module.HANDLERS.items()})
     router.add(complaint_handlers.HANDLERS, complaint_handlers.FLOWS)
     router.add(livechat_handlers.HANDLERS)
     router.before += livechat_handlers.BEFORE

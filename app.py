@@ -34,13 +34,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return jsonify(status="ok")
 
     from bot.channels import register_channels
+    from bot.channels.protect import protect_public_endpoints
+    from bot.complaints.alerts import warn_if_unrouted
 
+    app.extensions["limiter"] = protect_public_endpoints(app, services)
     register_channels(app, bot, services)
     from bot.console import register_console
 
     register_console(app, services)
     if not settings.console_enabled:
         log.info("staff console is off: set CONSOLE_PASSWORD and a SECRET_KEY of your own to turn it on")
+    warn_if_unrouted(services)
     return app
 
 

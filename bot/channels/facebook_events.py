@@ -89,7 +89,7 @@ class FacebookEvents:
             for payload in render_payloads(incoming.user_id, replies, messaging_type="RESPONSE"):
                 self.send_api.send(payload)
         except DeliveryError as exc:
-            log.error("Messenger answer to %s not delivered: %s", key, exc)
+            log.error("Messenger answer not delivered: %s", exc)  # the key may hold the sender's id
         except Exception:
             events.release(self.services, CHANNEL, key)
             raise

@@ -61,5 +61,5 @@ class LineReplier:
             except ApiException as exc:
                 if not is_invalid_reply_token(exc):
                     raise line_error(exc) from exc
-                log.info("LINE reply token spent or expired; pushing the answer to %s instead", to)
+                log.info("LINE reply token spent or expired; pushing the answer instead")
         push_batches(self.api, to, batches)

@@ -46,6 +46,7 @@ class Context:
     services: Any
     now: datetime
     lang: str = "th"
+    forget: bool = False  # delete the user's stored state after this turn (see forget_state)
 
     def say(self, key: str, **values: object) -> str:
         return self.services.content.say(key, self.lang, **values)
@@ -62,6 +63,11 @@ class Context:
 
     def end_flow(self) -> None:
         self.state.pop("flow", None)
+
+    def forget_state(self) -> None:
+        """Leave no state row behind this turn (an anonymous report's draft: its time would link the
+        reporter's account to the report)."""
+        self.forget = True
 
 
 Handler = Callable[[Context], list[Reply]]
@@ -164,5 +170,5 @@ class Bot:
             answer = self.router.handler_for(understood.intent)(ctx)
         replies += answer
         ctx.state["last_intent"] = understood.intent
-        turn_state.data = ctx.state
+        turn_state.data = {} if ctx.forget else ctx.state
         return replies, understood

@@ -27,6 +27,10 @@ def is_public() -> bool:
     return request.path.startswith(PUBLIC_PREFIXES)
 
 
+def not_public() -> bool:
+    return not is_public()
+
+
 def is_webhook() -> bool:
     return request.path.startswith("/webhooks/")
 
@@ -43,10 +47,10 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
 
     limiter = Limiter(
         get_remote_address, app=app, storage_uri=settings.rate_limit_storage_url, key_prefix="bot",
-        application_limits=[ApplicationLimit(per_address),
+        application_limits=[ApplicationLimit(per_address, exempt_when=not_public),
                             ApplicationLimit(settings.rate_limit_global, key_function=lambda: "everyone",
-                                             scope="all-public")],
-        application_limits_exempt_when=lambda: not is_public(), headers_enabled=True)
+                                             scope="all-public", exempt_when=not_public)],
+        headers_enabled=True)
 
     @app.errorhandler(429)
     def too_many(_exc):

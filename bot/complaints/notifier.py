@@ -48,12 +48,16 @@ def filed_by(services, session: Session, channel: str, user_id: str, limit: int 
         .order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(limit)))
 
 
-def forget(session: Session, complaint_ids: list[int]) -> int:
+def forget(services, session: Session, complaint_ids: list[int]) -> list[tuple[str, str]]:
+    """Remove the reporters' links; returns their (channel, user id) accounts, so that retention can
+    remove what else the bot kept under those accounts (conversation state, web inbox)."""
     if not complaint_ids:
-        return 0
+        return []
+    contacts = list(session.scalars(select(ComplaintContact).where(ComplaintContact.complaint_id.in_(complaint_ids))))
+    accounts = [(c.channel, user_id) for c in contacts if (user_id := unseal(services.settings, c.sealed))]
     session.execute(delete(ComplaintContact).where(ComplaintContact.complaint_id.in_(complaint_ids)))
-    return session.execute(delete(ComplaintReporter)
-                           .where(ComplaintReporter.complaint_id.in_(complaint_ids))).rowcount
+    session.execute(delete(ComplaintReporter).where(ComplaintReporter.complaint_id.in_(complaint_ids)))
+    return accounts
 
 
 def reporter_account(services, complaint_id: int) -> tuple[str, str]:

@@ -36,8 +36,7 @@ def check_all_filed(services, codes: list[str]) -> None:
         assert s.scalar(select(func.count()).select_from(ComplaintReporter)) == PEOPLE
         singles = s.scalar(select(func.count()).select_from(OutboxMessage)
                            .where(OutboxMessage.purpose == "staff_alert"))
-        digested = [code for p in s.scalars(select(OutboxMessage.payload)
-                                            .where(OutboxMessage.purpose == "staff_digest")) for code in p["codes"]]
+        digested = list(s.scalars(select(OutboxMessage.ref).where(OutboxMessage.purpose == "staff_digest_item")))
         # LINE group + e-mail for each; beyond the hourly number of single alerts, in one digest per target
         assert singles + len(digested) == PEOPLE * 2 and set(digested) <= stored
         assert singles < PEOPLE * 2

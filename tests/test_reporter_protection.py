@@ -248,7 +248,9 @@ def test_staff_alerts_beyond_the_hourly_number_become_one_digest(bot, services, 
                                                         OutboxMessage.purpose == "staff_alert")).all()
         [digest] = s.scalars(select(OutboxMessage).where(OutboxMessage.channel == "line",
                                                          OutboxMessage.purpose == "staff_digest")).all()
-    assert [r.ref for r in singles] == codes[:2] and digest.payload["codes"] == codes[2:]
+        held = s.scalars(select(OutboxMessage.ref).where(OutboxMessage.channel == "line",
+                                                         OutboxMessage.purpose == "staff_digest_item")).all()
+    assert [r.ref for r in singles] == codes[:2] and held == codes[2:]
     assert digest.next_attempt_at == t0 + timedelta(hours=1)
     wait_idle(services)
     outbox.deliver_due(services, t0 + timedelta(minutes=5))
@@ -256,6 +258,7 @@ def test_staff_alerts_beyond_the_hourly_number_become_one_digest(bot, services, 
     outbox.deliver_due(services, t0 + timedelta(hours=1, seconds=1))
     sent = push_texts(line_api, GENERAL)
     assert "อีก 2 เรื่อง" in sent and codes[2] in sent and codes[3] in sent
+    assert push_texts(line_api, GENERAL).count("อีก 2 เรื่อง") == 1  # one digest, held codes never alone
 
 
 # --- nothing personal in logs or linkable in the database ---------------------------------------------------

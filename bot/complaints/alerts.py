@@ -31,6 +31,7 @@ DETAILS_IN_ALERT = 1500
 CHANNEL_NAMES = {"line": "LINE", "facebook": "Facebook Messenger", "web": "เว็บไซต์", "cli": "ระบบ"}
 DIGEST_WINDOW = timedelta(hours=1)
 DIGEST_CODES = 50
+DIGEST_ITEM = "staff_digest_item"  # a code held for the digest (status "held", never sent by itself)
 
 
 def targets(services, category: str) -> tuple[list[str], list[str]]:
@@ -69,12 +70,11 @@ def unrouted_corruption_reports(session: Session, services) -> list[Complaint]:
     shows these to the integrity unit."""
     content = cc.of(services)
     protected = [c.id for c in content.categories if content.is_integrity(c.id)]
-    alerted = select(OutboxMessage.ref).where(OutboxMessage.purpose == "staff_alert", OutboxMessage.ref.is_not(None))
-    digested = {code for payload in session.scalars(select(OutboxMessage.payload).where(
-        OutboxMessage.purpose == "staff_digest")) for code in payload.get("codes", [])}
-    rows = session.scalars(select(Complaint).where(Complaint.category.in_(protected), Complaint.code.not_in(alerted))
-                           .order_by(Complaint.created_at.desc(), Complaint.id.desc()))
-    return [c for c in rows if c.code not in digested]
+    alerted = select(OutboxMessage.ref).where(OutboxMessage.purpose.in_(("staff_alert", DIGEST_ITEM)),
+                                              OutboxMessage.ref.is_not(None))
+    return list(session.scalars(select(Complaint).where(Complaint.category.in_(protected),
+                                                        Complaint.code.not_in(alerted))
+                                .order_by(Complaint.created_at.desc(), Complaint.id.desc())))
 
 
 def console_link(services, code: str) -> str:
@@ -134,18 +134,37 @@ def digest_payload(services, channel: str, codes: list[str], since: datetime, un
 
 def queue_digest(services, session: Session, channel: str, to: str, code: str, first: datetime,
                  now: datetime) -> None:
-    """Add the code to the target's pending digest (sent when the hour of single alerts is over)."""
-    row = session.scalar(select(OutboxMessage).where(
-        OutboxMessage.channel == channel, OutboxMessage.target == to, OutboxMessage.purpose == "staff_digest",
-        OutboxMessage.status == "pending", OutboxMessage.attempts == 0, OutboxMessage.next_attempt_at > now))
+    """Hold the code for the target's digest, sent when the hour of single alerts is over. Insert-only
+    (a held row per code, one digest row per target and hour), so concurrent filings never wait on each
+    other; the digest gathers its held codes when it is sent (`gather_digest`)."""
+    outbox.enqueue(session, channel, to, {}, purpose=DIGEST_ITEM, ref=code, now=now).status = "held"
     due = first + DIGEST_WINDOW
-    if row is None:
-        row = outbox.enqueue(session, channel, to, {}, purpose="staff_digest", now=now)
+    pending = session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.channel == channel, OutboxMessage.target == to, OutboxMessage.purpose == "staff_digest",
+        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at > now))
+    if not pending:
+        row = outbox.enqueue(session, channel, to, {"codes": []}, purpose="staff_digest", now=now)
         row.next_attempt_at = due
-        codes = [code]
-    else:
-        codes = list(row.payload.get("codes", [])) + [code]
-    row.payload = digest_payload(services, channel, codes, first, due)
+
+
+def gather_digest(services, row_id: int) -> dict | None:
+    """Before a digest is sent: move the target's held codes into it (once; a retry resends the same
+    text). None when another digest row took them all (nothing to send)."""
+    with services.db.session() as s:
+        row = s.get(OutboxMessage, row_id)
+        items = list(s.scalars(select(OutboxMessage).where(
+            OutboxMessage.channel == row.channel, OutboxMessage.target == row.target,
+            OutboxMessage.purpose == DIGEST_ITEM, OutboxMessage.status == "held").order_by(OutboxMessage.id)
+            .with_for_update()))
+        codes = list(row.payload.get("codes", [])) + [i.ref for i in items]
+        for item in items:
+            item.status = "digested"
+        if not codes:
+            return None
+        if items:
+            since = min([row.created_at] + [i.created_at for i in items])
+            row.payload = digest_payload(services, row.channel, codes, since, row.next_attempt_at)
+        return dict(row.payload)
 
 
 def queue_new_complaint(services, session: Session, complaint: Complaint, evidence_count: int,

@@ -21,6 +21,13 @@ def unpack(payload: dict) -> list[Text]:
 
 def send(services, row: OutboxMessage) -> None:
     """Raises DeliveryError (or any error, treated as retryable) when the message did not go out."""
+    if row.purpose == "staff_digest":
+        from .alerts import gather_digest
+
+        payload = gather_digest(services, row.id)
+        if payload is None:
+            return  # its codes went out in another digest
+        row.payload = payload
     if row.channel == "email":
         mailer.send(services.settings, row.target, row.payload["subject"], row.payload["body"])
     elif row.channel == "reporter":

@@ -57,7 +57,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return resp, 503
 
     from bot.channels import register_channels
+    from bot.channels.protect import protect_public_endpoints
+    from bot.complaints.alerts import warn_if_unrouted
 
+    app.extensions["limiter"] = protect_public_endpoints(app, services)
     register_channels(app, bot, services)
     from bot.charts.web import charts_blueprint
 
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from bot.console import register_console
 
     register_console(app, services)
+    warn_if_unrouted(services)
     return app
 
 

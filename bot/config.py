@@ -66,12 +66,27 @@ class Settings:
     staff_line_targets: tuple[str, ...] = ()
     smtp_url: str = ""
     alert_emails: tuple[str, ...] = ()
+    # Corruption reports go only here (or to the integrity unit's targets in content), never to the above
+    integrity_line_targets: tuple[str, ...] = ()
+    integrity_alert_emails: tuple[str, ...] = ()
     mail_from: str = "bot@localhost"
     # Staff console: the password of the first `admin` account, used once when there is no account yet
     console_password: str = ""
     # Complaints
     complaint_daily_limit: int = 5
     evidence_dir: Path = ROOT / "instance" / "evidence"
+    # Keys the reporter's account hash and seals the link used to notify them; SECRET_KEY when empty
+    reporter_key: str = ""
+    # Messenger attachments are fetched over https from these hosts (and their subdomains) only;
+    # `media_http_hosts` may be fetched over plain http too (tests' local fake, never from the environment)
+    media_hosts: tuple[str, ...] = ("fbcdn.net", "fbsbx.com", "facebook.com", "cdn.fbsbx.com")
+    media_http_hosts: tuple[str, ...] = ()
+    media_deadline_seconds: float = 30.0
+    # Flood limits on the public endpoints (webhooks, /api/chat): per client address and for everyone
+    rate_limit_storage_url: str = "memory://"
+    rate_limit_per_address: str = "60 per minute"
+    rate_limit_webhook_per_address: str = "1200 per minute"  # LINE and Meta deliver from few addresses
+    rate_limit_global: str = "1200 per minute"
     # Broadcasts: how late a scheduled announcement may still go out, how often the scheduler picks up
     # new or edited announcements, and how many times one delivery batch is tried
     broadcast_misfire_grace_seconds: int = 900
@@ -106,6 +121,10 @@ class Settings:
         """(connect, read) seconds, the form both `requests` and the LINE SDK take."""
         return (self.platform_connect_timeout, self.platform_read_timeout)
 
+    @property
+    def reporter_secret(self) -> bytes:
+        return (self.reporter_key or self.secret_key).encode("utf-8")
+
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
 
@@ -132,10 +151,18 @@ def from_env() -> Settings:
         staff_line_targets=_list("STAFF_LINE_TARGETS"),
         smtp_url=_env("SMTP_URL"),
         alert_emails=_list("ALERT_EMAILS"),
+        integrity_line_targets=_list("INTEGRITY_LINE_TARGETS"),
+        integrity_alert_emails=_list("INTEGRITY_ALERT_EMAILS"),
         mail_from=_env("MAIL_FROM", d.mail_from),
         console_password=_env("CONSOLE_PASSWORD"),
         complaint_daily_limit=_int("COMPLAINT_DAILY_LIMIT", d.complaint_daily_limit),
         evidence_dir=Path(_env("EVIDENCE_DIR") or d.evidence_dir),
+        reporter_key=_env("REPORTER_KEY"),
+        media_hosts=_list("MESSENGER_MEDIA_HOSTS") or d.media_hosts,
+        rate_limit_storage_url=_env("RATE_LIMIT_STORAGE_URL", d.rate_limit_storage_url),
+        rate_limit_per_address=_env("RATE_LIMIT_PER_ADDRESS", d.rate_limit_per_address),
+        rate_limit_webhook_per_address=_env("RATE_LIMIT_WEBHOOK_PER_ADDRESS", d.rate_limit_webhook_per_address),
+        rate_limit_global=_env("RATE_LIMIT_GLOBAL", d.rate_limit_global),
         broadcast_misfire_grace_seconds=_int("BROADCAST_MISFIRE_GRACE_SECONDS", d.broadcast_misfire_grace_seconds),
         broadcast_sync_seconds=_int("BROADCAST_SYNC_SECONDS", d.broadcast_sync_seconds),
         broadcast_max_attempts=_int("BROADCAST_MAX_ATTEMPTS", d.broadcast_max_attempts),

@@ -84,8 +84,20 @@ def smtp():
 
 @pytest.fixture
 def settings(settings, smtp):
-    """The shared test settings, with a staff LINE group and an alert mailbox on the fake mail server."""
-    return settings.replace(staff_line_targets=(STAFF_GROUP,), smtp_url=smtp.url, alert_emails=(STAFF_MAIL,))
+    """The shared test settings, with a staff LINE group and an alert mailbox on the fake mail server, which
+    are the integrity unit's targets too (tests of routing use distinct ones: test_reporter_protection)."""
+    return settings.replace(staff_line_targets=(STAFF_GROUP,), smtp_url=smtp.url, alert_emails=(STAFF_MAIL,),
+                            integrity_line_targets=(STAFF_GROUP,), integrity_alert_emails=(STAFF_MAIL,))
+
+
+def without_web_floodgate(services, per_address: int = 1000) -> None:
+    """For tests that file web complaints at machine speed from one address: no minimum time before
+    confirming, and a high per-address day limit (test_reporter_protection tests both)."""
+    from bot.complaints import content as cc
+
+    content = cc.of(services)
+    services.extra["complaints.content"] = content.model_copy(update={"limits": content.limits.model_copy(
+        update={"web_min_seconds_to_confirm": 0, "web_complaints_per_address_per_day": per_address})})
 
 
 def wait_idle(services, timeout: float = 10.0) -> None:

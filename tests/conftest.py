@@ -110,6 +110,7 @@ def settings(database_url, tmp_path, line_api, facebook_api) -> Settings:
         facebook_page_access_token="test-page-token",
         facebook_verify_token="test-verify-token",
         facebook_graph_base_url=facebook_api.url,
+        media_http_hosts=("127.0.0.1",),  # the fakes' attachment URLs (production: https platform hosts only)
     )
 
 

@@ -15,10 +15,10 @@ from bot.complaints.models import Complaint, Evidence
 from bot.storage import utcnow
 from bot.storage.models import ChatGroup
 from tests.complaint_helpers import (CODE, STAFF_GROUP, LineUser, code_in, has_route,  # noqa: F401
-                                     push_texts, pushes_to, settings, smtp, wait_idle)
+                                     push_texts, pushes_to, settings, smtp, wait_idle, without_web_floodgate)
 from tests.conftest import FACEBOOK_SECRET, LINE_SECRET
 from tests.test_channel_fixtures import facebook_signature
-from tests.fakes.platform import Response
+from tests.fakes.platform import Response, tiny_jpeg
 
 REPORTER = "U4af4980629f2f3c5d1e2a7b8c9d0e1f2"
 STEPS = ("แจ้งทุจริต", "ผู้อำนวยการโรงเรียนเรียกรับเงินค่าแป๊ะเจี๊ยะ 20,000 บาท", "เสร็จแล้ว")
@@ -56,7 +56,8 @@ def test_anonymous_corruption_report_over_line_end_to_end(app, client, services,
 
     line_api.wait_for("POST", r"/v2/bot/message/push$")
     alert = push_texts(line_api, STAFF_GROUP)
-    assert code in alert and REPORTER not in alert and "ไม่ระบุตัวตน" in alert
+    assert code in alert and REPORTER not in alert and f"/console/complaints/{code}" in alert
+    assert "แป๊ะเจี๊ยะ" not in alert  # a LINE group gets code, category, time and link only
 
     wait_idle(services)
     service.set_status(services, code, "in_progress", "กำลังตรวจสอบข้อเท็จจริง")
@@ -92,7 +93,7 @@ def post_facebook(client, psid: str, message: dict) -> None:
 
 def test_the_same_flow_over_messenger(app, client, services, facebook_api, line_api):
     needs(app, "/webhooks/facebook")
-    facebook_api.script("GET", r"^/cdn/slip.jpg$", Response(200, b"\xff\xd8\xff\xe0slip", "image/jpeg"))
+    facebook_api.script("GET", r"^/cdn/slip.jpg$", Response(200, tiny_jpeg(), "image/jpeg"))
     psid = "6243871234567890"
     for text in STEPS:
         post_facebook(client, psid, {"text": text})
@@ -112,6 +113,7 @@ def test_the_same_flow_over_messenger(app, client, services, facebook_api, line_
 
 def test_the_same_flow_over_the_web_chat(app, client, services, line_api):
     needs(app, "/api/chat")
+    without_web_floodgate(services)
     answer = {}
     for text in ("อยากร้องเรียน", "การให้บริการ", "โทรติดต่อไม่ได้ทั้งวัน", "เสร็จแล้ว", "ข้าม", "ไม่ระบุตัวตน",
                  "ยืนยันส่งเรื่อง"):

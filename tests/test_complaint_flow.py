@@ -8,18 +8,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from bot.complaints import codes, service
 from bot.complaints import content as cc
+from bot.complaints.reporter_keys import account_hash
 from bot.complaints.models import Complaint, ComplaintReporter, Evidence, OutboxMessage
 from bot.storage import utcnow
 from tests.complaint_helpers import (STAFF_GROUP, STAFF_MAIL, Person, buttons, code_in,  # noqa: F401
                                      push_texts, said, settings, smtp, wait_idle)
 from tests.complaint_helpers import sqlite_only as database_url  # noqa: F401
-from tests.fakes.platform import Response
+from tests.fakes.platform import Response, tiny_png
 
-JPEG = b"\xff\xd8\xff\xe0fake-jpeg"
 
 
 def complaints(services) -> list[Complaint]:
@@ -56,17 +57,21 @@ def test_anonymous_corruption_report_is_filed_with_evidence_and_staff_alerted(bo
     with services.db.session() as s:
         [ev] = s.scalars(select(Evidence)).all()
         link = s.get(ComplaintReporter, complaint.id)
-    assert ev.complaint_id == complaint.id and ev.mime == "image/jpeg" and ev.size == len(JPEG)
+    assert ev.complaint_id == complaint.id and ev.mime == "image/jpeg" and not ev.may_carry_metadata
     stored = Path(services.settings.evidence_dir) / ev.path
-    assert stored.read_bytes() == JPEG and ev.sha256 == hashlib.sha256(JPEG).hexdigest()
+    with Image.open(stored) as picture:  # re-encoded (metadata dropped), still the photo
+        assert picture.format == "JPEG" and picture.size == (8, 8)
+    assert ev.size == stored.stat().st_size and ev.sha256 == hashlib.sha256(stored.read_bytes()).hexdigest()
     assert stored.stat().st_mode & 0o077 == 0  # readable by the bot only
-    assert (link.channel, link.user_id) == ("line", reporter.user_id)
+    assert link.account_hash == account_hash(services.settings, "line", reporter.user_id)
+    assert reporter.user_id not in link.account_hash
 
     line_api.wait_for("POST", r"/v2/bot/message/push$")
     alert = push_texts(line_api, STAFF_GROUP)
-    assert code in alert and "ทุจริต/ประพฤติมิชอบ" in alert and "ไม่ระบุตัวตน" in alert and "1 ไฟล์" in alert
+    assert code in alert and "ทุจริต/ประพฤติมิชอบ" in alert and f"/console/complaints/{code}" in alert
     [mail] = smtp.wait_for(1)
     assert mail.recipients == [STAFF_MAIL] and code in mail.subject and code in mail.body
+    assert "3,000" not in alert + mail.body  # a corruption report's details stay in the console
     everything_staff_got = alert + mail.body + mail.subject + str(mail.data)
     assert reporter.user_id not in everything_staff_got and "ผู้ใช้ทดสอบ" not in everything_staff_got
     assert not line_api.calls("GET", r"/v2/bot/profile/")  # no profile is ever fetched
@@ -208,7 +213,7 @@ def test_evidence_over_the_limits_is_refused_politely(bot, services, line_api):
 
 def test_a_photo_sent_before_its_step_is_not_lost_and_messenger_attachments_are_fetched(bot, services,
                                                                                         facebook_api):
-    facebook_api.script("GET", r"^/cdn/photo.png$", Response(200, b"\x89PNG\r\n\x1a\nrest", "image/png"))
+    facebook_api.script("GET", r"^/cdn/photo.png$", Response(200, tiny_png(), "image/png"))
     p = Person(bot, "psid-4242", channel="facebook")
     p.says("แจ้งทุจริต")
     p.says("มีการเก็บเงินค่าแบบฟอร์มที่ควรแจกฟรี")

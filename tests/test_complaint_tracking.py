@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.channels.web_models import WebInboxMessage
 from bot.complaints import outbox, service
 from tests.complaint_helpers import (Person, code_in, push_texts,  # noqa: F401
-                                     said, settings, smtp, wait_idle)
+                                     said, settings, smtp, wait_idle, without_web_floodgate)
 
 
 def file_one(bot, user_id: str, channel: str = "line") -> tuple[Person, str]:
@@ -56,6 +56,7 @@ def test_a_status_change_with_a_note_reaches_the_reporter_and_shows_in_tracking(
 
 
 def test_a_web_reporter_finds_the_notice_in_the_web_inbox(bot, services):
+    without_web_floodgate(services)
     reporter, code = file_one(bot, "web-session-abc", channel="web")
     service.set_status(services, code, "rejected", "ไม่อยู่ในอำนาจหน้าที่ของสำนักงาน")
     outbox.deliver_due(services)

@@ -38,12 +38,18 @@ def unfollowed(services, channel: str, user_id: str, now: datetime | None = None
     _upsert_follower(services, channel, user_id, active=False, unfollowed_at=now or utcnow())
 
 
+def coarse(moment: datetime) -> datetime:
+    """The hour a message came in: precise enough for Messenger's 24-hour window (it only ever ends
+    earlier), too coarse to match a user's message to the second an anonymous report was filed."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
 def messaged(services, channel: str, user_id: str, now: datetime | None = None) -> None:
-    """A user wrote to the bot, so they can be reached (on Messenger, for 24 hours from now).
+    """A user wrote to the bot, so they can be reached (on Messenger, for 24 hours from the hour noted).
 
     Only a friend can write to a LINE account one-to-one, so the row is (re)activated too.
     """
-    _upsert_follower(services, channel, user_id, active=True, last_message_at=now or utcnow(),
+    _upsert_follower(services, channel, user_id, active=True, last_message_at=coarse(now or utcnow()),
                      unfollowed_at=None)
 
 

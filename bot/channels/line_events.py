@@ -95,8 +95,8 @@ class LineEvents:
         try:
             event = Event.from_dict(raw)
         except Exception as exc:  # the SDK's models raise all kinds on a malformed event (no type, wrong types)
-            log.info("LINE event of type %r ignored: %s: %s", str(raw.get("type"))[:40], type(exc).__name__,
-                     str(exc)[:200])
+            log.info("LINE event of type %r ignored: %s", str(raw.get("type"))[:40] if isinstance(raw, dict) else None,
+                     type(exc).__name__)  # the message would quote the event, user id included
             return
         handler = self.handlers.get(type(event))
         if handler is None:

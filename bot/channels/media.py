@@ -3,18 +3,18 @@ turns it into bytes for any channel, so they never call a platform themselves.""
 from __future__ import annotations
 
 import logging
+import time
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
-from linebot.v3.messaging import ApiException
 
 from bot.core.messages import Media
-
-from .platforms import line_blob_api
 
 log = logging.getLogger(__name__)
 
 TIMEOUT = (5, 30)
 CHUNK = 64 * 1024
+MAX_REDIRECTS = 3
 
 
 class MediaUnavailable(Exception):
@@ -25,50 +25,88 @@ class MediaTooLarge(Exception):
     """The content is larger than the caller's limit; it was not read whole."""
 
 
+def content_url(services, media: Media) -> str:
+    return f"{services.settings.line_data_api_base_url}/v2/bot/message/{quote(media.ref, safe='')}/content"
+
+
 def fetch_line(services, media: Media, limit: int) -> tuple[bytes, str]:
-    """`ref` is the LINE message id; the content comes from the data API. (The SDK reads a body whole, so
-    the limit is checked after the download; LINE itself caps what users can send.)"""
+    """`ref` is the LINE message id; the content comes from the data API, streamed and abandoned as soon
+    as it passes the limit (the SDK would read a whole body first, so the one GET is made here)."""
+    headers = {"Authorization": f"Bearer {services.settings.line_channel_access_token}"}
+    deadline = time.monotonic() + services.settings.media_deadline_seconds
     try:
-        resp = line_blob_api(services.settings).get_message_content_with_http_info(
-            media.ref, _request_timeout=TIMEOUT)
-    except ApiException as exc:
-        log.warning("LINE content %s: %s", exc.status, exc.reason)
-        raise MediaUnavailable(f"LINE content {exc.status}") from exc
-    except Exception as exc:  # network errors surface as urllib3 exceptions
-        log.warning("LINE content unreachable: %s", exc)
-        raise MediaUnavailable(str(exc)) from exc
-    data = bytes(resp.data or b"")
-    if len(data) > limit:
-        raise MediaTooLarge(len(data))
-    headers = {k.lower(): v for k, v in (resp.headers or {}).items()}
-    return data, headers.get("content-type", media.mime)
+        with requests.get(content_url(services, media), headers=headers, stream=True,
+                          timeout=TIMEOUT, allow_redirects=False) as resp:
+            if resp.status_code >= 300:
+                log.warning("LINE content %s", resp.status_code)
+                raise MediaUnavailable(f"LINE content {resp.status_code}")
+            return read_response(resp, limit, deadline), resp.headers.get("content-type", media.mime)
+    except requests.RequestException as exc:  # no URL in the log: it is the user's message id
+        log.warning("LINE content unreachable: %s", type(exc).__name__)
+        raise MediaUnavailable(type(exc).__name__) from exc
 
 
-def read_limited(chunks, limit: int) -> bytes:
-    """Join chunks, refusing as soon as more than `limit` bytes have come."""
+def read_limited(chunks, limit: int, deadline: float | None = None) -> bytes:
+    """Join chunks, refusing as soon as more than `limit` bytes have come or the deadline has passed."""
     parts, size = [], 0
     for chunk in chunks:
         size += len(chunk)
         if size > limit:
             raise MediaTooLarge(size)
+        if deadline is not None and time.monotonic() > deadline:
+            raise MediaUnavailable("download took longer than the deadline")
         parts.append(chunk)
     return b"".join(parts)
 
 
-def fetch_url(services, media: Media, limit: int) -> tuple[bytes, str]:
-    """An attachment URL (Messenger), read in pieces so that an oversized file is never held whole."""
-    if not media.ref.startswith(("https://", "http://")):
-        raise MediaUnavailable(f"not a URL: {media.ref!r}")
+def read_response(resp, limit: int, deadline: float) -> bytes:
+    if int(resp.headers.get("content-length") or 0) > limit:
+        raise MediaTooLarge(resp.headers["content-length"])
+    return read_limited(resp.iter_content(CHUNK), limit, deadline)
+
+
+def allowed_url(settings, url: str) -> bool:
+    """An attachment URL on the platform's own hosts: https, a host of `media_hosts` or a subdomain of
+    one (plain http only for `media_http_hosts`, the tests' local fake)."""
     try:
-        with requests.get(media.ref, stream=True, timeout=TIMEOUT) as resp:
-            if resp.status_code >= 400:
-                raise MediaUnavailable(f"attachment {resp.status_code}")
-            if int(resp.headers.get("content-length") or 0) > limit:
-                raise MediaTooLarge(resp.headers["content-length"])
-            return read_limited(resp.iter_content(CHUNK), limit), resp.headers.get("content-type", media.mime)
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.username or parts.password or not host:
+        return False
+    if parts.scheme == "http":
+        return host in settings.media_http_hosts
+    return parts.scheme == "https" and any(host == h or host.endswith("." + h)
+                                           for h in settings.media_hosts + settings.media_http_hosts)
+
+
+def fetch_url(services, media: Media, limit: int) -> tuple[bytes, str]:
+    """An attachment URL (Messenger): only from the platform's hosts, every redirect checked again,
+    read in pieces so that an oversized file is never held whole, all within one deadline."""
+    settings = services.settings
+    url = media.ref
+    deadline = time.monotonic() + settings.media_deadline_seconds
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            if not allowed_url(settings, url):
+                log.warning("attachment refused: not on the platform's hosts")
+                raise MediaUnavailable("attachment URL not on an allowed host")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise MediaUnavailable("download took longer than the deadline")
+            with requests.get(url, stream=True, timeout=(min(TIMEOUT[0], left), min(TIMEOUT[1], left)),
+                              allow_redirects=False) as resp:
+                if resp.is_redirect:
+                    url = urljoin(url, resp.headers.get("location", ""))
+                    continue
+                if resp.status_code >= 400:
+                    raise MediaUnavailable(f"attachment {resp.status_code}")
+                return read_response(resp, limit, deadline), resp.headers.get("content-type", media.mime)
+        raise MediaUnavailable("too many redirects")
     except requests.RequestException as exc:
-        log.warning("attachment unreachable: %s", exc)
-        raise MediaUnavailable(str(exc)) from exc
+        log.warning("attachment unreachable: %s", type(exc).__name__)
+        raise MediaUnavailable(type(exc).__name__) from exc
 
 
 FETCHERS = {"line": fetch_line, "facebook": fetch_url}

@@ -19,16 +19,17 @@ def deliver(services, user_id: str, replies: Sequence[Reply]) -> None:
 
 
 def collect(services, user_id: str, limit: int = 50) -> list[dict]:
-    """The user's undelivered messages, oldest first, marked delivered so the next poll skips them.
+    """The user's undelivered messages, oldest first, deleted as they are handed over: a delivered notice
+    (with its time and the visitor's id) is not kept to link the visitor to a report.
 
     Rows are locked while read (PostgreSQL; SQLite serialises writers), so two polls never both get one.
     """
-    now = utcnow()
     with services.db.session() as s:
         rows = s.scalars(select(WebInboxMessage)
                          .where(WebInboxMessage.user_id == user_id, WebInboxMessage.delivered_at.is_(None))
                          .order_by(WebInboxMessage.created_at, WebInboxMessage.id)
                          .limit(limit).with_for_update(skip_locked=True)).all()
+        payloads = [dict(row.payload) for row in rows]
         for row in rows:
-            row.delivered_at = now
-        return [dict(row.payload) for row in rows]
+            s.delete(row)
+        return payloads

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.complaints.cli import cli_services
 from bot.complaints import outbox
+from bot.complaints.alerts import warn_if_unrouted
 from bot.complaints.models import OutboxMessage
 
 
@@ -33,7 +34,9 @@ def register(sub) -> None:
 
 def cmd_run(args) -> int:
     logging.getLogger("bot").setLevel(logging.INFO)
-    worker = outbox.Worker(cli_services(), interval=args.interval)
+    services = cli_services()
+    warn_if_unrouted(services)
+    worker = outbox.Worker(services, interval=args.interval)
     try:
         result = worker.run(once=args.once)
     except KeyboardInterrupt:

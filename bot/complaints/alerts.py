@@ -1,35 +1,84 @@
 """Staff alerts for a new complaint: who gets one (routing in content), and what it says.
 
-An alert is built from the staff view of the complaint only: code, category, details, evidence count and,
-for a named complaint, the name and phone the reporter consented to give. It never carries a platform
-user id or profile, anonymous or not.
+Corruption reports (categories of the integrity unit) go only to the integrity unit's targets: its own in
+content, else INTEGRITY_LINE_TARGETS / INTEGRITY_ALERT_EMAILS; never to the general staff group, where
+the accused may sit. With none, nothing is sent and the report waits in the console (`unrouted`).
+
+A LINE group's history outlives its membership, so LINE alerts carry only the code, the category, the
+time and the console link; e-mails carry the details only for other categories. No alert ever carries a
+platform user id or profile. Beyond `limits.alerts_per_hour` alerts to one target in an hour, the rest
+of that hour go out as one digest, so a flood of filings does not flood staff.
 """
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core.messages import Text
+from bot.thaitime import thai_datetime
 
 from . import content as cc
 from . import outbox
 from .delivery import pack
-from .models import Complaint
+from .models import Complaint, OutboxMessage
 
 log = logging.getLogger(__name__)
 
 DETAILS_IN_ALERT = 1500
 CHANNEL_NAMES = {"line": "LINE", "facebook": "Facebook Messenger", "web": "เว็บไซต์", "cli": "ระบบ"}
+DIGEST_WINDOW = timedelta(hours=1)
+DIGEST_CODES = 50
+DIGEST_ITEM = "staff_digest_item"  # a code held for the digest (status "held", never sent by itself)
 
 
 def targets(services, category: str) -> tuple[list[str], list[str]]:
-    """(LINE ids, e-mail addresses) for a category: its unit's own, else the defaults from settings."""
+    """(LINE ids, e-mail addresses) for a category: its unit's own, else the defaults from settings —
+    the integrity settings for corruption reports, which never fall back to the general ones."""
     content = cc.of(services)
-    unit = content.units[content.category(category).unit]
     settings = services.settings
+    unit = content.units[content.category(category).unit]
+    if unit.integrity:
+        return (list(unit.line_targets or settings.integrity_line_targets),
+                list(unit.emails or settings.integrity_alert_emails))
     return (list(unit.line_targets or settings.staff_line_targets), list(unit.emails or settings.alert_emails))
+
+
+def integrity_unrouted(services) -> bool:
+    """Whether corruption reports would reach nobody (the start-up warning)."""
+    content = cc.of(services)
+    return any(not any(targets(services, c.id)) for c in content.categories if content.is_integrity(c.id))
+
+
+UNROUTED_WARNING = ("corruption reports reach nobody: set INTEGRITY_LINE_TARGETS or INTEGRITY_ALERT_EMAILS "
+                    "(or the integrity unit's targets in content/complaints.yaml); they are never sent to "
+                    "STAFF_LINE_TARGETS or ALERT_EMAILS and wait in the console until then")
+
+
+def warn_if_unrouted(services) -> bool:
+    """Log the warning every process start needs while corruption reports have no targets."""
+    if integrity_unrouted(services):
+        log.warning(UNROUTED_WARNING)
+        return True
+    return False
+
+
+def unrouted_corruption_reports(session: Session, services) -> list[Complaint]:
+    """Corruption reports no staff alert was queued for (no targets at filing), newest first: the console
+    shows these to the integrity unit."""
+    content = cc.of(services)
+    protected = [c.id for c in content.categories if content.is_integrity(c.id)]
+    alerted = select(OutboxMessage.ref).where(OutboxMessage.purpose.in_(("staff_alert", DIGEST_ITEM)),
+                                              OutboxMessage.ref.is_not(None))
+    return list(session.scalars(select(Complaint).where(Complaint.category.in_(protected),
+                                                        Complaint.code.not_in(alerted))
+                                .order_by(Complaint.created_at.desc(), Complaint.id.desc())))
+
+
+def console_link(services, code: str) -> str:
+    return f"{services.settings.public_base_url}/console/complaints/{code}"
 
 
 def reporter_line(services, complaint: Complaint) -> str:
@@ -38,7 +87,15 @@ def reporter_line(services, complaint: Complaint) -> str:
     return cc.say(services, "named", name=complaint.reporter_name, phone=complaint.reporter_phone or "-")
 
 
+def private_text(services, complaint: Complaint) -> str:
+    """Code, category, time and console link: nothing about what was reported or by whom."""
+    return cc.say(services, "alert_private", code=complaint.code,
+                  category=cc.of(services).category_label(complaint.category),
+                  time=thai_datetime(complaint.created_at), link=console_link(services, complaint.code))
+
+
 def alert_text(services, complaint: Complaint, evidence_count: int) -> str:
+    """The full alert (details, evidence, reporter): e-mail of a non-corruption complaint only."""
     content = cc.of(services)
     details = complaint.details
     if len(details) > DETAILS_IN_ALERT:
@@ -53,19 +110,86 @@ def alert_text(services, complaint: Complaint, evidence_count: int) -> str:
                   evidence=evidence, details=details)
 
 
+def window_start(session: Session, channel: str, to: str, now: datetime) -> tuple[int, datetime | None]:
+    """How many single alerts this target got in the last hour, and when the first of them was queued."""
+    count, first = session.execute(
+        select(func.count(), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.channel == channel, OutboxMessage.target == to, OutboxMessage.purpose == "staff_alert",
+            OutboxMessage.created_at > now - DIGEST_WINDOW)).one()
+    if first is not None and not isinstance(first, datetime):  # SQLite aggregates lose the column type
+        first = datetime.fromisoformat(str(first))
+    if first is not None and first.tzinfo is None:
+        first = first.replace(tzinfo=timezone.utc)
+    return count or 0, first
+
+
+def digest_payload(services, channel: str, codes: list[str], since: datetime, until: datetime) -> dict:
+    shown = "\n".join(codes[:DIGEST_CODES]) + (" …" if len(codes) > DIGEST_CODES else "")
+    text = cc.say(services, "alert_digest", count=len(codes), codes=shown, since=thai_datetime(since),
+                  until=thai_datetime(until), link=f"{services.settings.public_base_url}/console/complaints/")
+    if channel == "email":
+        return {"subject": cc.say(services, "alert_digest_subject", count=len(codes)), "body": text, "codes": codes}
+    return {**pack([Text(text)]), "codes": codes}
+
+
+def queue_digest(services, session: Session, channel: str, to: str, code: str, first: datetime,
+                 now: datetime) -> None:
+    """Hold the code for the target's digest, sent when the hour of single alerts is over. Insert-only
+    (a held row per code, one digest row per target and hour), so concurrent filings never wait on each
+    other; the digest gathers its held codes when it is sent (`gather_digest`)."""
+    outbox.enqueue(session, channel, to, {}, purpose=DIGEST_ITEM, ref=code, now=now).status = "held"
+    due = first + DIGEST_WINDOW
+    pending = session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.channel == channel, OutboxMessage.target == to, OutboxMessage.purpose == "staff_digest",
+        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at > now))
+    if not pending:
+        row = outbox.enqueue(session, channel, to, {"codes": []}, purpose="staff_digest", now=now)
+        row.next_attempt_at = due
+
+
+def gather_digest(services, row_id: int) -> dict | None:
+    """Before a digest is sent: move the target's held codes into it (once; a retry resends the same
+    text). None when another digest row took them all (nothing to send)."""
+    with services.db.session() as s:
+        row = s.get(OutboxMessage, row_id)
+        items = list(s.scalars(select(OutboxMessage).where(
+            OutboxMessage.channel == row.channel, OutboxMessage.target == row.target,
+            OutboxMessage.purpose == DIGEST_ITEM, OutboxMessage.status == "held").order_by(OutboxMessage.id)
+            .with_for_update()))
+        codes = list(row.payload.get("codes", [])) + [i.ref for i in items]
+        for item in items:
+            item.status = "digested"
+        if not codes:
+            return None
+        if items:
+            since = min([row.created_at] + [i.created_at for i in items])
+            row.payload = digest_payload(services, row.channel, codes, since, row.next_attempt_at)
+        return dict(row.payload)
+
+
 def queue_new_complaint(services, session: Session, complaint: Complaint, evidence_count: int,
                         now: datetime) -> int:
     """Queue one outbox message per target, in the complaint's own transaction; returns how many."""
     line_ids, emails = targets(services, complaint.category)
+    protected = cc.of(services).is_integrity(complaint.category)
     if not line_ids and not emails:
-        log.warning("complaint %s alerts nobody: set STAFF_LINE_TARGETS or ALERT_EMAILS (or the unit's targets "
-                    "in complaints.yaml)", complaint.code)
-    text = alert_text(services, complaint, evidence_count)
+        if protected:
+            log.warning("corruption report %s is unrouted: it waits in the console (set INTEGRITY_LINE_TARGETS "
+                        "or INTEGRITY_ALERT_EMAILS)", complaint.code)
+        else:
+            log.warning("complaint %s alerts nobody: set STAFF_LINE_TARGETS or ALERT_EMAILS (or the unit's "
+                        "targets in complaints.yaml)", complaint.code)
+    short = private_text(services, complaint)
+    mail_body = short if protected else alert_text(services, complaint, evidence_count)
     subject = cc.say(services, "alert_subject", code=complaint.code,
                      category=cc.of(services).category_label(complaint.category))
-    for to in line_ids:
-        outbox.enqueue(session, "line", to, pack([Text(text)]), purpose="staff_alert", ref=complaint.code, now=now)
-    for to in emails:
-        outbox.enqueue(session, "email", to, {"subject": subject, "body": text}, purpose="staff_alert",
-                       ref=complaint.code, now=now)
-    return len(line_ids) + len(emails)
+    per_hour = cc.of(services).limits.alerts_per_hour
+    messages = [("line", to, pack([Text(short)])) for to in line_ids] + \
+               [("email", to, {"subject": subject, "body": mail_body}) for to in emails]
+    for channel, to, payload in messages:
+        count, first = window_start(session, channel, to, now)
+        if count >= per_hour and first is not None:
+            queue_digest(services, session, channel, to, complaint.code, first, now)
+        else:
+            outbox.enqueue(session, channel, to, payload, purpose="staff_alert", ref=complaint.code, now=now)
+    return len(messages)

@@ -154,7 +154,8 @@ def cmd_purge(args) -> int:
         return 2
     purged = purge_personal_data(cli_services(), timedelta(days=args.older_than))
     print(f"personal data removed from {purged.complaints} closed complaint(s); evidence files removed: "
-          f"{purged.files}; files of abandoned drafts removed: {purged.draft_files}")
+          f"{purged.files}; files of abandoned drafts removed: {purged.draft_files}; reporters' chat rows "
+          f"removed: {purged.account_rows}; departed followers removed: {purged.followers}")
     return 0
 
 

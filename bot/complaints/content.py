@@ -30,10 +30,11 @@ TEXT_KEYS = (
     "label_filed label_code evidence_count no_evidence anonymous named filed save_failed rate_limited "
     "cancelled expired ask_code code_unclear not_found track_title track_history track_cancelled "
     "status_changed status_note status_closed_feedback alert alert_subject ask_rating rating_5 rating_4 "
-    "rating_3 rating_2 rating_1 rating_unclear ask_comment ask_comment_text comment_too_long "
-    "feedback_thanks feedback_cancelled "
-    "btn_add_yes btn_add_no btn_clear_details ask_add_detail ask_category_again ask_details_kept details_cleared "
-    "unit_changed still_open still_open_details label_next track_next"
+    "rating_3 rating_2 rating_1 rating_unclear ask_comment ask_comment_text comment_too_long feedback_thanks "
+    "feedback_cancelled btn_add_yes btn_add_no btn_clear_details ask_add_detail ask_category_again "
+    "ask_details_kept details_cleared unit_changed still_open still_open_details label_next track_next "
+    "confirm_too_soon ask_code_listed my_codes_title my_codes_item alert_private alert_digest "
+    "alert_digest_subject"
 ).split()
 WORD_KEYS = ("generic", "done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
              "praise", "suggestion", "add_yes", "add_no", "clear_details",
@@ -59,6 +60,8 @@ class Category(Strict):
 class Unit(Strict):
     name: str
     group: str = ""
+    # The unit that receives corruption reports: its reports never fall back to the general targets
+    integrity: bool = False
     line_targets: list[str] = []
     emails: list[str] = []
 
@@ -72,10 +75,25 @@ class Limits(Strict):
     evidence_bytes: int = Field(gt=0)
     evidence_types: dict[str, str] = Field(min_length=1)
     feedback_offer_after: int = Field(default=3, gt=0)
+    # Floods: a web complaint is confirmed no sooner than this after its draft was opened, and one client
+    # address files at most this many a day; staff get at most alerts_per_hour single alerts per target,
+    # the rest of the hour as one digest
+    web_min_seconds_to_confirm: int = Field(default=20, ge=0)
+    web_complaints_per_address_per_day: int = Field(default=5, ge=1)
+    alerts_per_hour: int = Field(default=10, ge=1)
 
     @property
     def evidence_mb(self) -> str:
         return f"{self.evidence_bytes / 1048576:g}"
+
+
+class Retention(Strict):
+    """PDPA retention, run daily by the clock process at these Thailand times ("HH:MM")."""
+
+    personal_data_days: int = Field(gt=0)
+    personal_data_at: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    housekeeping_days: int = Field(gt=0)
+    housekeeping_at: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class ComplaintsContent(Strict):
@@ -84,6 +102,7 @@ class ComplaintsContent(Strict):
     acknowledge_days: int = Field(gt=0)
     statuses: dict[Status, str]
     limits: Limits
+    retention: Retention
     words: dict[str, list[str]]
     texts: dict[str, str]
 
@@ -120,6 +139,11 @@ class ComplaintsContent(Strict):
             if c.id == category_id:
                 return c
         raise KeyError(f"no complaint category {category_id!r} in complaints.yaml")
+
+    def is_integrity(self, category_id: str) -> bool:
+        """Whether the category's reports go to the integrity unit (and stay away from general staff)."""
+        unit = next((self.units[c.unit] for c in self.categories if c.id == category_id), None)
+        return unit is None or unit.integrity  # a category removed from content: treat it as protected
 
     def category_label(self, category_id: str) -> str:
         """The label, or the id itself for a category the office has since removed from content."""

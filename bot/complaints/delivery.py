@@ -21,6 +21,13 @@ def unpack(payload: dict) -> list[Text]:
 
 def send(services, row: OutboxMessage) -> None:
     """Raises DeliveryError (or any error, treated as retryable) when the message did not go out."""
+    if row.purpose == "staff_digest":
+        from .alerts import gather_digest
+
+        payload = gather_digest(services, row.id)
+        if payload is None:
+            return  # its codes went out in another digest
+        row.payload = payload
     if "rendered" in row.payload:  # a chat answer, as rendered for its platform when it was given
         push_rendered(services, row.channel, row.target, row.payload["rendered"], retry_key=row.retry_key)
     elif row.channel == "email":

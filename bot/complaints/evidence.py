@@ -2,7 +2,8 @@
 
 Platforms keep sent content only for a while (LINE: days), so a photo is downloaded when it arrives, not
 when the complaint is confirmed. The type is decided from the file's first bytes where the format has a
-signature, so a renamed file is not taken for a picture. Files are written owner-readable only.
+signature, so a renamed file is not taken for a picture. Every file is cleaned of what could reveal the
+reporter before it is written (sanitize.py), owner-readable only.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.core.messages import Media
 from bot.storage import utcnow
 
 from . import content as cc
+from . import sanitize
 from .models import Evidence
 
 
@@ -98,10 +100,15 @@ def receive(services, channel: str, media: Media, now: datetime | None = None) -
     mime = decide_type(data, declared or media.mime)
     if mime not in limits.evidence_types:
         raise Refused("evidence_bad_type")
+    try:
+        cleaned = sanitize.clean(data, mime)
+    except sanitize.Unreadable:
+        raise Refused("evidence_bad_type") from None
+    data, mime = cleaned.data, cleaned.mime
     name = relative_name(now or utcnow(), mime)
     write_private(Path(services.settings.evidence_dir) / name, data)
     return {"path": name, "kind": media.kind, "mime": mime, "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest()}
+            "sha256": hashlib.sha256(data).hexdigest(), "may_carry_metadata": cleaned.may_carry_metadata}
 
 
 def delete(services, relative_paths: list[str]) -> int:

@@ -17,7 +17,7 @@ from bot.nlu.normalize import THAI_DIGITS
 
 from . import content as cc
 from .content import Category
-from . import evidence, service
+from . import evidence, floodgate, service
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,8 @@ class ComplaintFlow:
         if service.limit_reached(ctx.services, m.channel, m.user_id, ctx.now):
             return [Text(say(ctx, "rate_limited", limit=ctx.services.settings.complaint_daily_limit))]
         category = self.named_category(ctx)
-        ctx.start_flow(NAME, "category", {"key": str(uuid.uuid4()), "details": [], "trail": []})
+        ctx.start_flow(NAME, "category", {"key": str(uuid.uuid4()), "details": [], "trail": [],
+                                          "opened": ctx.now.timestamp()})
         if self.is_first_detail(ctx):
             ctx.flow["data"]["details"].append(m.utterance.strip())
         if category:
@@ -352,6 +353,13 @@ class ComplaintFlow:
     # --- filing -----------------------------------------------------------------------------------------
     def file(self, ctx: Context) -> list[Reply]:
         m, data = ctx.message, ctx.flow["data"]
+        refused = floodgate.refusal(ctx.services, m.channel, data.get("opened"), ctx.now)
+        if refused == "confirm_too_soon":
+            return [Text(say(ctx, refused), buttons(ctx, "btn_confirm", "btn_back", "btn_cancel"))]
+        if refused:
+            evidence.discard_draft(ctx.services, data["key"])
+            ctx.end_flow()
+            return [Text(say(ctx, refused, limit=cc.of(ctx.services).limits.web_complaints_per_address_per_day))]
         try:
             complaint = service.file_complaint(ctx.services, service.Draft.from_state(data), m.channel, m.user_id,
                                                ctx.now, receipt=lambda c: self.filed(ctx, c))
@@ -359,10 +367,12 @@ class ComplaintFlow:
             evidence.discard_draft(ctx.services, data["key"])
             ctx.end_flow()
             return [Text(say(ctx, "rate_limited", limit=exc.limit))]
-        except Exception:
-            log.exception("filing a complaint failed")
+        except Exception as exc:  # the type only: the message would quote the draft (SQL parameters)
+            log.error("filing a complaint failed: %s", type(exc).__name__)
             return [Text(say(ctx, "save_failed"), buttons(ctx, "btn_confirm", "btn_cancel"))]
+        floodgate.count_filed(ctx.services, m.channel)
         ctx.end_flow()
+        ctx.forget_state()  # no row left whose time matches the complaint's
         ctx.owed.extend(i for i in [service.receipt_id(ctx.services, complaint)] if i is not None)
         return self.filed(ctx, complaint)
 

@@ -1,8 +1,8 @@
 """Tables of the complaints feature.
 
-The reporter's platform account lives only in `ComplaintReporter`, read by the notifier and the owner
-check of tracking; every view staff get (alerts, CLI) is built from the other tables, so an anonymous
-report cannot leak who sent it.
+The reporter's platform account is kept only as a keyed hash (`ComplaintReporter`, for the owner check)
+and sealed (`ComplaintContact`, opened by the notifier alone); every view staff get (alerts, CLI,
+console) is built from the other tables, so an anonymous report cannot leak who sent it.
 """
 from __future__ import annotations
 
@@ -81,22 +81,35 @@ class Evidence(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     path: Mapped[str | None] = mapped_column(String(255), default=None)
+    # Video and audio are stored as sent: staff are told the file may still carry metadata (place, device)
+    may_carry_metadata: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     complaint: Mapped[Complaint | None] = relationship(back_populates="evidence")
 
 
 class ComplaintReporter(Base):
-    """Who filed a complaint (channel and platform user id): kept apart from the complaint so that only
-    the notifier, the owner check of tracking and the daily limit ever read it."""
+    """Who filed a complaint, as a keyed hash of channel and platform id (reporter_keys.account_hash):
+    the owner check of tracking, the reporter's list of codes and the daily limit compare hashes, so the
+    table names nobody."""
 
     __tablename__ = "complaint_reporter"
-    __table_args__ = (Index("ix_complaint_reporter_user", "channel", "user_id", "created_at"),)
+    __table_args__ = (Index("ix_complaint_reporter_account", "account_hash", "created_at"),)
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), primary_key=True)
+    account_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ComplaintContact(Base):
+    """Where to send the reporter's status notices: the channel and the sealed platform id
+    (reporter_keys.seal), opened only by the notifier at send time."""
+
+    __tablename__ = "complaint_contact"
 
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    user_id: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sealed: Mapped[str] = mapped_column(Text)
 
 
 class Feedback(Base):

@@ -1,8 +1,9 @@
-"""The reporter's side: the one module that reads or writes `ComplaintReporter`.
+"""The reporter's side: the one module that reads or writes `ComplaintReporter` and `ComplaintContact`.
 
-It records who filed a complaint, answers "is this person the reporter?" for tracking and the daily
-limit, and tells the reporter about status changes. Staff views never come through here, which is what
-keeps an anonymous report anonymous.
+It records who filed a complaint (a keyed hash, and the sealed address for notices), answers "is this
+person the reporter?" for tracking, the reporter's own list and the daily limit, and tells the reporter
+about status changes. Staff views never come through here, which is what keeps an anonymous report
+anonymous.
 """
 from __future__ import annotations
 
@@ -17,38 +18,59 @@ from bot.core.messages import QuickReply, Text
 from . import content as cc
 from . import outbox
 from .content import CLOSED
-from .models import Complaint, ComplaintReporter
+from .models import Complaint, ComplaintContact, ComplaintReporter
+from .reporter_keys import account_hash, seal, unseal
 
 
-def link(session: Session, complaint: Complaint, channel: str, user_id: str, now: datetime) -> None:
-    session.add(ComplaintReporter(complaint_id=complaint.id, channel=channel, user_id=user_id, created_at=now))
+def link(services, session: Session, complaint: Complaint, channel: str, user_id: str, now: datetime) -> None:
+    settings = services.settings
+    session.add(ComplaintReporter(complaint_id=complaint.id, account_hash=account_hash(settings, channel, user_id),
+                                  created_at=now))
+    session.add(ComplaintContact(complaint_id=complaint.id, channel=channel, sealed=seal(settings, user_id)))
 
 
-def is_reporter(session: Session, complaint_id: int, channel: str, user_id: str) -> bool:
+def is_reporter(services, session: Session, complaint_id: int, channel: str, user_id: str) -> bool:
     row = session.get(ComplaintReporter, complaint_id)
-    return row is not None and row.channel == channel and row.user_id == user_id
+    return row is not None and row.account_hash == account_hash(services.settings, channel, user_id)
 
 
-def filed_since(session: Session, channel: str, user_id: str, since: datetime) -> int:
+def filed_since(services, session: Session, channel: str, user_id: str, since: datetime) -> int:
     return session.scalar(select(func.count()).select_from(ComplaintReporter).where(
-        ComplaintReporter.channel == channel, ComplaintReporter.user_id == user_id,
+        ComplaintReporter.account_hash == account_hash(services.settings, channel, user_id),
         ComplaintReporter.created_at >= since)) or 0
 
 
-def forget(session: Session, complaint_ids: list[int]) -> int:
+def filed_by(services, session: Session, channel: str, user_id: str, limit: int = 10) -> list[Complaint]:
+    """The complaints this account filed, newest first (the reporter's own list of codes)."""
+    return list(session.scalars(
+        select(Complaint).join(ComplaintReporter, ComplaintReporter.complaint_id == Complaint.id)
+        .where(ComplaintReporter.account_hash == account_hash(services.settings, channel, user_id))
+        .order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(limit)))
+
+
+def forget(services, session: Session, complaint_ids: list[int]) -> list[tuple[str, str]]:
+    """Remove the reporters' links; returns their (channel, user id) accounts, so that retention can
+    remove what else the bot kept under those accounts (conversation state, web inbox)."""
     if not complaint_ids:
-        return 0
-    return session.execute(delete(ComplaintReporter)
-                           .where(ComplaintReporter.complaint_id.in_(complaint_ids))).rowcount
+        return []
+    contacts = list(session.scalars(select(ComplaintContact).where(ComplaintContact.complaint_id.in_(complaint_ids))))
+    accounts = [(c.channel, user_id) for c in contacts if (user_id := unseal(services.settings, c.sealed))]
+    session.execute(delete(ComplaintContact).where(ComplaintContact.complaint_id.in_(complaint_ids)))
+    session.execute(delete(ComplaintReporter).where(ComplaintReporter.complaint_id.in_(complaint_ids)))
+    return accounts
 
 
 def reporter_account(services, complaint_id: int) -> tuple[str, str]:
     """(channel, user id) to push to; the link is gone once personal data was purged."""
     with services.db.session() as s:
-        row = s.get(ComplaintReporter, complaint_id)
+        row = s.get(ComplaintContact, complaint_id)
         if row is None:
             raise DeliveryError(f"complaint {complaint_id} has no reporter account (anonymised)", retryable=False)
-        return row.channel, row.user_id
+        user_id = unseal(services.settings, row.sealed)
+        if user_id is None:
+            raise DeliveryError(f"complaint {complaint_id}: reporter link sealed with another REPORTER_KEY",
+                                retryable=False)
+        return row.channel, user_id
 
 
 def status_message(services, complaint: Complaint, note: str | None) -> list[Text]:
@@ -67,7 +89,7 @@ def notify_status(services, session: Session, complaint: Complaint, note: str | 
     """Queue the status notice in the caller's transaction; delivered by the outbox."""
     from .delivery import pack
 
-    if session.get(ComplaintReporter, complaint.id) is None:
+    if session.get(ComplaintContact, complaint.id) is None:
         return  # nobody to tell (personal data already purged)
     outbox.enqueue(session, "reporter", str(complaint.id), pack(status_message(services, complaint, note)),
                    purpose="status", ref=complaint.code, now=now)

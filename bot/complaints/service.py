@@ -57,9 +57,9 @@ class Draft:
 def limit_reached(services, channel: str, user_id: str, now: datetime, session: Session | None = None) -> bool:
     limit = services.settings.complaint_daily_limit
     if session is not None:
-        return notifier.filed_since(session, channel, user_id, now - LIMIT_WINDOW) >= limit
+        return notifier.filed_since(services, session, channel, user_id, now - LIMIT_WINDOW) >= limit
     with services.db.session() as s:
-        return notifier.filed_since(s, channel, user_id, now - LIMIT_WINDOW) >= limit
+        return notifier.filed_since(services, s, channel, user_id, now - LIMIT_WINDOW) >= limit
 
 
 # A receipt (the message giving the tracking code) waits this long for the chat answer that carries it;
@@ -78,7 +78,7 @@ def _insert(services, session: Session, draft: Draft, code: str, channel: str, u
     session.flush()  # the unique code is checked here
     session.add(ComplaintEvent(complaint_id=complaint.id, status="received", created_at=now))
     files = evidence.attach(session, draft.key, complaint.id)
-    notifier.link(session, complaint, channel, user_id, now)
+    notifier.link(services, session, complaint, channel, user_id, now)
     alerts.queue_new_complaint(services, session, complaint, files, now)
     if receipt is not None:
         from .delivery import pack
@@ -137,9 +137,15 @@ def for_reporter(services, code: str, channel: str, user_id: str) -> Complaint |
     """The complaint if this person filed it; None alike for an unknown code and someone else's."""
     with services.db.session() as s:
         complaint = load(s, code)
-        if complaint is None or not notifier.is_reporter(s, complaint.id, channel, user_id):
+        if complaint is None or not notifier.is_reporter(services, s, complaint.id, channel, user_id):
             return None
         return complaint
+
+
+def filed_by(services, channel: str, user_id: str) -> list[Complaint]:
+    """This account's own complaints, newest first ("รหัสของฉัน")."""
+    with services.db.session() as s:
+        return notifier.filed_by(services, s, channel, user_id)
 
 
 def set_status(services, code: str, status: str, note: str | None = None, now: datetime | None = None) -> Complaint:
@@ -192,6 +198,7 @@ def staff_view(services, complaint: Complaint, full: bool = False) -> dict:
         reporter=None if complaint.anonymous or not complaint.reporter_name
         else {"name": complaint.reporter_name, "phone": complaint.reporter_phone},
         evidence=[{"kind": e.kind, "mime": e.mime, "size": e.size, "sha256": e.sha256,
+                   "may_carry_metadata": e.may_carry_metadata,
                    "file": str(root / e.path) if e.path else None} for e in complaint.evidence],
         history=[{"status": e.status, "status_label": content.status_label(e.status), "note": e.note,
                   "at": e.created_at.isoformat()} for e in complaint.events],

@@ -12,7 +12,9 @@ from . import service
 from .codes import find_code
 from .flow import elsewhere, say
 from .models import Complaint
-from bot.thaitime import thai_datetime
+from bot.thaitime import local, thai_date, thai_datetime
+
+MAX_CODE_BUTTONS = 12  # LINE shows 13 quick replies; one is "cancel"
 
 NAME = "track"
 
@@ -43,6 +45,20 @@ def answer(ctx: Context, code: str) -> list[Reply]:
     return [card(ctx, complaint)]
 
 
+def my_codes(ctx: Context) -> Text | None:
+    """The complaints filed from this account with their status, found by the account's keyed hash, so
+    a reporter who lost a code gets it back; the codes are buttons that open each one."""
+    m, content = ctx.message, cc.of(ctx.services)
+    mine = service.filed_by(ctx.services, m.channel, m.user_id)
+    if not mine:
+        return None
+    lines = [say(ctx, "my_codes_title", count=len(mine))]
+    lines += [say(ctx, "my_codes_item", code=c.code, category=content.category_label(c.category),
+                  status=content.status_label(c.status), filed=thai_date(local(c.created_at).date())) for c in mine]
+    buttons = tuple(QuickReply(c.code, c.code) for c in mine[:MAX_CODE_BUTTONS])
+    return Text("\n".join(lines), buttons)
+
+
 class TrackFlow:
     name = NAME
 
@@ -51,7 +67,11 @@ class TrackFlow:
         if code:
             return answer(ctx, str(code))
         ctx.start_flow(NAME, "code")
-        return [Text(say(ctx, "ask_code"), (QuickReply(say(ctx, "btn_cancel"), say(ctx, "btn_cancel")),))]
+        cancel = QuickReply(say(ctx, "btn_cancel"), say(ctx, "btn_cancel"))
+        listed = my_codes(ctx)
+        if listed:
+            return [Text(listed.text), Text(say(ctx, "ask_code_listed"), listed.quick_replies + (cancel,))]
+        return [Text(say(ctx, "ask_code"), (cancel,))]
 
     def step(self, ctx: Context) -> list[Reply] | None:
         text = (ctx.message.utterance or "").strip()

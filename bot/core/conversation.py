@@ -53,6 +53,7 @@ class Context:
     # Outbox rows already holding part of this answer (a tracking code's receipt, written with the
     # complaint): whoever records the answer settles them, so the code is owed once, never lost.
     owed: list[int] = field(default_factory=list)
+    forget: bool = False  # delete the user's stored state after this turn (see forget_state)
 
     def say(self, key: str, **values: object) -> str:
         return self.services.content.say(key, self.lang, **values)
@@ -69,6 +70,11 @@ class Context:
 
     def end_flow(self) -> None:
         self.state.pop("flow", None)
+
+    def forget_state(self) -> None:
+        """Leave no state row behind this turn (an anonymous report's draft: its time would link the
+        reporter's account to the report)."""
+        self.forget = True
 
 
 Handler = Callable[[Context], list[Reply]]
@@ -186,5 +192,5 @@ class Bot:
                 answer = answer + flow.aside(ctx)  # e.g. "the complaint is still open"
         replies += answer
         remember(ctx.state, ctx.understood)
-        turn_state.data = ctx.state
+        turn_state.data = {} if ctx.forget else ctx.state
         return replies, ctx.understood, ctx.owed

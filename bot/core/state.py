@@ -69,6 +69,9 @@ class StateStore:
                     .with_for_update()).scalar_one()
                 state = self._interpret(row.data, row.updated_at, now)
                 yield state
+                if not state.data:
+                    s.delete(row)  # nothing to remember: no row (and no time) is kept
+                    return
                 row.data = state.data
                 row.updated_at = now
                 for write in state.writes:
@@ -89,6 +92,10 @@ class StateStore:
         now = now or utcnow()
         with self.db.session() as s:
             row = s.get(ConversationState, (channel, user_id))
+            if not data:
+                if row is not None:
+                    s.delete(row)  # nothing to remember: no row (and no time) is kept
+                return
             if row is None:
                 s.add(ConversationState(channel=channel, user_id=user_id, data=data, updated_at=now))
             else:

@@ -1,6 +1,7 @@
 """Engine and sessions. SQLite (the embedded default) and PostgreSQL (production, CI) behave alike here."""
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
@@ -44,15 +45,32 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+class NoRowLogging(logging.Filter):
+    """SQLAlchemy's DEBUG log prints every fetched row (details, names, platform ids), and
+    `hide_parameters` does not cover rows: they are dropped here, statements stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+def _quiet_engine_logs() -> None:
+    for name in ("sqlalchemy.engine.Engine", "sqlalchemy.engine"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, NoRowLogging) for f in logger.filters):
+            logger.addFilter(NoRowLogging())
+
+
 class Database:
     def __init__(self, url: str):
         self.url = url
-        kwargs: dict = {"future": True}
+        # Parameters are what a complaint says: never in logs or exception messages.
+        kwargs: dict = {"future": True, "hide_parameters": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
         self.engine: Engine = create_engine(url, **kwargs)
+        _quiet_engine_logs()
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -164,6 +164,27 @@ class FakePlatform:
         self.server.server_close()
 
 
+def tiny_jpeg(color: tuple[int, int, int] = (40, 120, 200), exif=None) -> bytes:
+    """A real (decodable) 8x8 JPEG: evidence is re-encoded, so content must be a picture."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(out, "JPEG", **({"exif": exif} if exif is not None else {}))
+    return out.getvalue()
+
+
+def tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (8, 8), (250, 200, 0, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
 SENT = {"sentMessages": [{"id": "100001", "quoteToken": "fake-quote-token"}]}
 
 
@@ -174,7 +195,7 @@ def fake_line() -> FakePlatform:
         ("POST", r"^/v2/bot/message/(multicast|broadcast|narrowcast)$"): Response(200, {}),
         ("GET", r"^/v2/bot/profile/"): lambda rec: Response(200, {"userId": rec.path.rsplit("/", 1)[-1],
                                                                    "displayName": "ผู้ใช้ทดสอบ"}),
-        ("GET", r"^/v2/bot/message/[^/]+/content$"): Response(200, b"\xff\xd8\xff\xe0fake-jpeg", "image/jpeg"),
+        ("GET", r"^/v2/bot/message/[^/]+/content$"): Response(200, tiny_jpeg(), "image/jpeg"),
         ("POST", r"^/v2/bot/richmenu$"): Response(200, {"richMenuId": "richmenu-fake-1"}),
     })
 

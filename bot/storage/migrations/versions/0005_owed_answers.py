@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import bot.storage.db
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import bot.storage.db
 
 revision = '0007'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

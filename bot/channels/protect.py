@@ -1,0 +1,81 @@
+"""What every public endpoint (webhooks, /api/chat) gets, app-wide: flood limits and privacy headers.
+
+Limits (Flask-Limiter) are counted per client address and for everyone together, in process memory by
+default or in RATE_LIMIT_STORAGE_URL (e.g. redis://) when several instances share the load; an excess
+gets 429 with a Thai message (JSON on the API and webhooks). Chat answers may hold a complaint, so they
+are never cached (`Cache-Control: no-store`), and no page leaks its address to other sites.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import Flask, request
+from flask_limiter import ApplicationLimit, Limiter
+from flask_limiter.util import get_remote_address
+
+from bot.core.origin import client_origin
+
+from .http_json import json_error
+
+PUBLIC_PREFIXES = ("/api/chat", "/webhooks/")
+NO_STORE_PREFIXES = ("/api/chat",)
+REFERRER_POLICY = "same-origin"
+
+
+def is_public() -> bool:
+    return request.path.startswith(PUBLIC_PREFIXES)
+
+
+def not_public() -> bool:
+    return not is_public()
+
+
+def is_webhook() -> bool:
+    return request.path.startswith("/webhooks/")
+
+
+def address_tag(secret: bytes, address: str) -> str:
+    return hmac.new(secret, f"origin:{address}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def protect_public_endpoints(app: Flask, services) -> Limiter:
+    settings, content = services.settings, services.content
+
+    def per_address() -> str:
+        return settings.rate_limit_webhook_per_address if is_webhook() else settings.rate_limit_per_address
+
+    limiter = Limiter(
+        get_remote_address, app=app, storage_uri=settings.rate_limit_storage_url, key_prefix="bot",
+        application_limits=[ApplicationLimit(per_address, exempt_when=not_public),
+                            ApplicationLimit(settings.rate_limit_global, key_function=lambda: "everyone",
+                                             scope="all-public", exempt_when=not_public)],
+        headers_enabled=True)
+
+    @app.errorhandler(429)
+    def too_many(_exc):
+        th, en = content.say("too_many_requests", "th"), content.say("too_many_requests", "en")
+        if is_public():
+            resp, status = json_error(429, th, error_en=en)
+        else:
+            resp, status = app.response_class(th, mimetype="text/plain"), 429
+        resp.headers.setdefault("Retry-After", "60")
+        return resp, status
+
+    @app.before_request
+    def remember_origin():
+        if request.path.startswith("/api/chat"):
+            client_origin.set(address_tag(settings.reporter_secret, get_remote_address() or ""))
+
+    @app.after_request
+    def headers(resp):
+        resp.headers.setdefault("Referrer-Policy", REFERRER_POLICY)
+        if request.path.startswith(NO_STORE_PREFIXES):
+            resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    @app.teardown_request
+    def forget_origin(_exc=None):
+        client_origin.set("")
+
+    return limiter

@@ -1,0 +1,48 @@
+"""A cheap proof of presence for web complaints, where new visitor ids are free: a draft confirmed sooner
+than `limits.web_min_seconds_to_confirm` after it was opened is asked again, and one client address files
+at most `limits.web_complaints_per_address_per_day` a day (counted in the rate-limit storage, so the
+address is never written next to a complaint). LINE and Messenger accounts are not free to mint, and keep
+the per-account daily limit alone."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from bot.core.origin import client_origin
+
+from . import content as cc
+
+
+def _limiter(services) -> MovingWindowRateLimiter:
+    limiter = services.extra.get("complaints.floodgate")
+    if limiter is None:
+        storage = storage_from_string(services.settings.rate_limit_storage_url)
+        limiter = services.extra.setdefault("complaints.floodgate", MovingWindowRateLimiter(storage))
+    return limiter
+
+
+def _per_day(services):
+    return parse(f"{cc.of(services).limits.web_complaints_per_address_per_day} per day")
+
+
+def refusal(services, channel: str, opened_at: float | None, now: datetime) -> str | None:
+    """The text key that tells why this web complaint is not filed now, or None to file it."""
+    if channel != "web":
+        return None
+    limits = cc.of(services).limits
+    if opened_at is not None and now.timestamp() - opened_at < limits.web_min_seconds_to_confirm:
+        return "confirm_too_soon"
+    origin = client_origin.get()
+    if origin and not _limiter(services).test(_per_day(services), "web-complaint", origin):
+        return "rate_limited"
+    return None
+
+
+def count_filed(services, channel: str) -> None:
+    """One more web complaint from the current client address."""
+    origin = client_origin.get()
+    if channel == "web" and origin:
+        _limiter(services).hit(_per_day(services), "web-complaint", origin)

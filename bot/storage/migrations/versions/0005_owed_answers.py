@@ -1,7 +1,7 @@
 """owed answers: a handled event records when it was answered and the outbox row holding its answer
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 from alembic import op
 import sqlalchemy as sa

@@ -1,7 +1,7 @@
 """console people and sessions, append-only audit log, internal notes and assignee, live chat
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 """
 from alembic import op
 import sqlalchemy as sa

@@ -1,7 +1,7 @@
 """web chat history: the visible messages of a web-chat session, so a reload shows them again
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa

@@ -71,10 +71,10 @@ class StateStore:
                 yield state
                 if not state.data:
                     s.delete(row)  # nothing to remember: no row (and no time) is kept
-                    return
-                row.data = state.data
-                row.updated_at = now
-                for write in state.writes:
+                else:
+                    row.data = state.data
+                    row.updated_at = now
+                for write in state.writes:  # the turn's own writes (its stored answer) go in either way
                     write(s)
 
     def load(self, channel: str, user_id: str, now: datetime | None = None) -> tuple[dict, bool]:
@@ -95,11 +95,10 @@ class StateStore:
             if not data:
                 if row is not None:
                     s.delete(row)  # nothing to remember: no row (and no time) is kept
-                return
-            if row is None:
+            elif row is None:
                 s.add(ConversationState(channel=channel, user_id=user_id, data=data, updated_at=now))
             else:
                 row.data = data
                 row.updated_at = now
-            for write in writes:
+            for write in writes:  # the turn's own writes (its stored answer) go in either way
                 write(s)

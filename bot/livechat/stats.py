@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from statistics import median
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.storage import utcnow
 from bot.thaitime import local
@@ -16,12 +17,16 @@ from .models import BotAnswerCount, LiveChat, LiveChatMessage
 def count_bot_answer(services, channel: str, now: datetime | None = None) -> None:
     """One more question answered by the bot today (Thailand day); no text and no user are kept."""
     day = local(now or utcnow()).date().isoformat()
-    with services.db.session() as s:
-        row = s.get(BotAnswerCount, (day, channel), with_for_update=True)
-        if row is None:
-            s.add(BotAnswerCount(day=day, channel=channel, count=1))
-        else:
-            row.count += 1
+    where = (BotAnswerCount.day == day, BotAnswerCount.channel == channel)
+    for _ in range(2):  # two first answers of a day at once: one insert wins, the other then updates
+        try:
+            with services.db.session() as s:
+                if s.execute(update(BotAnswerCount).where(*where).values(count=BotAnswerCount.count + 1)).rowcount:
+                    return
+                s.add(BotAnswerCount(day=day, channel=channel, count=1))
+            return
+        except IntegrityError:
+            continue
 
 
 def summary(services, lo: datetime, hi: datetime) -> dict:

@@ -1,0 +1,165 @@
+"""The console as office staff use it, in Debian's Chromium at desktop (1280 px) and phone (360 px) width:
+a complaint filed in the web chat is handled in the inbox (assign, internal note, status that reaches the
+chat), a web chat is handed to a person whose reply arrives in the chat, an announcement is created with
+the Thai date picker, previewed, confirmed and cancelled, and the evidence pack and what-if pages open.
+Screenshots go to tests/artifacts/console-*.png and are meant to be looked at."""
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.complaint_helpers import settings, smtp  # noqa: F401
+from tests.console_helpers import PASSWORD, console_app  # noqa: F401
+from tests.test_webchat_browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path
+
+
+@pytest.fixture
+def live(console_app):
+    server = make_server("127.0.0.1", 0, console_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def browser():
+    executable = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"console-{name}.png"), full_page=True)
+
+
+def sign_in(page, live: str, username: str) -> None:
+    page.goto(f"{live}/console/")
+    assert "/console/login" in page.url  # not signed in: the sign-in page
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button")
+    page.wait_for_url(re.compile(r"/console/$"))
+    assert page.locator("header .who").inner_text().startswith(username)
+
+
+def chat_says(page, text: str) -> None:
+    from playwright.sync_api import expect
+
+    page.fill("#text", text)
+    page.click("#send")
+    expect(page.locator(".msg.user").last).to_have_text(text)
+    expect(page.locator("#typing")).to_have_count(0, timeout=10_000)
+
+
+def visible_in_log(page, locator) -> None:
+    """The message has a height and lies inside the chat's scrolled area (not clipped away)."""
+    box, log = locator.bounding_box(), page.locator("#log").bounding_box()
+    assert box and box["height"] > 10
+    assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
+
+
+def no_horizontal_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_staff_work_a_complaint_and_a_live_chat_from_the_web_chat(live, browser):
+    from playwright.sync_api import expect
+
+    citizen = browser.new_context(viewport={"width": 420, "height": 820}, locale="th-TH").new_page()
+    citizen.goto(f"{live}/chat")
+    for text in ("ร้องเรียนการให้บริการ", "ขอหนังสือรับรองมาสามสัปดาห์แล้วยังไม่ได้รับ", "เสร็จแล้ว", "ข้าม",
+                 "ไม่ระบุตัวตน", "ยืนยันส่งเรื่อง"):
+        chat_says(citizen, text)
+    code = re.search(r"[A-Z]{1,4}-[0-9A-Z]{4}-[0-9A-Z]{4}", citizen.locator("#log").inner_text()).group(0)
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH").new_page()
+    sign_in(staff, live, "staff")
+    staff.click("header >> text=เรื่องร้องเรียน")
+    expect(staff.locator("#complaint-list")).to_contain_text(code)
+    shot(staff, "inbox-1280")
+    staff.click(f"text={code}")
+    staff.select_option("select[name=assignee]", label="staff")
+    staff.get_by_role("button", name="มอบหมาย", exact=True).click()
+    expect(staff.locator(".flash")).to_contain_text("มอบหมายเรื่อง")
+    staff.fill("textarea[name=text]", "โทรประสานกลุ่มบริหารงานบุคคลแล้ว")
+    staff.get_by_role("button", name="เพิ่มบันทึกภายใน", exact=True).click()
+    expect(staff.locator("#notes")).to_contain_text("โทรประสานกลุ่มบริหารงานบุคคลแล้ว")
+    staff.select_option("select[name=status]", "in_progress")
+    staff.fill("textarea[name=note]", "กำลังจัดทำหนังสือรับรองให้")
+    staff.get_by_role("button", name="บันทึกสถานะและแจ้งผู้ร้อง", exact=True).click()
+    expect(staff.locator(".flash")).to_contain_text("อยู่ระหว่างดำเนินการ")
+    shot(staff, "complaint-1280")
+
+    update = citizen.locator(".msg.bot", has_text="กำลังจัดทำหนังสือรับรองให้")
+    expect(update).to_have_count(1, timeout=15_000)  # the status change reaches the chat
+    visible_in_log(citizen, update)
+    assert "โทรประสาน" not in citizen.locator("#log").inner_text()  # the internal note never does
+
+    chat_says(citizen, "ขอคุยกับเจ้าหน้าที่")
+    chat_says(citizen, "ขอทราบว่าต้องใช้เอกสารอะไรเพิ่มไหม")
+    staff.click("header >> text=แชทกับประชาชน")
+    expect(staff.locator("#chats")).to_contain_text("ขอทราบว่าต้องใช้เอกสารอะไรเพิ่มไหม")
+    staff.locator("#chats a").first.click()
+    staff.get_by_role("button", name="รับการสนทนานี้", exact=True).click()
+    staff.fill("textarea[name=text]", "ใช้สำเนาบัตรประชาชนเพิ่มหนึ่งฉบับ")
+    staff.click("#send-reply")
+    expect(staff.locator(".flash")).to_contain_text("ส่งคำตอบแล้ว")
+    answer = citizen.locator(".msg.bot", has_text="ใช้สำเนาบัตรประชาชนเพิ่มหนึ่งฉบับ")
+    expect(answer).to_have_count(1, timeout=15_000)
+    visible_in_log(citizen, answer)
+    citizen.screenshot(path=str(ARTIFACTS / "console-webchat-staff-reply.png"), full_page=True)
+
+    staff.set_viewport_size({"width": 360, "height": 780})
+    staff.goto(f"{live}/console/complaints/")
+    no_horizontal_scroll(staff)
+    shot(staff, "inbox-360")
+
+
+def test_announcement_evidence_and_what_if_at_phone_width(live, browser):
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
+    sign_in(page, live, "admin")
+    page.goto(f"{live}/console/broadcasts/")
+    page.fill("input[name=title]", "ประชุมผู้ปกครอง")
+    page.fill("textarea[name=text]", "ขอเชิญผู้ปกครองประชุมที่หอประชุมสำนักงาน")
+    years = page.locator("select[name=at_y] option").all_inner_texts()
+    page.select_option("select[name=at_d]", "15")
+    page.select_option("select[name=at_m]", label="มกราคม")
+    page.select_option("select[name=at_y]", years[-1])  # Buddhist-era years
+    page.select_option("select[name=at_hh]", "9")
+    shot(page, "broadcast-form-360")
+    page.get_by_role("button", name="บันทึกประกาศ", exact=True).click()
+    expect(page.locator("#preview-line")).to_contain_text("ขอเชิญผู้ปกครองประชุม")
+    expect(page.locator("body")).to_contain_text(f"15 มกราคม {years[-1]} 09:00 น.")
+    no_horizontal_scroll(page)
+    shot(page, "broadcast-preview-360")
+    page.get_by_role("button", name="ยกเลิกประกาศ", exact=True).click()
+    expect(page.locator("#confirm")).to_contain_text("เพื่อนทุกคนของบัญชี")
+    page.get_by_role("button", name="ยืนยันยกเลิก", exact=True).click()
+    expect(page.locator("#status")).to_have_text("ยกเลิกแล้ว")
+
+    page.goto(f"{live}/console/evidence?fiscal_year=2569")
+    expect(page.locator("#pack")).to_contain_text("ปีงบประมาณ พ.ศ. 2569")
+    expect(page.locator("#pack-corruption")).to_contain_text("ไม่มีเรื่องร้องเรียน")
+    no_horizontal_scroll(page)
+    shot(page, "evidence-360")
+    page.goto(f"{live}/console/what-if")
+    first = page.locator("#whatif input").first
+    first.fill("100")
+    first.dispatch_event("change")
+    page.wait_for_url(re.compile(r"i\d+=100"))
+    expect(page.locator("#whatif-result")).to_contain_text("เดิม")
+    no_horizontal_scroll(page)
+    shot(page, "whatif-360")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "whatif-1280")

@@ -96,3 +96,25 @@ def test_the_worker_loop_stops_when_asked(services):
     began = time.monotonic()
     worker.run()
     assert time.monotonic() - began < 5
+
+
+def test_lease_and_backoff_are_reckoned_from_each_claim_not_from_the_pass(services, line_api):
+    """A slow send (LINE took 50 s) must not make the next try due at once: the failure's backoff starts
+    when the failure happened, and the next row's lease when it was claimed."""
+    start = utcnow()
+    with services.db.session() as s:
+        for n in range(2):
+            outbox.enqueue(s, "line", f"Cslow{n}", pack([Text("แจ้งเตือน")]), purpose="alert", now=start)
+    line_api.outage("POST", r"/push$", 500)
+    clock = {"now": start}
+
+    def slow_clock():
+        clock["now"] += timedelta(seconds=25)  # every look at the clock is after a slow step
+        return clock["now"]
+
+    outbox.deliver_due(services, clock=slow_clock)
+    first, second = rows(services)
+    assert first.attempts == second.attempts == 1
+    assert first.next_attempt_at > start + timedelta(seconds=50) + outbox.backoff(1)  # not start + 10 s
+    assert second.next_attempt_at > first.next_attempt_at
+    assert outbox.deliver_due(services, start + timedelta(seconds=60)).tried == 0  # still backing off

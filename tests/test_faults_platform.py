@@ -4,7 +4,6 @@ every answer and every tracking code reaches the user once the fake recovers, an
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 import uuid

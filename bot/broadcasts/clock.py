@@ -143,7 +143,10 @@ def _stop(signum, frame):
     raise SystemExit(0)
 
 
-def serve(services, lease_ttl: timedelta = timedelta(seconds=60), retry_seconds: float = 5.0) -> int:
+RETRY_SECONDS = 3.0  # after a failure of the scheduler itself (the database down at start, say)
+
+
+def serve(services, lease_ttl: timedelta = timedelta(seconds=60), retry_seconds: float = RETRY_SECONDS) -> int:
     """Wait to be the active scheduler, then run until stopped (SIGTERM/SIGINT). A scheduler that loses
     the lease goes back to standby, and a failure (the database down at start, say) is logged and tried
     again: the process never exits on a transient error."""

@@ -7,7 +7,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from . import audit, people
 from .auth import person, staff_required
-from .models import ROLES
 
 bp = Blueprint("console_users", __name__, url_prefix="/console", template_folder="templates")
 LINKS = [("console_users.index", "ผู้ใช้", ("admin",)), ("console_users.audit_log", "บันทึกการใช้งาน", ("admin",))]

@@ -25,6 +25,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
+from bot.complaints.overdue import add_overdue_job
 from bot.retention_jobs import add_retention_jobs
 from bot.thaitime import BANGKOK
 from bot.storage import utcnow
@@ -114,6 +115,7 @@ def build(services, scheduler_cls=BlockingScheduler, leader: Leader | None = Non
     scheduler.add_job(sync, "interval", seconds=every, id=SYNC_JOB, jobstore="memory",
                       next_run_time=datetime.now(BANGKOK), misfire_grace_time=None)
     add_retention_jobs(scheduler, services)
+    add_overdue_job(scheduler, services)
     if leader is not None:
         scheduler.add_job(heartbeat, "interval", seconds=leader.ttl.total_seconds() / 3, id=HEARTBEAT_JOB,
                           jobstore="memory", misfire_grace_time=None)

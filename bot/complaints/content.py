@@ -34,7 +34,7 @@ TEXT_KEYS = (
     "feedback_cancelled btn_add_yes btn_add_no btn_clear_details ask_add_detail ask_category_again "
     "ask_details_kept details_cleared unit_changed still_open still_open_details label_next track_next "
     "confirm_too_soon ask_code_listed my_codes_title my_codes_item alert_private alert_digest "
-    "alert_digest_subject"
+    "alert_digest_subject overdue_digest overdue_digest_item overdue_digest_subject"
 ).split()
 WORD_KEYS = ("generic", "done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
              "praise", "suggestion", "add_yes", "add_no", "clear_details",
@@ -98,6 +98,7 @@ class Retention(Strict):
 
 class ComplaintsContent(Strict):
     categories: list[Category] = Field(min_length=1)
+    overdue_digest_at: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     units: dict[str, Unit] = Field(min_length=1)
     acknowledge_days: int = Field(gt=0)
     statuses: dict[Status, str]

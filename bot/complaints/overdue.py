@@ -1,0 +1,86 @@
+"""The daily digest of overdue complaints: once a working day, each unit's targets get the codes of their
+open complaints past a deadline (acknowledge or resolve, in working days). Like every alert it carries the
+code, the category and the deadline, never the details or the reporter; corruption reports go only to the
+integrity unit's targets (`alerts.targets`). Queued through the outbox, once per target and day."""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.core.messages import Text
+from bot.storage import utcnow
+from bot.thaitime import local, thai_date
+
+from . import alerts, deadlines, outbox
+from . import content as cc
+from .delivery import pack
+from .models import Complaint, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+JOB = "overdue-digest"
+PURPOSE = "overdue_digest"
+
+
+def overdue_by_category(services, now: datetime) -> dict[str, list[tuple[Complaint, deadlines.Deadlines]]]:
+    with services.db.session() as s:
+        open_ones = s.scalars(select(Complaint).where(Complaint.closed_at.is_(None)).order_by(Complaint.created_at))
+        found: dict[str, list] = defaultdict(list)
+        for complaint in open_ones:
+            due = deadlines.of(services, complaint, now)
+            if due.overdue:
+                found[complaint.category].append((complaint, due))
+        return found
+
+
+def digest_text(services, items: list[tuple[Complaint, deadlines.Deadlines]], now: datetime) -> str:
+    content = cc.of(services)
+    lines = [cc.say(services, "overdue_digest_item", code=c.code, category=content.category_label(c.category),
+                    what=d.overdue_what, due=thai_date(d.acknowledge_by if not d.acknowledged else d.resolve_by))
+             for c, d in items]
+    return cc.say(services, "overdue_digest", count=len(items), date=thai_date(local(now).date()),
+                  items="\n".join(lines), link=f"{services.settings.public_base_url}/console/complaints/?overdue=1")
+
+
+def queue_overdue_digests(services, now: datetime | None = None) -> int:
+    """Queue today's digests (none on a weekend or holiday, none twice a day for a target); returns how many."""
+    now = now or utcnow()
+    today = local(now).date()
+    if not deadlines.is_working_day(services, today):
+        return 0
+    per_target: dict[tuple[str, str], list] = defaultdict(list)
+    for category, items in overdue_by_category(services, now).items():
+        line_ids, emails = alerts.targets(services, category)
+        for to in line_ids:
+            per_target[("line", to)].extend(items)
+        for to in emails:
+            per_target[("email", to)].extend(items)
+    ref = f"overdue:{today.isoformat()}"
+    queued = 0
+    with services.db.session() as s:
+        done = {(r.channel, r.target) for r in s.scalars(
+            select(OutboxMessage).where(OutboxMessage.purpose == PURPOSE, OutboxMessage.ref == ref))}
+        for (channel, to), items in per_target.items():
+            if (channel, to) in done:
+                continue
+            items.sort(key=lambda pair: pair[0].created_at)
+            text = digest_text(services, items, now)
+            if channel == "line":
+                payload = pack([Text(text)])
+            else:
+                payload = {"subject": cc.say(services, "overdue_digest_subject", count=len(items)), "body": text}
+            outbox.enqueue(s, channel, to, payload, purpose=PURPOSE, ref=ref, now=now)
+            queued += 1
+    log.info("overdue digest: %s message(s) queued", queued)
+    return queued
+
+
+def add_overdue_job(scheduler, services) -> None:
+    """A daily job of the clock process at `overdue_digest_at` (Thailand time)."""
+    from bot.retention_jobs import daily_at
+
+    scheduler.add_job(queue_overdue_digests, daily_at(cc.of(services).overdue_digest_at), args=[services], id=JOB,
+                      jobstore="memory", misfire_grace_time=3600, coalesce=True, replace_existing=True)

@@ -29,9 +29,11 @@ FILE_STEPS = ("แจ้งทุจริต", "ผู้อำนวยกา�
 
 @pytest.fixture
 def settings(settings, smtp):
-    """Staff alerts to a LINE group and a mailbox; short platform timeouts, so a hung fake costs a second
-    here (3 s and 10 s by default)."""
+    """Staff alerts to a LINE group and a mailbox, which are the integrity unit's targets too (corruption
+    reports never go to general staff); short platform timeouts, so a hung fake costs a second here (3 s and
+    10 s by default)."""
     return settings.replace(staff_line_targets=(STAFF_GROUP,), smtp_url=smtp.url, alert_emails=(STAFF_MAIL,),
+                            integrity_line_targets=(STAFF_GROUP,), integrity_alert_emails=(STAFF_MAIL,),
                             platform_connect_timeout=1.0, platform_read_timeout=1.0)
 
 

@@ -124,6 +124,7 @@ def test_main_eval_prints_report_and_returns_zero(tmp_path: Path, capsys) -> Non
         ("ข่าวลูกเสือ", "news.topic", {"topic": "ลูกเสือ"}),
         ("เจ้าหน้าที่เรียกรับเงินค่ะ", "complaint", {"category": "corruption"}),
         ("how to file a complaint", "complaint", {}),
+        ("มีการทุจริตในการสอบบรรจุครู", "complaint", {"category": "corruption"}),
         ("อยากให้คะแนนความพึงพอใจ", "feedback", {}),
         ("ชมเจ้าหน้าที่ค่ะ", "feedback", {}),
         ("ติดตามเรื่อง", "track", {}),
@@ -230,3 +231,10 @@ def test_training_is_deterministic(nlu: Understander, heldout: list[dict]) -> No
     again = Understander.from_content(CONTENT, procedures_dir=DATA / "procedures")
     for row in heldout[::20]:
         assert again.understand(row["text"]) == nlu.understand(row["text"])
+
+
+@pytest.mark.parametrize("text", ["ดัชนีการรับรู้การทุจริตเกี่ยวอะไรกับ ita", "corruption perceptions index คืออะไร"])
+def test_naming_the_assessments_own_ideas_reports_no_wrong(nlu: Understander, text: str) -> None:
+    """The CPI is named in the report's criteria; asking about it must not open a corruption report."""
+    got = nlu.understand(text)
+    assert "complaint" not in got.entities and not got.intent.startswith("complaint"), got

@@ -79,7 +79,8 @@ def test_corruption_reports_never_fall_back_to_general_staff_and_wait_unrouted(b
     assert other in general and code not in general
     with services.db.session() as s:
         assert [c.code for c in alerts.unrouted_corruption_reports(s, services)] == [code]
-        assert not s.scalars(select(OutboxMessage).where(OutboxMessage.ref == code)).all()
+        queued = s.scalars(select(OutboxMessage).where(OutboxMessage.ref == code)).all()
+        assert [(m.channel, m.purpose) for m in queued] == [("reporter", "receipt")]  # only the reporter's own code
     [mail] = smtp.wait_for(1)
     assert mail.recipients == [GENERAL_MAIL] and other in mail.subject and code not in str(mail.data)
     assert "หนึ่งเดือน" in mail.body  # e-mail may carry the details of a non-corruption complaint

@@ -99,7 +99,7 @@ class Owed:
         self.rendered = self.render(replies) if replies else []
         if self.rendered:
             row = outbox.enqueue(session, self.channel, self.to, {"rendered": self.rendered}, purpose="answer",
-                                 ref=self.event_id[:32] or None, now=now + ANSWER_GRACE)
+                                 ref=self.event_id[:32] or None, now=now, due=now + ANSWER_GRACE)
             row.locked_until = now + ANSWER_GRACE
             session.flush()
             self.row_id, self.retry_key = row.id, row.retry_key

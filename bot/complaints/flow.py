@@ -68,7 +68,9 @@ def question_kind(ctx: Context) -> str:
         return "detail"  # a statement is part of the story
     words = cc.of(ctx.services).words
     about_the_story = any(cc.squash(w) in text for w in words["story"])  # "ผอ.เขตรู้เรื่องนี้ไหม"
-    if u.confidence >= ANSWER_CONFIDENCE and not about_the_story:
+    if about_the_story:  # a question about the story could be either, whenever the bot has an answer to it
+        return "ask" if u.intent != "fallback" else "detail"
+    if u.confidence >= ANSWER_CONFIDENCE:
         return "answer"
     return "ask" if u.confidence >= MIN_CONFIDENCE else "detail"
 

@@ -44,6 +44,12 @@ class MenuWhenDone:
     def expired(self, ctx: Context, old: dict) -> list[Reply]:
         return self.flow.expired(ctx, old)
 
+    def __getattr__(self, name: str):
+        """Optional hooks of the wrapped flow (`aside`: "the complaint is still open") stay visible to the core."""
+        if name == "flow":
+            raise AttributeError(name)
+        return getattr(self.flow, name)
+
 
 COMPLAINT, FEEDBACK = MenuWhenDone(COMPLAINT), MenuWhenDone(FEEDBACK)
 

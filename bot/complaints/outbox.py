@@ -41,10 +41,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 def enqueue(session: Session, channel: str, target: str, payload: dict, purpose: str, ref: str | None = None,
-            now: datetime | None = None) -> OutboxMessage:
+            now: datetime | None = None, due: datetime | None = None) -> OutboxMessage:
+    """A row created `now` (the clock the caller reckons with), first tried at `due` (default: now)."""
     now = now or utcnow()
     row = OutboxMessage(channel=channel, target=target, payload=payload, purpose=purpose, ref=ref,
-                        next_attempt_at=now, created_at=now, retry_key=str(uuid.uuid4()))
+                        next_attempt_at=due or now, created_at=now, retry_key=str(uuid.uuid4()))
     session.add(row)
     return row
 

@@ -84,7 +84,7 @@ def _insert(services, session: Session, draft: Draft, code: str, channel: str, u
         from .delivery import pack
 
         outbox.enqueue(session, "reporter", str(complaint.id), pack(receipt(complaint)), purpose="receipt",
-                       ref=complaint.code, now=now + RECEIPT_GRACE)
+                       ref=complaint.code, now=now, due=now + RECEIPT_GRACE)
     return complaint
 
 

@@ -113,6 +113,7 @@ class EntityExtractor:
         self._last_year = [compact(prepare(p)) for p in config.last_year]
         self._asks = PhraseIndex(((w, "ask") for w in config.complaint_asks), prepare)
         self._wrongs = PhraseIndex(((w, "wrong") for w in config.complaint_wrongs), prepare)
+        self._terms = PhraseIndex(((w, w) for w in config.complaint_terms), prepare)
         self._referrals = PhraseIndex(((w, k) for k, words in config.referrals.items() for w in words), prepare)
         self._aspects = PhraseIndex(((w, k) for k, words in config.procedure_aspects.items() for w in words), prepare)
         self._this_year = [compact(prepare(p)) for p in config.this_year]
@@ -154,7 +155,8 @@ class EntityExtractor:
             if index.find_all(squeezed):
                 found["category"] = category
                 break
-        said = self._tools.blank(self._indicator_names.blank(squeezed))  # "ป้องกันทุจริต" is an indicator
+        # "ป้องกันทุจริต" is an indicator, "ดัชนีการรับรู้การทุจริต" an idea of the assessment: neither reports a wrong
+        said = self._terms.blank(self._tools.blank(self._indicator_names.blank(squeezed)))
         if self._wrongs.find_all(said):
             found["complaint"] = "wrong"  # a wrong reported: the message itself is a first detail
         elif self._asks.find_all(said):

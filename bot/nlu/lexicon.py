@@ -75,6 +75,9 @@ class EntitiesConfig(Strict):
     """Words that say the writer wants to complain or report ("ร้องเรียน", "แจ้งเบาะแส")."""
     complaint_wrongs: list[str] = []
     """Words that report a wrong done ("ถูกเรียกเงิน", "ไม่สุภาพ"); naming a topic ("ครู") is neither."""
+    complaint_terms: list[str] = []
+    """Names of the assessment's own ideas that contain such a word ("ดัชนีการรับรู้การทุจริต", the CPI): naming
+    them asks about the report, it reports no wrong."""
     referrals: dict[str, list[str]] = {}
     """Topics the office does not handle itself (keys of office.yaml `referrals`) and the words naming them."""
     procedure_aspects: dict[str, list[str]] = {}

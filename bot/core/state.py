@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import threading
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
@@ -36,6 +36,11 @@ class StateStore:
         self.db = db
         self.ttl = ttl
         self._locks = [threading.Lock() for _ in range(self.LOCKS)]
+        # A PostgreSQL turn holds a pooled connection (the row lock) while its handler opens sessions of its
+        # own: with more turns at once than half the pool, every connection could be held by a turn waiting
+        # for a second one. Bounding the turns leaves each a second connection, and a few for other threads.
+        capacity = getattr(db, "pool_capacity", None) or 0
+        self._pg_turns = threading.BoundedSemaphore(max(1, (capacity - 2) // 2)) if capacity else None
 
     def _interpret(self, data: dict | None, updated_at: datetime, now: datetime) -> TurnState:
         # A deep copy: the ORM compares old and new values to decide on an UPDATE, so the loaded value
@@ -61,7 +66,7 @@ class StateStore:
                 yield state
                 self.save(channel, user_id, state.data, now, state.writes)
                 return
-            with self.db.session() as s:
+            with self._pg_turns or nullcontext(), self.db.session() as s:
                 s.execute(pg_insert(ConversationState).values(channel=channel, user_id=user_id, data={},
                                                               updated_at=now).on_conflict_do_nothing())
                 row = s.execute(select(ConversationState).where(

@@ -65,10 +65,12 @@ class Database:
         self.url = url
         # Parameters are what a complaint says: never in logs or exception messages.
         kwargs: dict = {"future": True, "hide_parameters": True}
+        self.pool_capacity: int | None = None  # connections a pool may open at once (None: no limit kept)
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+            self.pool_capacity = 30
         self.engine: Engine = create_engine(url, **kwargs)
         _quiet_engine_logs()
         if url.startswith("sqlite"):

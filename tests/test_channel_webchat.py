@@ -11,7 +11,7 @@ from bot.channels.web_models import WebChatEntry
 from bot.channels.webchat import TOKEN_HEADER, TOKEN_SALT
 from bot.core.messages import Card, CardRow, Text
 from bot.storage import utcnow
-from tests.complaint_helpers import code_in
+from tests.complaint_helpers import code_in, without_web_floodgate
 from tests.test_channel_fixtures import answer_with, facebook_api, line_api  # noqa: F401 (fixtures)
 
 
@@ -80,6 +80,7 @@ def test_a_user_id_in_the_body_or_query_is_refused(client):
 
 
 def test_a_second_visitor_presenting_anothers_id_sees_nothing_of_theirs(app, client, services):
+    without_web_floodgate(services)
     for text in ("อยากร้องเรียน", "การให้บริการ", "โทรติดต่อไม่ได้ทั้งวัน", "เสร็จแล้ว", "ข้าม", "ไม่ระบุตัวตน",
                  "ยืนยันส่งเรื่อง"):
         filed = client.post("/api/chat", json={"text": text}).get_json()

@@ -18,9 +18,9 @@ from tests.test_console_inbox import file_service_complaint
 
 
 def test_evidence_pack_counts_a_fiscal_year_by_month_and_keeps_corruption_apart(console_app, bot, services, cli):
-    general = file_service_complaint(bot, "U-ev-1", "รอใบรับรองนาน")
+    general = file_service_complaint(bot, "U-ev-1", "รอใบรับรองมาสามสัปดาห์แล้วยังไม่ได้")
     corruption = code_in(Person(bot, "U-ev-2").files_anonymous_corruption(image=False))
-    outside = file_service_complaint(bot, "U-ev-3", "เรื่องปีก่อน")
+    outside = file_service_complaint(bot, "U-ev-3", "เรื่องนี้เกิดเมื่อปีก่อนแล้วยังไม่มีใครตอบ")
     with services.db.session() as s:
         for code, when in ((general, datetime(2025, 11, 3, 3, tzinfo=timezone.utc)),
                            (corruption, datetime(2026, 1, 5, 3, tzinfo=timezone.utc)),

@@ -12,6 +12,7 @@ from bot.complaints import deadlines
 from bot.complaints.models import Complaint
 from tests.complaint_helpers import Person, code_in, push_texts, pushes_to, settings, smtp  # noqa: F401
 from tests.console_helpers import console, console_app, post, signed_in  # noqa: F401
+from tests.fakes.platform import Response
 from tests.test_complaint_cli import cli  # noqa: F401
 
 
@@ -64,7 +65,7 @@ def test_filter_search_assign_note_and_status_as_staff_work(console_app, bot, se
 
 def test_overdue_cases_are_flagged_and_filtered(console_app, bot, services):
     late = file_service_complaint(bot, "U-inbox-late", "ยังไม่มีใครติดต่อกลับ")
-    fresh = file_service_complaint(bot, "U-inbox-new", "สอบถามขั้นตอน")
+    fresh = file_service_complaint(bot, "U-inbox-new", "ยื่นคำขอเอกสารแล้วยังไม่ได้รับ")
     with services.db.session() as s:
         s.execute(update(Complaint).where(Complaint.code == late)
                   .values(created_at=datetime.now(timezone.utc) - timedelta(days=20)))
@@ -89,7 +90,26 @@ def test_evidence_is_shown_only_through_the_signed_in_audited_route(console_app,
     assert any(r["action"] == "evidence_viewed" and r["user"] == "integrity" and r["complaint"] == code for r in rows)
 
 
-def test_unrouted_corruption_reports_are_listed_for_the_integrity_unit(console_app, bot):
+def test_staff_are_told_a_video_may_carry_metadata_and_a_cleaned_photo_not(console_app, bot, line_api):
+    line_api.script("GET", r"^/v2/bot/message/vid-1/content$",
+                    Response(200, b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, "video/mp4"))
+    p = Person(bot, "U-inbox-video")
+    for text in ("แจ้งทุจริต", "เจ้าหน้าที่เรียกรับเงิน 5,000 บาท เพื่อเร่งเรื่องย้าย", "เสร็จแล้ว"):
+        p.says(text)
+    p.sends_image()  # a photo: re-encoded from pixels, nothing left to warn about
+    p.sends_image("vid-1", kind="video", mime="video/mp4")
+    p.says("เสร็จแล้ว")
+    p.says("ไม่ระบุตัวตน")
+    code = code_in(p.says("ยืนยันส่งเรื่อง"))
+    page = signed_in(console_app, "integrity").get(f"/console/complaints/{code}").get_data(as_text=True)
+    files = page.split('class="evidence"')[1].split("</div>")[0]
+    assert files.count("<img ") == 1 and "video/mp4" in files
+    warning = "ไฟล์นี้อาจมีข้อมูลแฝง (metadata) เช่น ตำแหน่งที่ถ่ายหรือรุ่นอุปกรณ์"
+    assert files.count(warning) == 1 and files.index("video/mp4") < files.index(warning)
+
+
+def test_unrouted_corruption_reports_are_listed_for_the_integrity_unit(console_app, bot, services):
+    services.settings = services.settings.replace(integrity_line_targets=(), integrity_alert_emails=())
     code = code_in(Person(bot, "U-inbox-unrouted").files_anonymous_corruption(image=False))
     page = signed_in(console_app, "integrity").get("/console/complaints/").get_data(as_text=True)
     banner = page.split('id="unrouted"')[1].split("</section>")[0]

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from bot.complaints import alerts
 from bot.complaints import content as cc
 from bot.complaints import deadlines
 from bot.complaints.models import Complaint
@@ -18,12 +19,11 @@ from . import audit
 from .models import ComplaintNote, ConsoleUser
 from .people import Person
 
-INTEGRITY_UNIT = "integrity"
-
 
 def corruption_categories(services) -> set[str]:
     """Categories routed to the integrity unit: only it (and admins) may see them."""
-    return {c.id for c in cc.of(services).categories if c.unit == INTEGRITY_UNIT}
+    content = cc.of(services)
+    return {c.id for c in content.categories if content.is_integrity(c.id)}
 
 
 def may_see(services, who: Person, complaint: Complaint) -> bool:
@@ -111,21 +111,7 @@ def notes(services, complaint: Complaint) -> list[ComplaintNote]:
                               .order_by(ComplaintNote.id)))
 
 
-def integrity_routed(services) -> bool:
-    """Whether corruption reports reach anyone: INTEGRITY_* settings (read defensively: another part of
-    the product adds them) or the integrity unit's own targets in content."""
-    settings = services.settings
-    if getattr(settings, "integrity_line_targets", ()) or getattr(settings, "integrity_alert_emails", ()):
-        return True
-    unit = cc.of(services).units.get(INTEGRITY_UNIT)
-    return bool(unit and (unit.line_targets or unit.emails))
-
-
 def unrouted_reports(services) -> list[Complaint]:
-    """Open corruption reports when no integrity target is configured: the console is their only way in."""
-    if integrity_routed(services):
-        return []
+    """Open corruption reports no staff alert was queued for: the console is their only way in."""
     with services.db.session() as s:
-        return list(s.scalars(select(Complaint).where(Complaint.category.in_(corruption_categories(services)),
-                                                      Complaint.closed_at.is_(None))
-                              .order_by(Complaint.created_at.desc())))
+        return [c for c in alerts.unrouted_corruption_reports(s, services) if c.closed_at is None]

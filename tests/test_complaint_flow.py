@@ -355,3 +355,14 @@ def test_back_to_the_category_shows_the_details_lets_them_be_cleared_and_says_wh
     p.says("ย้อนกลับ")
     cleared = said(p.says("ล้างรายละเอียด"))
     assert "ล้างรายละเอียดที่เล่าไว้แล้ว" in cleared and draft(services, "U-back")["details"] == []
+
+
+def test_a_short_first_detail_is_taken_and_done_while_asked_keeps_the_message(bot, services):
+    p = Person(bot, "U-short")
+    p.says("อยากร้องเรียน")
+    p.says("การให้บริการ")
+    assert "รับรายละเอียดแล้ว 1 ข้อความ" in said(p.says("รอใบรับรองนาน"))  # a short story is still the story
+    assert "เพิ่มข้อความนี้ในเรื่องร้องเรียนไหม" in said(p.says("สอบถามขั้นตอน"))
+    moved_on = said(p.says("เสร็จแล้ว"))  # not answering the question: the message was for the complaint
+    assert "หลักฐาน" in moved_on
+    assert draft(services, "U-short")["details"] == ["รอใบรับรองนาน", "สอบถามขั้นตอน"]

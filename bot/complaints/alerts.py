@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core.messages import Text
+from bot.core.textcut import clip
 from bot.thaitime import thai_datetime
 
 from . import content as cc
@@ -97,9 +98,7 @@ def private_text(services, complaint: Complaint) -> str:
 def alert_text(services, complaint: Complaint, evidence_count: int) -> str:
     """The full alert (details, evidence, reporter): e-mail of a non-corruption complaint only."""
     content = cc.of(services)
-    details = complaint.details
-    if len(details) > DETAILS_IN_ALERT:
-        details = details[:DETAILS_IN_ALERT] + " …"
+    details = clip(complaint.details, DETAILS_IN_ALERT, one_line=False)
     evidence = (cc.say(services, "evidence_count", count=evidence_count) if evidence_count
                 else cc.say(services, "no_evidence"))
     if complaint.location:

@@ -13,6 +13,7 @@ import uuid
 
 from bot.core.conversation import Context, Understood
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
+from bot.core.textcut import clip as cut
 from bot.nlu.normalize import THAI_DIGITS
 
 from . import content as cc
@@ -66,6 +67,8 @@ def question_kind(ctx: Context) -> str:
     asks = any(cc.squash(w) in text for w in cc.of(ctx.services).words["question"]) or "?" in text
     if not (asks and len(text) <= STORY_CHARS) and len(text) > SHORT_CHARS:
         return "detail"  # a statement is part of the story
+    if not asks and not ctx.flow["data"]["details"] and u.confidence < ANSWER_CONFIDENCE:
+        return "detail"  # the first words after choosing a topic tell the story, unless surely a question
     words = cc.of(ctx.services).words
     about_the_story = any(cc.squash(w) in text for w in words["story"])  # "ผอ.เขตรู้เรื่องนี้ไหม"
     if about_the_story:  # a question about the story could be either, whenever the bot has an answer to it
@@ -86,7 +89,7 @@ def details_text(details: list[str]) -> str:
 
 
 def clip(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[:limit] + " …"
+    return cut(text, limit, one_line=False)  # at a word boundary, never mid-word
 
 
 def normalize_phone(text: str) -> str:
@@ -193,9 +196,7 @@ class ComplaintFlow:
 
     def summary(self, ctx: Context) -> Card:
         data = ctx.flow["data"]
-        details = "\n".join(data["details"])
-        if len(details) > SUMMARY_DETAILS:
-            details = details[:SUMMARY_DETAILS] + " …"
+        details = clip("\n".join(data["details"]), SUMMARY_DETAILS)
         count = evidence.draft_count(ctx.services, data["key"])
         proof = say(ctx, "evidence_count", count=count) if count else say(ctx, "no_evidence")
         if data.get("location"):
@@ -262,6 +263,8 @@ class ComplaintFlow:
                 content.is_word("clear_details", text):
             return self.prompt(ctx, "details")  # a stale button: nothing was waiting for it
         elif content.is_word("done", text):
+            if pending is not None:  # moving on without answering: the message was for the complaint
+                data["details"].append(pending)
             if not data["details"]:
                 return [Text(say(ctx, "details_empty"), buttons(ctx, "btn_back", "btn_cancel"))]
             return self.enter(ctx, "evidence")

@@ -41,24 +41,27 @@ def what_if(data: ItaData, year: int, changes: dict[int, Decimal]) -> YearResult
     return year_result(data, year, changes)
 
 
-def next_level(data: ItaData, year: int) -> str | None:
+def next_level(data: ItaData, year: int, changes: dict[int, Decimal] | None = None) -> str | None:
     scale = data.scale_for(year)
-    current = year_result(data, year).grade.level
+    current = year_result(data, year, changes or {}).grade.level
     levels = [b.level for b in scale.bands]
     pos = levels.index(current)
     return levels[pos - 1] if pos > 0 else None
 
 
-def plan_to_level(data: ItaData, year: int, level: str | None = None) -> Plan:
-    """Lift every indicator below a common floor up to it, with the lowest floor (to 0.01) that reaches `level`.
+def plan_to_level(data: ItaData, year: int, level: str | None = None,
+                  changes: dict[int, Decimal] | None = None) -> Plan:
+    """Lift every indicator below a common floor up to it, with the lowest floor (to 0.01) that reaches `level`,
+    starting from the published scores or from `changes` to them (the console's what-if inputs).
 
     Lifting the weakest first is what the report asks for; the floor keeps the plan one number to aim at.
     """
-    base = year_result(data, year)
+    start = dict(changes or {})
+    base = year_result(data, year, start)
     if not base.detailed:
         raise ValueError(f"{year} has no indicator scores to plan with")
     scale = data.scale_for(year)
-    target = level or next_level(data, year)
+    target = level or next_level(data, year, start)
     if target is None:
         raise ValueError(f"{year} is already at the top level {base.grade.level}")
     band = next((b for b in scale.bands if b.level == target), None)
@@ -67,7 +70,7 @@ def plan_to_level(data: ItaData, year: int, level: str | None = None) -> Plan:
     scores = {i.number: i.score for i in base.indicators}
 
     def lifted(floor: Decimal) -> dict[int, Decimal]:
-        return {n: floor for n, s in scores.items() if s < floor}
+        return {**start, **{n: floor for n, s in scores.items() if s < floor}}
 
     def reaches(floor: Decimal) -> bool:
         return year_result(data, year, lifted(floor)).total >= band.min
@@ -87,5 +90,5 @@ def plan_to_level(data: ItaData, year: int, level: str | None = None) -> Plan:
     changes = lifted(floor)
     result = year_result(data, year, changes)
     raises = tuple(Raise(i.number, i.name, scores[i.number], floor)
-                   for i in base.ranking[::-1] if i.number in changes)
+                   for i in base.ranking[::-1] if scores[i.number] < floor)
     return Plan(year, target, band.min, True, floor, raises, result)

@@ -72,4 +72,7 @@ def test_what_if_page_recomputes_total_and_level_with_scoring(console_app):
     changed = client.get(f"/console/what-if?i{low.number}=100").get_data(as_text=True)
     expected = what_if(ita, year, {low.number: Decimal(100)})
     assert f"{expected.total:.2f}" in changed.split('id="whatif-result"')[1].split("</p>")[0]
+    replanned = plan_to_level(ita, year, changes={low.number: Decimal(100)})  # the lift from the inputs
+    if replanned.raises:
+        assert f"{replanned.floor:.2f}" in changed.split('id="plan"')[1]
     assert client.get(f"/console/what-if?i{low.number}=120").status_code == 400

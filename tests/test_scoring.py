@@ -90,6 +90,14 @@ def test_plan_to_aa_lifts_the_weakest_just_enough(ita):
     assert plan_to_level(ita, 2564).target_level == "AA", "the default target is the next level"
 
 
+def test_plan_starts_from_changed_scores(ita):
+    published = plan_to_level(ita, 2564, "AA")
+    weakest = published.raises[0].number
+    plan = plan_to_level(ita, 2564, "AA", changes={weakest: D(100)})
+    assert plan.reachable and plan.result.grade.level == "AA" and plan.result.indicator(weakest).score == D(100)
+    assert plan.floor < published.floor and weakest not in [r.number for r in plan.raises]
+
+
 def test_years_without_detail_use_published_figures(ita):
     data = structured(year_result(ita, 2562))
     assert data["tools"] == {} and data["indicators"] == []

@@ -41,7 +41,7 @@ def page():
             changes[ind.number] = value
     result = what_if(ita, year, changes) if not errors else base
     try:
-        plan = plan_to_level(ita, year)
+        plan = plan_to_level(ita, year, changes=changes if not errors else None)
     except ValueError:
         plan = None  # already at the top level
     return render_template("console/whatif.html", year=year, base=base, result=result, changes=changes,

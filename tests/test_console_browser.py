@@ -6,34 +6,24 @@ Screenshots go to tests/artifacts/console-*.png and are meant to be looked at.""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.complaint_helpers import settings, smtp, without_web_floodgate  # noqa: F401
 from tests.console_helpers import PASSWORD, console_app  # noqa: F401
-from tests.test_webchat_browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path
+from tests.browser_helpers import ARTIFACTS, chromium, served
 
 
 @pytest.fixture
 def live(console_app):
-    server = make_server("127.0.0.1", 0, console_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with served(console_app) as url:
+        yield url
 
 
 @pytest.fixture
 def browser():
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def shot(page, name: str) -> None:

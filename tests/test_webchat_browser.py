@@ -1,57 +1,31 @@
 """The web chat as a person uses it: the real app on a local port, Debian's Chromium driven by Playwright.
 
-Skipped when Chromium is not installed, unless CI_REQUIRE_BROWSER=1 (then it fails). The screenshot in
-tests/artifacts/ is there to be looked at: Thai must render as Thai, not boxes.
+See tests/browser_helpers.py for how Chromium is found; the screenshots in tests/artifacts/ are there to be
+looked at: Thai must render as Thai, not boxes.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser_helpers import ARTIFACTS, chromium, served
 from tests.complaint_helpers import without_web_floodgate
 from tests.test_channel_fixtures import facebook_api, line_api  # noqa: F401 (fixtures)
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def chromium_path() -> str | None:
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-    if path and os.access(path, os.X_OK):
-        return path
-    reason = "Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)"
-    if os.environ.get("CI_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + "; CI_REQUIRE_BROWSER=1 requires the browser test")
-    pytest.skip(reason)
 
 
 @pytest.fixture
 def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture
 def page():
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 420, "height": 820}, locale="th-TH")
         yield context.new_page()
         context.close()
-        browser.close()
 
 
 def test_asking_the_ita_score_in_the_web_chat(live_url, page):
@@ -165,12 +139,8 @@ def hold_a_long_conversation(chat, shot: str = "") -> None:
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as b:
+        yield b
 
 
 def open_page(browser, width: int):

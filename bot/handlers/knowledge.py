@@ -6,6 +6,7 @@ which tries the report before showing the menu. Every figure here is computed by
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from decimal import Decimal
 
@@ -103,15 +104,27 @@ def complemented(intent: str, handler: Handler) -> Handler:
     return answer_and_passage
 
 
-def explain_total(ctx: Context) -> list[Reply]:
-    """ "คะแนนรวมคำนวณยังไง": each tool's mean × weight, and the sum, all computed."""
-    r = ita.result_for(ctx, detailed=True)
-    if isinstance(r, list):
-        return r
-    kb = knowledge.of(ctx.services)
-    if kb is None:
-        return ita.tools(ctx)
+def explaining(without_report: Handler):
+    """A handler explaining a year's figures: it gets the year's detailed result and the report's texts;
+    a year without indicator scores gets the ITA handler's own answer, an office without a report
+    `without_report`."""
 
+    def wrap(explain):
+        @functools.wraps(explain)
+        def handler(ctx: Context) -> list[Reply]:
+            r = ita.result_for(ctx, detailed=True)
+            if isinstance(r, list):
+                return r
+            kb = knowledge.of(ctx.services)
+            return without_report(ctx) if kb is None else explain(ctx, r, kb)
+        return handler
+
+    return wrap
+
+
+@explaining(ita.tools)
+def explain_total(ctx: Context, r, kb) -> list[Reply]:
+    """ "คะแนนรวมคำนวณยังไง": each tool's mean × weight, and the sum, all computed."""
     def say(key: str, **values: object) -> str:
         return kb_say(ctx, kb, key, **values)
 
@@ -130,14 +143,9 @@ def span(numbers: tuple[int, ...]) -> str:
     return f"{numbers[0]}-{numbers[-1]}" if consecutive and len(numbers) > 2 else ", ".join(map(str, numbers))
 
 
-def explain_published(ctx: Context) -> list[Reply]:
+@explaining(ita.tools)
+def explain_published(ctx: Context, r, kb) -> list[Reply]:
     """ "ทำไมตารางเป็น 36.75": the report's printed figures that disagree with what they are computed from."""
-    r = ita.result_for(ctx, detailed=True)
-    if isinstance(r, list):
-        return r
-    kb = knowledge.of(ctx.services)
-    if kb is None:
-        return ita.tools(ctx)
     mismatches = [m for m in check(ita.data(ctx)) if m.year == r.year]
     asked = ctx.understood.entities.get("score")
     if asked is not None:
@@ -165,14 +173,9 @@ def changes_asked(ctx: Context) -> dict[int, Decimal]:
     return pairs
 
 
-def explain_what_if(ctx: Context) -> list[Reply]:
+@explaining(ita.indicator)
+def explain_what_if(ctx: Context, r, kb) -> list[Reply]:
     """ "ถ้าตัวชี้วัดที่ 7 ได้ 92 คะแนนรวมเท่าไร": scoring's what-if, with the level."""
-    r = ita.result_for(ctx, detailed=True)
-    if isinstance(r, list):
-        return r
-    kb = knowledge.of(ctx.services)
-    if kb is None:
-        return ita.indicator(ctx)
     changes = changes_asked(ctx)
     if not changes:
         return [Text(kb_say(ctx, kb, "whatif_ask"), quick(ctx, "ita_menu"))]

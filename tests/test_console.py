@@ -100,3 +100,18 @@ def test_channels_that_are_off_are_not_offered(settings, services):
     log_in(client)
     page = client.get("/console/broadcasts/").get_data(as_text=True)
     assert 'name="channel_line"' in page and 'name="channel_facebook"' not in page
+
+
+def test_indicator_scores_are_written_beside_the_target_line_never_on_it():
+    import re
+
+    from bot.console.charts import indicator_bars
+
+    rows = [{"number": n, "name": f"ตัวชี้วัด {n}", "score": s, "target": 90, "level": "A", "below_target": s < 90}
+            for n, s in ((1, 99.6), (7, 89.54), (8, 87.12), (9, 88.14))]
+    svg = indicator_bars(rows)
+    lines = [float(x) for x in re.findall(r'<line class="target" x1="([\d.]+)"', svg)]
+    labels = [float(x) for x in re.findall(r'<text class="score" x="([\d.]+)"', svg)]
+    bar_ends = [float(x) + float(w) for x, w in re.findall(r'<rect class="[^"]+" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)]
+    assert len(labels) == len(lines) == len(bar_ends) == 4
+    assert all(label > line and label > end for label, line, end in zip(labels, lines, bar_ends))

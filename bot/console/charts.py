@@ -19,7 +19,8 @@ def indicator_bars(indicators: list[dict], width: int = 640, bar_h: int = 22) ->
                      f'{ind["number"]}. {escape(ind["name"])}</text>')
         parts.append(f'<rect class="{cls}" x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}"/>')
         parts.append(f'<line class="target" x1="{tx:.1f}" x2="{tx:.1f}" y1="{y - 2}" y2="{y + bar_h + 2}"/>')
-        parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h * 0.7}">{ind["score"]:.2f} {ind["level"]}</text>')
+        lx = label_w + max(w, ind["target"] * scale) + 6  # right of the bar and of the target line, never on it
+        parts.append(f'<text class="score" x="{lx:.1f}" y="{y + bar_h * 0.7}">{ind["score"]:.2f} {ind["level"]}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -59,3 +59,16 @@ def test_out_of_hours_says_when_and_a_timeout_gives_the_chat_back(bot):
     assert citizen.says("ฝากถามเรื่องวุฒิบัตร").replies == []
     citizen.now = SUNDAY + timedelta(minutes=31)
     assert "056-990347" in said(citizen.says("เบอร์โทรสำนักงาน"))
+
+
+def test_bot_answers_are_counted_with_the_turn_in_one_row_per_day(bot, services):
+    from sqlalchemy import select
+
+    from bot.core.messages import Incoming
+    from bot.livechat.models import BotAnswerCount
+
+    for text in ("เบอร์โทรสำนักงาน", "ITA ปี 2564 ได้กี่คะแนน", "asdfgh qwerty"):  # the last is not answered
+        bot.respond(Incoming("line", "U-counted", text=text))
+    with services.db.session() as s:
+        rows = list(s.scalars(select(BotAnswerCount).where(BotAnswerCount.channel == "line")))
+    assert len(rows) == 1 and rows[0].count == 2

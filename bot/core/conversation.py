@@ -54,6 +54,9 @@ class Context:
     # complaint): whoever records the answer settles them, so the code is owed once, never lost.
     owed: list[int] = field(default_factory=list)
     forget: bool = False  # delete the user's stored state after this turn (see forget_state)
+    # Writes that belong to this turn (a statistic, say): done in the transaction that saves the state,
+    # so a turn costs no extra commit
+    writes: list[Callable[[Any], None]] = field(default_factory=list)
 
     def say(self, key: str, **values: object) -> str:
         return self.services.content.say(key, self.lang, **values)
@@ -192,5 +195,6 @@ class Bot:
                 answer = answer + flow.aside(ctx)  # e.g. "the complaint is still open"
         replies += answer
         remember(ctx.state, ctx.understood)
+        turn_state.writes.extend(ctx.writes)
         turn_state.data = {} if ctx.forget else ctx.state
         return replies, ctx.understood, ctx.owed

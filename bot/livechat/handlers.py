@@ -25,7 +25,7 @@ def hold(ctx: Context) -> list[Reply] | None:
     chat = service.open_chat(ctx.services, m.channel, m.user_id, ctx.now)
     if chat is None:
         if ctx.understood.intent not in ("fallback", "media", "handoff") and (m.utterance or "").strip():
-            stats.count_bot_answer(ctx.services, m.channel, ctx.now)
+            ctx.writes.append(lambda session: stats.count_bot_answer(session, m.channel, ctx.now))
         return None
     text = (m.utterance or "").strip()
     if squash(text) in {squash(w) for w in service.content(ctx.services).end_words}:

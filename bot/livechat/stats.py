@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from statistics import median
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from bot.storage import utcnow
 from bot.thaitime import local
@@ -14,19 +16,13 @@ from bot.thaitime import local
 from .models import BotAnswerCount, LiveChat, LiveChatMessage
 
 
-def count_bot_answer(services, channel: str, now: datetime | None = None) -> None:
-    """One more question answered by the bot today (Thailand day); no text and no user are kept."""
+def count_bot_answer(session: Session, channel: str, now: datetime | None = None) -> None:
+    """One more question answered by the bot today (Thailand day); no text and no user are kept. One upsert,
+    so two first answers of a day at once both count and neither fails its turn's transaction."""
     day = local(now or utcnow()).date().isoformat()
-    where = (BotAnswerCount.day == day, BotAnswerCount.channel == channel)
-    for _ in range(2):  # two first answers of a day at once: one insert wins, the other then updates
-        try:
-            with services.db.session() as s:
-                if s.execute(update(BotAnswerCount).where(*where).values(count=BotAnswerCount.count + 1)).rowcount:
-                    return
-                s.add(BotAnswerCount(day=day, channel=channel, count=1))
-            return
-        except IntegrityError:
-            continue
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(BotAnswerCount).values(day=day, channel=channel, count=1).on_conflict_do_update(
+        index_elements=["day", "channel"], set_={"count": BotAnswerCount.count + 1}))
 
 
 def summary(services, lo: datetime, hi: datetime) -> dict:

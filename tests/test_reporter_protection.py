@@ -246,11 +246,13 @@ def test_staff_alerts_beyond_the_hourly_number_become_one_digest(bot, services, 
     codes = [file_service_complaint(bot, f"U-flood-{n}", now=t0 + timedelta(seconds=n)) for n in range(4)]
     with services.db.session() as s:
         singles = s.scalars(select(OutboxMessage).where(OutboxMessage.channel == "line",
-                                                        OutboxMessage.purpose == "staff_alert")).all()
+                                                        OutboxMessage.purpose == "staff_alert")
+                             .order_by(OutboxMessage.id)).all()
         [digest] = s.scalars(select(OutboxMessage).where(OutboxMessage.channel == "line",
                                                          OutboxMessage.purpose == "staff_digest")).all()
         held = s.scalars(select(OutboxMessage.ref).where(OutboxMessage.channel == "line",
-                                                         OutboxMessage.purpose == "staff_digest_item")).all()
+                                                         OutboxMessage.purpose == "staff_digest_item")
+                          .order_by(OutboxMessage.id)).all()
     assert [r.ref for r in singles] == codes[:2] and held == codes[2:]
     assert digest.next_attempt_at == t0 + timedelta(hours=1)
     wait_idle(services)

@@ -4,7 +4,8 @@ the database) and sending (the real SDK path, lease and attempt bookkeeping incl
 
 Baseline, measured in the same run: the same number of bare HTTP POSTs of the very same request bodies to
 the same fake server (one keep-alive `requests` session), reported as a ratio, so the figure says what the
-bot adds over the network cost itself, whatever the machine.
+bot adds over the network cost itself, whatever the machine (target, issue 16: within 3x). Peak memory is
+the process's resident high-water mark (ru_maxrss) and its rise over planning and sending.
 
     python -m bench bench_multicast            # or: python bench/bench_multicast.py [--followers N]
     python bench/bench_multicast.py --postgres postgresql+psycopg://user:pass@host/postgres
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import resource
 import sys
 import tempfile
 import time
@@ -44,6 +46,19 @@ from tests.fakes.platform import fake_line  # noqa: E402
 
 MULTICAST = r"/v2/bot/message/multicast$"
 RESULTS = ROOT / "bench" / "results"
+
+
+def current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def peak_rss_mb() -> float:
+    """This process's resident high-water mark (Linux reports ru_maxrss in KiB). The followers are recorded
+    in batches of 10,000 before planning, so the peak is the plan's and the send's, not the set-up's."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def record_followers(services, count: int, segment: str) -> None:
@@ -100,11 +115,13 @@ def run(followers: int, postgres_url: str | None) -> dict:
             b = service.create(services, Draft(text="ประกาศทดสอบความเร็ว", title="ทดสอบ", channels=["line"],
                                                segment="bench", run_at=now + timedelta(minutes=1)), now=now)
             owner = new_owner()
+            rss_before = current_rss_mb()
             start = time.perf_counter()
             run_id = claim(services, b.id, b.revision, now, now, owner, manual=True)
             planned = time.perf_counter()
             status = Delivery(services, run_id, owner).run()
             sent = time.perf_counter()
+            peak = peak_rss_mb()
             calls = fake.calls("POST", MULTICAST)
             assert status == "sent", status
             assert len(calls) == math.ceil(followers / 500), len(calls)
@@ -122,6 +139,7 @@ def run(followers: int, postgres_url: str | None) -> dict:
         "total_seconds": round(total, 3), "baseline_bare_posts_seconds": round(baseline, 3),
         "ratio_total_to_baseline": round(total / baseline, 2),
         "ratio_send_to_baseline": round((sent - planned) / baseline, 2),
+        "rss_before_plan_mb": rss_before, "peak_rss_mb": peak, "peak_rss_increase_mb": round(peak - rss_before, 1),
     }
 
 
@@ -135,7 +153,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"multicast to {result['followers']:,} followers: {result['calls']} calls in "
           f"{result['total_seconds']:.2f} s (plan {result['plan_seconds']:.2f} s, send {result['send_seconds']:.2f} s) "
           f"on {result['database']}; {result['calls']} bare POSTs: {result['baseline_bare_posts_seconds']:.2f} s; "
-          f"ratio {result['ratio_total_to_baseline']:.2f}x (sending alone {result['ratio_send_to_baseline']:.2f}x)")
+          f"ratio {result['ratio_total_to_baseline']:.2f}x (sending alone {result['ratio_send_to_baseline']:.2f}x); "
+          f"peak RSS {result['peak_rss_mb']:.0f} MB ({result['peak_rss_increase_mb']:+.0f} MB over the plan and send)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_multicast.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return result

@@ -1,7 +1,7 @@
 """The LINE webhook served as in production (gunicorn, 2 sync workers, SQLite), against the SDK's own echo
 bot served the same way, both answering to the same local fake LINE API (its own process) in the same run:
 
-- closed loop: 8 connections for `--seconds`: answered messages a second (counted by the fake API) and
+- closed loop: 8 connections for `--seconds` (bot and echo taking turns in 3 slices): answered messages a second (counted by the fake API) and
   web-worker CPU per message (/proc of the worker pids);
 - open loop: `--rate` signed events a second for `--open-seconds`, latency from each scheduled send time;
 - memory: one worker's RSS and the process tree's PSS (gunicorn --preload) after warm-up and after
@@ -18,6 +18,7 @@ import json
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from . import procs
@@ -47,17 +48,58 @@ def worker_cpu(pids: list[int]) -> float:
     return sum(procs.cpu_seconds(p) for p in pids)
 
 
-def closed(served: Served, api, events: Events, seconds: float, connections: int) -> dict:
+def closed(served: Served, api, events: Events, rounds: list[float], connections: int) -> dict:
+    """Closed-loop figures summed over this server's rounds (see `interleaved`)."""
     pids = served.workers()
-    cpu0, answered0 = worker_cpu(pids), api.answered()
-    out = closed_loop("127.0.0.1", served.port, served.path, events, connections, seconds=seconds)
-    cpu1, answered1 = worker_cpu(pids), api.answered()
-    answered = answered1 - answered0
-    return {"connections": connections, "seconds": round(out.elapsed, 2), "sent": out.sent, "answered": answered,
-            "messages_per_second": round(answered / out.elapsed, 1),
-            "worker_cpu_ms_per_message": round((cpu1 - cpu0) * 1000 / answered, 2) if answered else None,
-            "latency": summary_ms(out.latencies), "errors": out.errors,
-            "workers_restarted": pids != served.workers()}
+    cpu = answered = elapsed = 0.0
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    sent = 0
+    for seconds in rounds:
+        cpu0, answered0 = worker_cpu(pids), api.answered()
+        out = closed_loop("127.0.0.1", served.port, served.path, events, connections, seconds=seconds)
+        cpu += worker_cpu(pids) - cpu0
+        answered += api.answered() - answered0
+        elapsed += out.elapsed
+        latencies += out.latencies
+        sent += out.sent
+        for k, v in out.errors.items():
+            errors[k] = errors.get(k, 0) + v
+    answered = int(answered)
+    return {"connections": connections, "seconds": round(elapsed, 2), "rounds": len(rounds), "sent": sent,
+            "answered": answered, "messages_per_second": round(answered / elapsed, 1),
+            "worker_cpu_ms_per_message": round(cpu * 1000 / answered, 2) if answered else None,
+            "latency": summary_ms(latencies), "errors": errors, "workers_restarted": pids != served.workers(),
+            "_latencies": latencies}
+
+
+def interleaved(servers: dict[str, Served], api, events: dict[str, Events], seconds: float, connections: int,
+                rounds: int = 3) -> dict[str, dict]:
+    """Bot and echo take turns (bot, echo, bot, echo, ...) in `rounds` slices of the closed-loop time, so that
+    the load other processes put on a shared machine falls on both alike and the ratio means something."""
+    slices = [seconds / rounds] * rounds
+    parts: dict[str, list[dict]] = {kind: [] for kind in servers}
+    for i in range(rounds):
+        for kind, served in servers.items():
+            parts[kind].append(closed(served, api, events[kind], [slices[i]], connections))
+    return {kind: merge(runs) for kind, runs in parts.items()}
+
+
+def merge(runs: list[dict]) -> dict:
+    answered = sum(r["answered"] for r in runs)
+    elapsed = sum(r["seconds"] for r in runs)
+    cpu = sum((r["worker_cpu_ms_per_message"] or 0) * r["answered"] for r in runs)
+    errors: dict[str, int] = {}
+    for r in runs:
+        for k, v in r["errors"].items():
+            errors[k] = errors.get(k, 0) + v
+    return {"connections": runs[0]["connections"], "seconds": round(elapsed, 2), "rounds": len(runs),
+            "sent": sum(r["sent"] for r in runs), "answered": answered,
+            "messages_per_second": round(answered / elapsed, 1) if elapsed else None,
+            "messages_per_second_by_round": [r["messages_per_second"] for r in runs],
+            "worker_cpu_ms_per_message": round(cpu / answered, 2) if answered else None,
+            "latency": summary_ms([x for r in runs for x in r["_latencies"]]),
+            "errors": errors, "workers_restarted": any(r["workers_restarted"] for r in runs)}
 
 
 def opened(served: Served, api, events: Events, rate: float, seconds: float) -> dict:
@@ -68,26 +110,35 @@ def opened(served: Served, api, events: Events, rate: float, seconds: float) -> 
             "errors": out.errors}
 
 
-def measure(kind: str, api, tmp: Path, args, ca: Path | None = None) -> dict:
-    events = Events(SECRET, utterances())
-    with serve(kind, api.url, tmp / kind, ca=ca, preload=True) as served:
-        started = time.perf_counter()
-        closed_loop("127.0.0.1", served.port, served.path, events, args.connections, messages=WARM_UP)
-        result: dict = {"memory_after_warm_up": memory(served)}
-        result["closed_loop"] = closed(served, api, events, args.seconds, args.connections)
+def measure(api, tmp: Path, args, ca: Path | None = None) -> dict[str, dict]:
+    """Both apps served at once, each with its own workers: warm-up, memory, interleaved closed loop, then
+    (plain HTTP only) each one's open loop, a soak up to `--messages`, memory again."""
+    kinds = ("bot", "echo")
+    events = {kind: Events(SECRET, utterances()) for kind in kinds}
+    results: dict[str, dict] = {kind: {} for kind in kinds}
+    with ExitStack() as stack:
+        servers = {kind: stack.enter_context(serve(kind, api.url, tmp / kind, ca=ca, preload=True)) for kind in kinds}
+        for kind, served in servers.items():
+            closed_loop("127.0.0.1", served.port, served.path, events[kind], args.connections, messages=WARM_UP)
+            results[kind]["ready_seconds"] = served.ready_seconds
+            results[kind]["memory_after_warm_up"] = memory(served)
+        for kind, figures in interleaved(servers, api, events, args.seconds, args.connections).items():
+            results[kind]["closed_loop"] = figures
         if ca is None:
-            result["open_loop"] = opened(served, api, events, args.rate, args.open_seconds)
-            sent = WARM_UP + result["closed_loop"]["sent"] + result["open_loop"]["sent"]
-            if args.messages > sent:
-                soak = closed_loop("127.0.0.1", served.port, served.path, events, args.connections,
-                                   messages=args.messages - sent)
-                sent += soak.sent
-                result["soak_errors"] = soak.errors
-            result["messages_in_all"] = sent
-            result["memory_after_all"] = memory(served)
-        result["wall_seconds"] = round(time.perf_counter() - started, 1)
-    print(f"  {kind}{' (TLS)' if ca else ''}: {json.dumps(result, ensure_ascii=False)}", flush=True)
-    return result
+            for kind, served in servers.items():
+                r = results[kind]
+                r["open_loop"] = opened(served, api, events[kind], args.rate, args.open_seconds)
+                sent = WARM_UP + r["closed_loop"]["sent"] + r["open_loop"]["sent"]
+                if args.messages > sent:
+                    soak = closed_loop("127.0.0.1", served.port, served.path, events[kind], args.connections,
+                                       messages=args.messages - sent)
+                    sent += soak.sent
+                    r["soak_errors"] = soak.errors
+                r["messages_in_all"] = sent
+                r["memory_after_all"] = memory(served)
+    for kind in kinds:
+        print(f"  {kind}{' (TLS)' if ca else ''}: {json.dumps(results[kind], ensure_ascii=False)}", flush=True)
+    return results
 
 
 def run(args) -> dict:
@@ -99,13 +150,13 @@ def run(args) -> dict:
         tmp = Path(tmp)
         if not args.tls_only:
             with fake_api() as api:
-                out["plain"] = {kind: measure(kind, api, tmp / "plain", args) for kind in ("bot", "echo")}
+                out["plain"] = measure(api, tmp / "plain", args)
         if args.tls or args.tls_only:
             from .tls import make_certificates
 
             certs = make_certificates(tmp)
             with fake_api(certs.cert, certs.key) as api:
-                out["tls"] = {kind: measure(kind, api, tmp / "tls", args, ca=certs.ca) for kind in ("bot", "echo")}
+                out["tls"] = measure(api, tmp / "tls", args, ca=certs.ca)
     return out
 
 
@@ -119,6 +170,7 @@ def parser() -> argparse.ArgumentParser:
                    help="messages in all before the second memory reading (30000 for the issue's figure)")
     p.add_argument("--tls", action="store_true", help="also run the TLS variant (closed loop)")
     p.add_argument("--tls-only", action="store_true", help="run only the TLS variant")
+    p.add_argument("--out", default="bench_webhook.json", help="file name in bench/results/")
     return p
 
 
@@ -126,7 +178,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser().parse_args(argv or [])
     result = run(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_webhook.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
+    (RESULTS / args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
     return result
 

@@ -79,6 +79,7 @@ class Served:
     port: int
     process: subprocess.Popen
     log: Path
+    ready_seconds: float = 0.0  # from launch to both workers answering (the bot migrates its database first)
 
     @property
     def path(self) -> str:
@@ -111,6 +112,7 @@ def app_environment(kind: str, api_url: str, tmp: Path, ca: Path | None) -> dict
 @contextmanager
 def serve(kind: str, api_url: str, tmp: Path, ca: Path | None = None, preload: bool = True, workers: int = 2):
     tmp.mkdir(parents=True, exist_ok=True)
+    launched = time.perf_counter()
     env = app_environment(kind, api_url, tmp, ca)
     if kind == "bot":
         subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True,
@@ -127,6 +129,7 @@ def serve(kind: str, api_url: str, tmp: Path, ca: Path | None = None, preload: b
     served = Served(kind, port, proc, log)
     try:
         wait_ready(served, workers)
+        served.ready_seconds = round(time.perf_counter() - launched, 1)
         yield served
     finally:
         proc.send_signal(signal.SIGTERM)

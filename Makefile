@@ -30,8 +30,9 @@ run: db
 test: install-dev
 	$(PY) -m pytest
 
+# `make bench BENCH_ARGS='--only webhook --quick'`: see bench/README.md
 bench: install-dev
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache

@@ -54,12 +54,14 @@ def closed(served: Served, api, events: Events, rounds: list[float], connections
     cpu = answered = elapsed = 0.0
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    sent = 0
+    sent = opened_connections = 0
     for seconds in rounds:
-        cpu0, answered0 = worker_cpu(pids), api.answered()
+        cpu0, counts0 = worker_cpu(pids), api.counts()
         out = closed_loop("127.0.0.1", served.port, served.path, events, connections, seconds=seconds)
         cpu += worker_cpu(pids) - cpu0
-        answered += api.answered() - answered0
+        counts1 = api.counts()
+        answered += counts1["reply"] + counts1["push"] - counts0["reply"] - counts0["push"]
+        opened_connections += counts1["connections"] - counts0["connections"] - 1  # less the harness's own
         elapsed += out.elapsed
         latencies += out.latencies
         sent += out.sent
@@ -70,7 +72,7 @@ def closed(served: Served, api, events: Events, rounds: list[float], connections
             "answered": answered, "messages_per_second": round(answered / elapsed, 1),
             "worker_cpu_ms_per_message": round(cpu * 1000 / answered, 2) if answered else None,
             "latency": summary_ms(latencies), "errors": errors, "workers_restarted": pids != served.workers(),
-            "_latencies": latencies}
+            "api_connections": opened_connections, "_latencies": latencies}
 
 
 def interleaved(servers: dict[str, Served], api, events: dict[str, Events], seconds: float, connections: int,
@@ -99,6 +101,9 @@ def merge(runs: list[dict]) -> dict:
             "messages_per_second_by_round": [r["messages_per_second"] for r in runs],
             "worker_cpu_ms_per_message": round(cpu / answered, 2) if answered else None,
             "latency": summary_ms([x for r in runs for x in r["_latencies"]]),
+            # connections the app opened to the LINE API: pooled, a handful; one per reply otherwise
+            "api_connections_per_message": round(sum(r["api_connections"] for r in runs) / answered, 3)
+            if answered else None,
             "errors": errors, "workers_restarted": any(r["workers_restarted"] for r in runs)}
 
 

@@ -79,6 +79,9 @@ def webhook_figures(variant: str, data: dict) -> list[Figure]:
     r = ratio(cpu_b, cpu_e)
     out.append(Figure(part, "web-worker CPU per message", "ms", cpu_b, cpu_e, echo_name,
                       "≤ 1.25× echo" if variant == "plain" else "report", _le(r, 1.25) if variant == "plain" else None))
+    out.append(Figure(part, "connections opened to the LINE API per message", "count",
+                      _get(bot, "closed_loop", "api_connections_per_message"),
+                      _get(echo, "closed_loop", "api_connections_per_message"), echo_name, "report", None))
     for key in ("p50_ms", "p99_ms"):
         out.append(Figure(part, f"closed loop latency {key[:3]}", "ms", _get(bot, "closed_loop", "latency", key),
                           _get(echo, "closed_loop", "latency", key), echo_name, "report", None))

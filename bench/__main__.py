@@ -77,9 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     info = report.machine()
     figures = report.build(results)
     table = report.markdown(figures, info)
-    (RESULTS / "bench.md").write_text(table, encoding="utf-8")
-    (RESULTS / "bench.json").write_text(json.dumps(report.as_json(figures, info, results), indent=2,
-                                                   ensure_ascii=False) + "\n", encoding="utf-8")
+    document = json.dumps(report.as_json(figures, info, results), indent=2, ensure_ascii=False) + "\n"
+    # The latest run, and a copy kept per run (a partial run must not hide the last full one)
+    stamp = f"{info['at'][:19].replace(':', '')}-{info['commit'][:8]}"
+    (RESULTS / "runs").mkdir(exist_ok=True)
+    for name in ("bench", f"runs/{stamp}"):
+        (RESULTS / f"{name}.md").write_text(table, encoding="utf-8")
+        (RESULTS / f"{name}.json").write_text(document, encoding="utf-8")
     print()
     print(table)
     print(f"written: {RESULTS / 'bench.md'}, {RESULTS / 'bench.json'}")

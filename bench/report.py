@@ -119,11 +119,11 @@ def webhook_figures(variant: str, data: dict) -> list[Figure]:
                _get(echo, "memory_after_all", "tree_pss_mb"), "echo bot", "< 350 MB",
                None if pss_b is None else pss_b < 350),
     ]
-    out.append(Figure("start-up", "launch to both workers answering (--preload)", "s", _get(bot, "ready_seconds"),
-                      _get(echo, "ready_seconds"), "echo bot", "report", None))
     grow_b = _growth(bot)
     out.append(Figure("memory", "worker RSS growth over the run", "MB", grow_b, _growth(echo), "echo bot",
                       "flat (≤ 5 MB)", _le(grow_b, 5)))
+    out.append(Figure("start-up", "launch to both workers answering (--preload)", "s", _get(bot, "ready_seconds"),
+                      _get(echo, "ready_seconds"), "echo bot", "report", None))
     return out
 
 

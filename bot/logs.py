@@ -5,8 +5,8 @@ Each line of a web request carries its request id (the caller's `X-Request-Id` w
 one, returned in the response header), so one message can be followed through web, outbox and platform
 lines. A redacting filter is the safety net behind the code's own care: configured secrets, LINE and
 Messenger ids, phone numbers, e-mail addresses and URL credentials are masked in every line, and what
-other libraries log at DEBUG (response bodies, rows) keeps its wording but loses its arguments, since a
-body may hold a complaint. Logging is set up by the process entry points (`gunicorn.conf.py`,
+other libraries log at DEBUG keeps its wording but loses any argument that is not a short scalar (a
+response body, a row, an object), since a body may hold a complaint. Logging is set up by the process entry points (`gunicorn.conf.py`,
 `python -m bot`), never by the app factory, so tests and embedding code keep their own.
 """
 from __future__ import annotations
@@ -94,6 +94,14 @@ class RequestIds:
             request_id.reset(token)
 
 
+def _all_small(args) -> bool:
+    """Hosts, ports, paths and counts pass; bodies, rows, collections and objects (whose repr may hold
+    anything) do not."""
+    values = args.values() if isinstance(args, dict) else args if isinstance(args, tuple) else (args,)
+    return all(v is None or isinstance(v, (bool, int, float)) or (isinstance(v, str) and len(v) <= 120)
+               for v in values)
+
+
 class ContextFilter(logging.Filter):
     """Adds the request id and masks what must not be written; on a handler, so it sees every record."""
 
@@ -101,7 +109,7 @@ class ContextFilter(logging.Filter):
         if not hasattr(record, "request_id") or not record.request_id:
             record.request_id = request_id.get() or "-"
         own = record.name.split(".", 1)[0] in OWN_LOGGERS
-        if not own and record.levelno <= logging.DEBUG and record.args:
+        if not own and record.levelno <= logging.DEBUG and record.args and not _all_small(record.args):
             record.msg, record.args = f"{record.msg} (arguments withheld)", None
         try:
             message = record.getMessage()

@@ -26,9 +26,8 @@ class BotLogger(Logger):
         logs.configure(self.log_format)  # the app's own loggers, inherited by the forked workers
         for handler in self.error_log.handlers + self.access_log.handlers:
             handler.addFilter(logs.ContextFilter())
-        if self.log_format == "json":
-            for handler in self.error_log.handlers + self.access_log.handlers:
-                handler.setFormatter(logs.JsonFormatter())
+            handler.setFormatter(logs.JsonFormatter() if self.log_format == "json"
+                                 else logs.Redacting(handler.formatter))
 
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:

@@ -11,12 +11,12 @@ response body, a row, an object), since a body may hold a complaint. Logging is 
 """
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
 import re
 import sys
-import uuid
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import IO, Iterable
@@ -62,7 +62,9 @@ def redact(text: str) -> str:
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    """24 characters of base32 (a-z, 2-7): no 0, 1 or long digit run, so no redaction pattern ever
+    matches inside one and a whole formatted line can be redacted safely."""
+    return base64.b32encode(os.urandom(15)).decode().lower()
 
 
 def accepted_request_id(header: str | None) -> str:
@@ -103,28 +105,47 @@ def _all_small(args) -> bool:
 
 
 class ContextFilter(logging.Filter):
-    """Adds the request id and masks what must not be written; on a handler, so it sees every record."""
+    """Adds the request id (on a handler, so it sees every record; the record is otherwise untouched,
+    as other handlers, a test's capture for one, see it too)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "request_id") or not record.request_id:
+        if not getattr(record, "request_id", None):
             record.request_id = request_id.get() or "-"
-        own = record.name.split(".", 1)[0] in OWN_LOGGERS
-        if not own and record.levelno <= logging.DEBUG and record.args and not _all_small(record.args):
-            record.msg, record.args = f"{record.msg} (arguments withheld)", None
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string must not lose the line
-            message = f"{record.msg} {record.args!r}"
-        record.msg, record.args = redact(message), None
         return True
 
 
-class PlainFormatter(logging.Formatter):
-    def __init__(self):
-        super().__init__(PLAIN)
+def safe_message(record: logging.LogRecord) -> str:
+    """The record's message as it may be written: redacted, and another library's DEBUG arguments
+    withheld unless they are short scalars."""
+    msg, args = record.msg, record.args
+    own = record.name.split(".", 1)[0] in OWN_LOGGERS
+    if not own and record.levelno <= logging.DEBUG and args and not _all_small(args):
+        return redact(f"{msg} (arguments withheld)")
+    try:
+        message = record.getMessage()
+    except Exception:  # a bad format string must not lose the line
+        message = f"{msg} {args!r}"
+    return redact(message)
 
-    def formatException(self, ei) -> str:
-        return redact(super().formatException(ei))
+
+def safe_copy(record: logging.LogRecord) -> logging.LogRecord:
+    copy = logging.makeLogRecord(record.__dict__)
+    copy.msg, copy.args = safe_message(record), None
+    if not getattr(copy, "request_id", None):
+        copy.request_id = request_id.get() or "-"
+    return copy
+
+
+class Redacting(logging.Formatter):
+    """Wraps a plain formatter (ours, or gunicorn's own): the message made safe, then the whole line,
+    traceback included, redacted."""
+
+    def __init__(self, inner: logging.Formatter | None = None):
+        super().__init__()
+        self.inner = inner or logging.Formatter(PLAIN)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(self.inner.format(safe_copy(record)))
 
 
 class JsonFormatter(logging.Formatter):
@@ -133,7 +154,8 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
                 "level": record.levelname.lower(), "logger": record.name,
-                "request_id": getattr(record, "request_id", "-"), "msg": record.getMessage()}
+                "request_id": getattr(record, "request_id", None) or request_id.get() or "-",
+                "msg": safe_message(record)}
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             line.update({k: redact(v) if isinstance(v, str) else v for k, v in fields.items() if k not in line})
@@ -152,7 +174,7 @@ def chosen_format(value: str | None = None) -> str:
 
 
 def formatter(fmt: str) -> logging.Formatter:
-    return JsonFormatter() if fmt == "json" else PlainFormatter()
+    return JsonFormatter() if fmt == "json" else Redacting(logging.Formatter(PLAIN))
 
 
 def handler(stream: IO[str] | None = None, fmt: str = "plain") -> logging.Handler:

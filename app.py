@@ -18,10 +18,10 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot import logs
 from bot.config import Settings, from_env
 from bot.content import ContentError
 from bot.core.conversation import Bot
-from bot import logs
 from bot.handlers import build_router
 from bot.services import Services, build_services
 

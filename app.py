@@ -1,4 +1,14 @@
-"""Flask application factory; `app` is the module-level instance gunicorn serves (`gunicorn app:app`)."""
+"""Flask application factory; `app` is the module-level instance gunicorn serves (`gunicorn app:app`).
+
+`app` is built on first access (a module `__getattr__`, PEP 562) rather than by a module-level
+`app = create_app()`: tests, the CLI and the benchmarks import `create_app` from here, and a plain
+assignment would make every such import read the environment, open the default database, load the
+content and train the understander. A guard on "who imported me" (gunicorn in `sys.modules`, pytest
+running) would make an import behave differently depending on what else happened to be imported, so
+the lazy attribute is kept: `gunicorn app:app` (and `--preload`) asks for `app` and gets it built once.
+Logging is set up by the process, not here: gunicorn.conf.py does it for the web, and building `app` this
+way (`flask --app app run`, another server) does it when nothing has.
+"""
 from __future__ import annotations
 
 import logging
@@ -8,6 +18,7 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot import logs
 from bot.config import Settings, from_env
 from bot.content import ContentError
 from bot.core.conversation import Bot
@@ -19,7 +30,10 @@ log = logging.getLogger("bot")
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
     settings = settings or from_env()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.keep_secret(settings.secret_key, settings.reporter_key, settings.console_password,
+                     settings.line_channel_secret, settings.line_channel_access_token,
+                     settings.facebook_app_secret, settings.facebook_page_access_token,
+                     settings.facebook_verify_token)
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -69,12 +83,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     register_console(app, services)
     warn_if_unrouted(services)
+    app.wsgi_app = logs.RequestIds(app.wsgi_app)  # outermost: every line of a request carries its id
     return app
 
 
 def __getattr__(name: str):
     # Built on first access so that importing this module (tests, CLI) does not start an app.
     if name == "app":
+        if not logs.configured():
+            logs.configure()
         try:
             globals()["app"] = create_app()
         except ContentError as exc:  # an office's typo: say which file and field, not a traceback

@@ -48,7 +48,9 @@ def begin(services, channel: str, event_id: str, now: datetime | None = None) ->
         if seen is None:
             return False
         if seen.answered_at is not None:
-            if seen.answer_id is not None:  # still owed? then push it now rather than at its grace's end
+            # Still owed? Then push it now rather than at its grace's end, unless it was stored so recently
+            # that the process which stored it may still be delivering it (a second answer by push).
+            if seen.answer_id is not None and seen.answered_at < now - STALE:
                 s.execute(update(OutboxMessage).where(OutboxMessage.id == seen.answer_id,
                                                       OutboxMessage.status == "pending")
                           .values(next_attempt_at=now, locked_until=None)

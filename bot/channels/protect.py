@@ -1,8 +1,10 @@
 """What every public endpoint (webhooks, /api/chat) gets, app-wide: flood limits and privacy headers.
 
 Limits (Flask-Limiter) are counted per client address and for everyone together, in process memory by
-default or in RATE_LIMIT_STORAGE_URL (e.g. redis://) when several instances share the load; an excess
-gets 429 with a Thai message (JSON on the API and webhooks). Chat answers may hold a complaint, so they
+default (each gunicorn worker counts apart) or in RATE_LIMIT_STORAGE_URL (redis://; `limits` has no SQL
+backend) when several workers or instances share the load. While a shared store is unreachable each
+process counts in its own memory instead of failing the request (a webhook's 500 would be redelivered
+into the same outage). An excess gets 429 with a Thai message (JSON on the API and webhooks). Chat answers may hold a complaint, so they
 are never cached (`Cache-Control: no-store`), and no page leaks its address to other sites.
 """
 from __future__ import annotations
@@ -45,8 +47,10 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
     def per_address() -> str:
         return settings.rate_limit_webhook_per_address if is_webhook() else settings.rate_limit_per_address
 
+    shared = not settings.rate_limit_storage_url.startswith("memory://")
     limiter = Limiter(
         get_remote_address, app=app, storage_uri=settings.rate_limit_storage_url, key_prefix="bot",
+        in_memory_fallback_enabled=shared,
         application_limits=[ApplicationLimit(per_address, exempt_when=not_public),
                             ApplicationLimit(settings.rate_limit_global, key_function=lambda: "everyone",
                                              scope="all-public", exempt_when=not_public)],

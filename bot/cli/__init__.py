@@ -6,6 +6,7 @@ import importlib
 import logging
 import sys
 
+from bot import logs
 from scoring.yamlfile import ContentError
 
 COMMAND_MODULES = [
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(level=logging.WARNING)  # LOG_FORMAT=json for the Procfile's clock and worker
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
 from bot.content.models import Strict
 from scoring.yamlfile import ContentError, load_model
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 STATUSES = ("received", "in_progress", "resolved", "rejected")
 CLOSED = ("resolved", "rejected")
@@ -197,15 +200,14 @@ def load(directory: Path, group_ids: set[str] | None = None) -> ComplaintsConten
     return content
 
 
-def of(services) -> ComplaintsContent:
-    """The feature's content for these services, loaded on first use and kept in `services.extra`."""
-    cached = services.extra.get("complaints.content")
-    if cached is None:
+def of(services: Services) -> ComplaintsContent:
+    """The feature's content for these services, loaded on first use and kept in the services."""
+    if services.complaints_content is None:
         groups = {g.id for g in services.content.office.groups}
-        cached = services.extra["complaints.content"] = load(services.content.directory, groups)
-    return cached
+        services.complaints_content = load(services.content.directory, groups)
+    return services.complaints_content
 
 
-def say(services, key: str, **values: object) -> str:
+def say(services: Services, key: str, **values: object) -> str:
     office = services.content.office
     return of(services).texts[key].format(office=office.short_name, office_phone=office.phone, **values)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import TYPE_CHECKING
 
 from bot.core.conversation import Context
 from bot.core.messages import QuickReply, Reply, Text
@@ -16,12 +17,15 @@ from . import content as cc
 from .flow import buttons, elsewhere, say
 from .models import Feedback
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 NAME = "feedback"
 LONE_DIGIT = re.compile(r"(?<!\d)([1-5])(?!\d)")
 MAX_QUICK = 13
 
 
-def offer(services, replies: list[Reply]) -> list[Reply]:
+def offer(services: Services, replies: list[Reply]) -> list[Reply]:
     """Add the "ประเมินความพึงพอใจ" button to the last reply of an answer (for handlers and channels)."""
     if not replies:
         return replies
@@ -47,7 +51,7 @@ def offer_in_conversation(ctx: Context, replies: list[Reply], ending: bool = Fal
     return replies
 
 
-def rating_in(services, text: str) -> int | None:
+def rating_in(services: Services, text: str) -> int | None:
     """A rating typed or tapped: "5 มากที่สุด", "๔", "ให้ 3 คะแนน", "⭐⭐⭐⭐"."""
     t = (text or "").translate(THAI_DIGITS)
     for n in range(1, 6):

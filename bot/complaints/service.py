@@ -40,7 +40,7 @@ class NotFound(LookupError):
 
 @dataclass
 class Draft:
-    """What the complaint flow collected; stored in conversation state as a plain dict until confirmed."""
+    """What is filed: the complaint flow's draft (draft.py) once confirmed, or a staff command's."""
 
     key: str  # the draft's id: its evidence rows, and a second confirm of it files nothing
     category: str
@@ -49,13 +49,6 @@ class Draft:
     anonymous: bool = True
     name: str | None = None
     phone: str | None = None
-
-    @classmethod
-    def from_state(cls, data: dict) -> "Draft":
-        return cls(key=data["key"], category=data["category"], details=list(data.get("details", [])),
-                   location=data.get("location"),
-                   anonymous=data.get("anonymous", True) is not False, name=data.get("name"),
-                   phone=data.get("phone"))
 
 
 def limit_reached(services: Services, channel: str, user_id: str, now: datetime,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
+from bot.complaints import codes
+
 from .lexicon import NormalizeConfig
 
-CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4})(?![A-Za-z0-9])")
+CODE = codes.pattern(parts=False)
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 # Anything that is not Thai, ASCII letters/digits, whitespace or punctuation that carries meaning here

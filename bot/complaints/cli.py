@@ -6,24 +6,21 @@ import csv
 import json
 import sys
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from bot.config import from_env
+from bot.feedback.models import Feedback
 from bot.services import NoUnderstanding, Services, build_services
 from scoring import feedback as feedback_scoring
 
 from . import content as cc
 from . import alerts, delivery, service
 from .content import STATUSES
-from .models import Complaint, Feedback
+from .models import Complaint
 from .purge import purge_personal_data
 from .stats import Period, summarise
 from bot.thaitime import thai_datetime
-
-if TYPE_CHECKING:
-    from bot.services import Services
 
 
 def cli_services() -> Services:

@@ -12,8 +12,9 @@ from bot.complaints import content as cc
 from bot.complaints import deadlines, delivery, service
 from bot.complaints.alerts import CHANNEL_NAMES
 from bot.complaints.content import STATUSES
-from bot.complaints.models import Complaint, Evidence, Feedback
+from bot.complaints.models import Complaint, Evidence
 from bot.complaints.stats import Period, summarise
+from bot.feedback.models import Feedback
 from bot.storage import utcnow
 from scoring import feedback as feedback_scoring
 

@@ -16,7 +16,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
 from bot.complaints import content as cc
-from bot.complaints.models import Complaint, Feedback
+from bot.complaints.models import Complaint
+from bot.feedback.models import Feedback
 from bot.thaitime import BANGKOK, THAI_MONTHS, local, thai_date
 from scoring import feedback as feedback_scoring
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Union
 from bot.core.conversation import Context, for_another_topic
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
 from bot.core.textcut import clip as cut
-from bot.nlu.normalize import THAI_DIGITS
+from bot.core.thai import THAI_DIGITS
 
 from . import content as cc
 from . import evidence, floodgate, service

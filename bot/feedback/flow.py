@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.complaints import content as cc
 from bot.core.conversation import Context, for_another_topic
 from bot.core.messages import QuickReply, Reply, Text
-from bot.nlu.normalize import THAI_DIGITS
+from bot.core.thai import THAI_DIGITS
 
 from .models import Feedback
 

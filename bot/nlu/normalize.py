@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from bot.complaints import codes
+from bot.core.thai import THAI_DIGITS
 
 from .lexicon import NormalizeConfig
 
 CODE = codes.pattern(parts=False)
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 # Anything that is not Thai, ASCII letters/digits, whitespace or punctuation that carries meaning here
 # (decimals, พ.ศ., ranges, URLs, percentages) is noise: emoji, stickers' alt text symbols, quotes.

@@ -4,7 +4,7 @@ summary → filed, with back and cancel at every step.
 `STEPS` is the whole conversation in one table, as python-telegram-bot's ConversationHandler has it: each
 step's prompt, the handler of a message at that step, and the step that comes next. A handler changes
 only the draft and returns where to go (`Stay`, `Go`, `Back`, `End`, or `NotForUs` to let the message be
-answered as a question); `ComplaintFlow` alone moves the conversation.
+answered as a question; steps.py); `ComplaintFlow` alone moves the conversation.
 
 The draft (draft.py) lives in the conversation state (evidence files in their own rows, see evidence.py);
 nothing reaches staff until the reporter confirms. A message that plainly belongs to another topic
@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING, Callable
 
 from bot.core.conversation import Context, for_another_topic
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
@@ -26,6 +25,7 @@ from . import content as cc
 from . import evidence, floodgate, service
 from .content import Category
 from .draft import Draft
+from .steps import Back, End, Go, NotForUs, Outcome, Stay, Step
 
 if TYPE_CHECKING:
     from bot.nlu import Understanding
@@ -103,49 +103,6 @@ def normalize_phone(text: str) -> str:
     if digits.startswith("+66"):
         digits = "0" + digits[3:]
     return digits
-
-
-# --- what a handler returns ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Stay:
-    """Stay at this step and say this."""
-
-    replies: list[Reply]
-
-
-@dataclass(frozen=True)
-class Go:
-    """Move on to `to` (the table's next step when None): say `before`, then that step's prompt."""
-
-    to: str | None = None
-    before: list[Reply] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Back:
-    """Return to the step before this one (where the reporter came from) and ask it again."""
-
-
-@dataclass(frozen=True)
-class End:
-    """The draft is done with (filed, cancelled or refused): say this. `discard` drops its evidence files;
-    `forget` leaves no state row; `owed` are outbox rows this answer carries (the receipt)."""
-
-    replies: list[Reply]
-    discard: bool = False
-    forget: bool = False
-    owed: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class NotForUs:
-    """The message is a question for another handler; the draft waits. `understood` replaces the message's
-    meaning when the question was an earlier message (the one asked about)."""
-
-    understood: Understanding | None = None
-
-
-Outcome = Union[Stay, Go, Back, End, NotForUs]
 
 
 # --- prompts ----------------------------------------------------------------------------------------------
@@ -374,14 +331,6 @@ def filed(ctx: Context, complaint) -> list[Reply]:
 
 
 # --- the conversation, one step a row ------------------------------------------------------------------
-@dataclass(frozen=True)
-class Step:
-    prompt: Callable[[Context, Draft], list[Reply]]
-    handle: Callable[[Context, Draft, str], Outcome]
-    next: str | None = None  # where `Go()` leads
-    attachments: bool = False  # takes photos, files and a location
-
-
 STEPS: dict[str, Step] = {
     "category": Step(ask_category, on_category, next="details"),
     "details": Step(ask_details, on_details, next="evidence", attachments=True),

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.thaitime import BANGKOK
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 PERSONAL_JOB, HOUSEKEEPING_JOB = "retention-personal-data", "retention-housekeeping"
 
 
-def purge_personal(services) -> None:
+def purge_personal(services: Services) -> None:
     from bot.complaints import content as cc
     from bot.complaints.purge import purge_personal_data
 
@@ -27,7 +31,7 @@ def purge_personal(services) -> None:
              p.followers)
 
 
-def housekeeping(services) -> None:
+def housekeeping(services: Services) -> None:
     from bot.complaints import content as cc
     from bot.storage.retention import purge
 
@@ -42,7 +46,7 @@ def daily_at(hhmm: str) -> CronTrigger:
     return CronTrigger(hour=hour, minute=minute, timezone=BANGKOK)
 
 
-def add_retention_jobs(scheduler, services) -> None:
+def add_retention_jobs(scheduler, services: Services) -> None:
     from bot.complaints import content as cc
 
     r = cc.of(services).retention

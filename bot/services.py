@@ -1,16 +1,30 @@
-"""The shared services of one process, built once from settings and handed to the core and channels."""
+"""The shared services of one process, built once from settings and handed to the core and channels.
+
+Beside what every process needs, a feature keeps here what it builds on first use (its content, a rate
+limiter, the outbox kicker): each is a typed field, None until the feature's own `of()`/`kick()` fills it,
+so a test can set one (`services.complaints_content = ...`) and a reader can see all of them in one place.
+"""
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .content import Content, load_content
 from .core.state import StateStore
 from .storage import Database
+
+if TYPE_CHECKING:
+    from limits.strategies import MovingWindowRateLimiter
+
+    from .complaints.content import ComplaintsContent
+    from .complaints.delivery import Kicker
+    from .knowledge import Knowledge
+    from .livechat.service import LiveChatContent
+    from .nlu import Understander
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +35,14 @@ class Services:
     content: Content
     db: Database
     states: StateStore
-    understander: Any
-    extra: dict[str, Any] = field(default_factory=dict)
+    understander: Understander | NoUnderstanding
+    # Built on first use by the feature named (None until then):
+    complaints_content: ComplaintsContent | None = None  # complaints.content.of
+    holidays: dict[date, str] | None = None  # complaints.deadlines.holidays
+    web_floodgate: MovingWindowRateLimiter | None = None  # complaints.floodgate
+    kicker: Kicker | None = None  # complaints.delivery.kick
+    knowledge: Knowledge | None = None  # knowledge.of (stays None for an office without content/report/)
+    livechat_content: LiveChatContent | None = None  # livechat.service.content
 
 
 class NoUnderstanding:
@@ -32,7 +52,7 @@ class NoUnderstanding:
         raise RuntimeError("this process does not understand chat messages")
 
 
-def build_understander(content: Content) -> Any:
+def build_understander(content: Content) -> Understander:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     from .nlu import Understander
 
@@ -41,7 +61,7 @@ def build_understander(content: Content) -> Any:
     return understander
 
 
-def build_services(settings: Settings, understander: Any = None) -> Services:
+def build_services(settings: Settings, understander: Understander | NoUnderstanding | None = None) -> Services:
     content = load_content(settings.content_dir)
     db = Database(settings.database_url)
     states = StateStore(db, timedelta(minutes=settings.state_ttl_minutes))

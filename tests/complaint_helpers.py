@@ -96,13 +96,13 @@ def without_web_floodgate(services, per_address: int = 1000) -> None:
     from bot.complaints import content as cc
 
     content = cc.of(services)
-    services.extra["complaints.content"] = content.model_copy(update={"limits": content.limits.model_copy(
+    services.complaints_content = content.model_copy(update={"limits": content.limits.model_copy(
         update={"web_min_seconds_to_confirm": 0, "web_complaints_per_address_per_day": per_address})})
 
 
 def wait_idle(services, timeout: float = 10.0) -> None:
     """Wait for the background delivery started after a commit to finish."""
-    kicker = services.extra.get("complaints.kicker")
+    kicker = services.kicker
     if kicker is not None:
         assert kicker.idle.wait(timeout), "outbox delivery did not finish"
 

@@ -10,15 +10,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.complaints import outbox, service
+from bot.complaints import delivery, service
 from bot.complaints.models import Complaint, Evidence
 from bot.storage import utcnow
 from bot.storage.models import ChatGroup
 from tests.complaint_helpers import (CODE, STAFF_GROUP, LineUser, code_in, has_route,  # noqa: F401
                                      push_texts, pushes_to, settings, smtp, wait_idle, without_web_floodgate)
 from tests.conftest import FACEBOOK_SECRET, LINE_SECRET
-from tests.test_channel_fixtures import facebook_signature
 from tests.fakes.platform import Response, tiny_jpeg
+from tests.test_channel_fixtures import facebook_signature
 
 REPORTER = "U4af4980629f2f3c5d1e2a7b8c9d0e1f2"
 STEPS = ("แจ้งทุจริต", "ผู้อำนวยการโรงเรียนเรียกรับเงินค่าแป๊ะเจี๊ยะ 20,000 บาท", "เสร็จแล้ว")
@@ -61,7 +61,7 @@ def test_anonymous_corruption_report_over_line_end_to_end(app, client, services,
 
     wait_idle(services)
     service.set_status(services, code, "in_progress", "กำลังตรวจสอบข้อเท็จจริง")
-    outbox.deliver_due(services)
+    delivery.deliver_due(services)
     notice = push_texts(line_api, REPORTER)
     assert code in notice and "อยู่ระหว่างดำเนินการ" in notice and "กำลังตรวจสอบข้อเท็จจริง" in notice
 
@@ -78,7 +78,7 @@ def test_over_line_an_alert_refused_with_500_arrives_later(app, client, services
     wait_idle(services)
     assert len(pushes_to(line_api, STAFF_GROUP)) == 1  # refused
     later = utcnow() + timedelta(minutes=1)
-    assert outbox.Worker(services, clock=lambda: later).run(once=True).sent == 1
+    assert delivery.Worker(services, clock=lambda: later).run(once=True).sent == 1
     assert len(pushes_to(line_api, STAFF_GROUP)) == 2 and code in push_texts(line_api, STAFF_GROUP)
 
 

@@ -204,7 +204,7 @@ def test_evidence_over_the_limits_is_refused_politely(bot, services, line_api):
     assert "รับได้เฉพาะ" in said(p.sends_image("fake-jpg"))  # the bytes decide, not the declared type
     sticker = p.sends_image("sticker-1", kind="sticker")
     assert "สติกเกอร์ใช้เป็นหลักฐานไม่ได้" in said(sticker)
-    services.extra["complaints.content"] = cc.of(services).model_copy(
+    services.complaints_content = cc.of(services).model_copy(
         update={"limits": cc.of(services).limits.model_copy(update={"evidence_files": 1})})
     p.sends_image("ok-1")
     assert "ครบ 1 ไฟล์แล้ว" in said(p.sends_image("ok-2"))
@@ -278,7 +278,7 @@ def test_corruption_reports_go_only_to_the_integrity_unit_when_it_has_its_own_ta
     content = cc.of(services)
     units = dict(content.units)
     units["integrity"] = units["integrity"].model_copy(update={"line_targets": ["Cintegrityunit"]})
-    services.extra["complaints.content"] = content.model_copy(update={"units": units})
+    services.complaints_content = content.model_copy(update={"units": units})
     corruption = code_in(Person(bot, "U-route-1").files_anonymous_corruption(image=False))
     p = Person(bot, "U-route-2")
     for text in ("ร้องเรียนการให้บริการ", "รอคิวนาน", "เสร็จแล้ว", "ข้าม", "ไม่ระบุตัวตน"):

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.complaints import outbox
-from bot.complaints.delivery import pack
+from bot.complaints import delivery, outbox
 from bot.complaints.models import OutboxMessage
+from bot.complaints.outbox import pack
 from bot.core.messages import Text
 from bot.storage import utcnow
 from tests.complaint_helpers import (STAFF_GROUP, Person, code_in, pushes_to,  # noqa: F401
@@ -36,7 +36,7 @@ def test_alert_refused_with_500_is_retried_later_and_arrives(bot, services, line
     assert len(pushes_to(line_api, STAFF_GROUP)) == 1  # the refused one
 
     clock = {"now": utcnow()}
-    worker = outbox.Worker(services, clock=lambda: clock["now"])
+    worker = delivery.Worker(services, clock=lambda: clock["now"])
     assert worker.run(once=True).tried == 0  # not due yet: backing off
     clock["now"] += timedelta(minutes=1)
     assert worker.run(once=True).sent == 1
@@ -55,7 +55,7 @@ def test_mail_server_outage_loses_nothing(bot, services, smtp):
     assert mail_row.status == "pending" and "421" in mail_row.last_error
     later = utcnow()
     for minutes in (1, 3):
-        outbox.deliver_due(services, later + timedelta(minutes=minutes))
+        delivery.deliver_due(services, later + timedelta(minutes=minutes))
     assert len(smtp.wait_for(1)) == 1 and rows(services)[-1].status == "sent"
 
 
@@ -63,10 +63,10 @@ def test_a_permanent_refusal_is_kept_as_failed_and_can_be_queued_again(services,
     with services.db.session() as s:
         outbox.enqueue(s, "line", "C-wrong-group", pack([Text("ทดสอบ")]), purpose="staff_alert")
     line_api.fail("POST", r"/push$", status=400)
-    result = outbox.deliver_due(services)
+    result = delivery.deliver_due(services)
     assert result.failed == 1 and rows(services)[0].status == "failed"
     assert outbox.retry_failed(services) == 1
-    assert outbox.deliver_due(services).sent == 1
+    assert delivery.deliver_due(services).sent == 1
 
 
 def test_concurrent_senders_deliver_each_message_once(services, line_api):
@@ -78,7 +78,7 @@ def test_concurrent_senders_deliver_each_message_once(services, line_api):
 
     def sender():
         start.wait()
-        outbox.deliver_due(services)
+        delivery.deliver_due(services)
 
     threads = [threading.Thread(target=sender) for _ in range(4)]
     for t in threads:
@@ -91,7 +91,7 @@ def test_concurrent_senders_deliver_each_message_once(services, line_api):
 
 
 def test_the_worker_loop_stops_when_asked(services):
-    worker = outbox.Worker(services, interval=0.01)
+    worker = delivery.Worker(services, interval=0.01)
     threading.Timer(0.1, worker.stop.set).start()
     began = time.monotonic()
     worker.run()
@@ -112,9 +112,9 @@ def test_lease_and_backoff_are_reckoned_from_each_claim_not_from_the_pass(servic
         clock["now"] += timedelta(seconds=25)  # every look at the clock is after a slow step
         return clock["now"]
 
-    outbox.deliver_due(services, clock=slow_clock)
+    delivery.deliver_due(services, clock=slow_clock)
     first, second = rows(services)
     assert first.attempts == second.attempts == 1
     assert first.next_attempt_at > start + timedelta(seconds=50) + outbox.backoff(1)  # not start + 10 s
     assert second.next_attempt_at > first.next_attempt_at
-    assert outbox.deliver_due(services, start + timedelta(seconds=60)).tried == 0  # still backing off
+    assert delivery.deliver_due(services, start + timedelta(seconds=60)).tried == 0  # still backing off

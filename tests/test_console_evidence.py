@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 from sqlalchemy import update
 
 from bot.complaints import service
-from bot.complaints.models import Complaint, Feedback
+from bot.complaints.models import Complaint
+from bot.feedback.models import Feedback
 from tests.complaint_helpers import Person, code_in, settings, smtp  # noqa: F401
 from tests.console_helpers import console, console_app, signed_in  # noqa: F401
 from tests.test_complaint_cli import cli  # noqa: F401

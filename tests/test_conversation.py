@@ -5,7 +5,7 @@ import threading
 import time
 from datetime import timedelta
 
-from bot.core.conversation import Bot, Router, Understood, follow_up, language_of
+from bot.core.conversation import Bot, Router, follow_up, language_of, understood
 from bot.core.messages import Card, CardRow, Incoming, QuickReply, Text, reply_to_dict, visible_text
 from bot.handlers import build_router
 from bot.storage import utcnow
@@ -43,7 +43,7 @@ def counting_router() -> Router:
 
 class FixedUnderstander:
     def understand(self, text):
-        return Understood("start" if text == "go" else "other" if text == "elsewhere" else "fallback")
+        return understood("start" if text == "go" else "other" if text == "elsewhere" else "fallback")
 
 
 def make_bot(services) -> Bot:
@@ -122,15 +122,15 @@ def test_messages_arriving_together_are_all_kept(services):
 
 
 def test_follow_up_continues_the_last_answer():
-    bare_year = Understood("fallback", 0.3, {"year": 2563})
+    bare_year = understood("fallback", 0.3, {"year": 2563})
     assert follow_up(bare_year, "ita.national").intent == "ita.national"
     assert follow_up(bare_year, "contact.phone").intent == "ita.total"  # "ปี62" alone is an ITA question
-    assert follow_up(Understood("fallback", 0.3, {}), "ita.total").intent == "fallback"
-    iit = follow_up(Understood("fallback", 1.0, {"tool": "IIT"}), "ita.total", {"year": 2563})
+    assert follow_up(understood("fallback", 0.3, {}), "ita.total").intent == "fallback"
+    iit = follow_up(understood("fallback", 1.0, {"tool": "IIT"}), "ita.total", {"year": 2563})
     assert (iit.intent, iit.entities["year"]) == ("ita.tools", 2563)
-    level = follow_up(Understood("ita.total", 1.0, {}), "ita.total", {"year": 2562})
+    level = follow_up(understood("ita.total", 1.0, {}), "ita.total", {"year": 2562})
     assert level.entities["year"] == 2562
-    assert follow_up(Understood("ita.total", 1.0, {"relative_year": 0}), "ita.total", {"year": 2562}).entities \
+    assert follow_up(understood("ita.total", 1.0, {"relative_year": 0}), "ita.total", {"year": 2562}).entities \
         == {"relative_year": 0}
 
 
@@ -139,10 +139,10 @@ def test_a_number_after_the_list_of_manuals_picks_that_manual():
         def __init__(self, id_):
             self.id = id_
     procs = (P("a"), P("b"), P("c"), P("d"))
-    four = follow_up(Understood("ita.indicator", 1.0, {"indicator": 4}, "ข้อ 4"), "procedure.list", {}, procs)
+    four = follow_up(understood("ita.indicator", 1.0, {"indicator": 4}, "ข้อ 4"), "procedure.list", {}, procs)
     assert (four.intent, four.entities) == ("procedure.detail", {"procedure": "d"})
-    assert follow_up(Understood("fallback", 1.0, {}, "9"), "procedure.list", {}, procs).intent == "fallback"
-    assert follow_up(Understood("ita.indicator", 1.0, {"indicator": 4}, "ข้อ 4"), "ita.total").intent == \
+    assert follow_up(understood("fallback", 1.0, {}, "9"), "procedure.list", {}, procs).intent == "fallback"
+    assert follow_up(understood("ita.indicator", 1.0, {"indicator": 4}, "ข้อ 4"), "ita.total").intent == \
         "ita.indicator"
 
 

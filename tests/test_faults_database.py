@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from bot.complaints import outbox, service
+from bot.complaints import delivery, outbox, service
 from bot.complaints.models import Complaint
 from bot.storage import utcnow
 from tests.fakes.tcp_proxy import TcpProxy
@@ -83,7 +83,7 @@ def test_the_outbox_worker_outlives_a_database_outage_and_delivers_afterwards(se
                        now=utcnow())
     pauses: list[float] = []
     proxy.cut()
-    worker = outbox.Worker(services, interval=0.05, max_pause=0.2)
+    worker = delivery.Worker(services, interval=0.05, max_pause=0.2)
     worker.sleep = lambda seconds: (pauses.append(seconds), time.sleep(seconds))
     thread = threading.Thread(target=worker.run, daemon=True)
     thread.start()

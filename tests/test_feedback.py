@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.complaints.feedback import offer
-from bot.complaints.models import Feedback
+from bot.feedback.models import Feedback
+from bot.feedback.offer import offer
 from bot.core.messages import QuickReply, Text
 from scoring import feedback as scoring
 from tests.complaint_helpers import Person, buttons, said  # noqa: F401

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import knowledge
-from bot.core.conversation import Context, Understood
+from bot.core.conversation import Context, understood
 from bot.core.messages import Incoming, visible_text
 from bot.handlers import knowledge as knowledge_handlers
 from bot.knowledge import evaluate
@@ -159,7 +159,7 @@ def test_off_topic_gets_the_menu_not_a_passage(bot):
 def test_a_report_question_with_no_answer_says_how_to_reach_the_office(bot, content):
     question = "ครูผู้ช่วยสอบบรรจุปีนี้เปิดรับกี่อัตรา"
     assert knowledge.of(bot.services).search(question) is None
-    ctx = Context(Incoming("web", "k3", question), Understood("ita.knowledge", 0.9, {}, question), {},
+    ctx = Context(Incoming("web", "k3", question), understood("ita.knowledge", 0.9, {}, question), {},
                   bot.services, datetime.now(timezone.utc))
     text = "\n".join(r.text for r in knowledge_handlers.answer(ctx))
     assert "ไม่พบคำตอบ" in text and content.office.phone in text and "จากรายงาน" not in text

@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from bot.channels import web_inbox
 from bot.channels.media import allowed_url
 from bot.channels.web_models import WebInboxMessage
-from bot.complaints import alerts, notifier, outbox, service
+from bot.complaints import alerts, delivery, notifier, service
 from bot.complaints import content as cc
 from bot.complaints.models import Complaint, ComplaintContact, ComplaintReporter, Evidence, OutboxMessage
 from bot.complaints.purge import purge_personal_data
@@ -185,7 +185,7 @@ def test_messenger_attachments_come_only_from_the_platforms_hosts(bot, services,
 
 def test_line_content_over_the_limit_is_refused_and_nothing_is_kept(bot, services, line_api):
     content = cc.of(services)
-    services.extra["complaints.content"] = content.model_copy(
+    services.complaints_content = content.model_copy(
         update={"limits": content.limits.model_copy(update={"evidence_bytes": 4096})})
     line_api.script("GET", r"^/v2/bot/message/big-1/content$", Response(200, b"\xff\xd8\xff" + b"\0" * 200_000,
                                                                          "image/jpeg"))
@@ -240,7 +240,7 @@ def test_web_complaints_need_presence_and_are_limited_per_address(app, services)
 
 def test_staff_alerts_beyond_the_hourly_number_become_one_digest(bot, services, line_api):
     content = cc.of(services)
-    services.extra["complaints.content"] = content.model_copy(
+    services.complaints_content = content.model_copy(
         update={"limits": content.limits.model_copy(update={"alerts_per_hour": 2})})
     t0 = utcnow() + timedelta(days=1)  # later than now: the background sender leaves these for us
     codes = [file_service_complaint(bot, f"U-flood-{n}", now=t0 + timedelta(seconds=n)) for n in range(4)]
@@ -256,9 +256,9 @@ def test_staff_alerts_beyond_the_hourly_number_become_one_digest(bot, services, 
     assert [r.ref for r in singles] == codes[:2] and held == codes[2:]
     assert digest.next_attempt_at == t0 + timedelta(hours=1)
     wait_idle(services)
-    outbox.deliver_due(services, t0 + timedelta(minutes=5))
+    delivery.deliver_due(services, t0 + timedelta(minutes=5))
     assert push_texts(line_api, GENERAL).count("เรื่องร้องเรียนใหม่ ") == 2  # the digest is not due yet
-    outbox.deliver_due(services, t0 + timedelta(hours=1, seconds=1))
+    delivery.deliver_due(services, t0 + timedelta(hours=1, seconds=1))
     sent = push_texts(line_api, GENERAL)
     assert "อีก 2 เรื่อง" in sent and codes[2] in sent and codes[3] in sent
     assert push_texts(line_api, GENERAL).count("อีก 2 เรื่อง") == 1  # one digest, held codes never alone
@@ -294,7 +294,7 @@ def test_nothing_left_links_an_anonymous_report_to_its_account(bot, services):
     columns = {c["name"] for c in sa_inspect(services.db.engine).get_columns("complaint_reporter")}
     assert columns == {"complaint_id", "account_hash", "created_at"}
     service.set_status(services, code, "in_progress", "รับไว้พิจารณา")
-    outbox.deliver_due(services)
+    delivery.deliver_due(services)
     assert code in str(web_inbox.collect(services, p.user_id))  # the notifier still reaches the reporter
     with services.db.session() as s:
         assert s.scalars(select(WebInboxMessage)).all() == []  # delivered rows are deleted
@@ -325,7 +325,7 @@ def test_purge_removes_location_inbox_state_and_departed_followers(bot, services
     p.says("ไม่ระบุตัวตน")
     code = code_in(p.says("ยืนยันส่งเรื่อง"))
     service.set_status(services, code, "resolved", "ดำเนินการทางวินัยแล้ว")
-    outbox.deliver_due(services)
+    delivery.deliver_due(services)
     p.says("สวัสดี")  # a conversation state again, under the reporter's id
     now = utcnow()
     with services.db.session() as s:

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from bot.core.backoff import Backoff
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -20,6 +22,4 @@ class RetryPolicy:
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait after failed attempt number `attempt` (1, 2, ...)."""
-        if retry_after is not None:
-            return max(0.0, retry_after)
-        return min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
+        return Backoff(self.base_delay, self.max_delay).delay(attempt, retry_after)

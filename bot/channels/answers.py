@@ -17,7 +17,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.complaints import outbox
+from bot.complaints import delivery, outbox
 from bot.complaints.models import OutboxMessage
 from bot.storage import utcnow
 from bot.storage.models import ProcessedEvent
@@ -68,7 +68,7 @@ def begin(services, channel: str, event_id: str, now: datetime | None = None) ->
         else:
             return False
     if redelivered:
-        outbox.kick(services)
+        delivery.kick(services)
     return False
 
 
@@ -128,4 +128,4 @@ class Owed:
         log.warning("%s answer %s queued for push: %s", self.channel, self.row_id, error or "not all sent")
         outbox.due_now(self.services, self.row_id, utcnow(), getattr(error, "retry_after", None),
                        payload={"rendered": rest}, error=f"{type(error).__name__}: {error}" if error else None)
-        outbox.kick(self.services)
+        delivery.kick(self.services)

@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.core.messages import Image
 from scoring import year_result
 from scoring.summary import fmt
 
 from . import draw
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 NAME = re.compile(r"^(trend|indicators-(\d{4}))$")
 
@@ -84,7 +88,7 @@ def chart(content, name: str, lang: str = "th") -> Chart | None:
         return made
 
 
-def chart_image(services, name: str, lang: str = "th") -> Image | None:
+def chart_image(services: Services, name: str, lang: str = "th") -> Image | None:
     """The chart as an Image reply: an absolute URL under PUBLIC_BASE_URL and the figures as alt text."""
     made = chart(services.content, name, lang)
     if made is None:

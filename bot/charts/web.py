@@ -1,12 +1,17 @@
 """`GET /charts/<name>.png`: the chart pictures, cached by browsers and by LINE and Messenger's fetchers."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, abort
 
 from . import chart
 
+if TYPE_CHECKING:
+    from bot.services import Services
 
-def charts_blueprint(services) -> Blueprint:
+
+def charts_blueprint(services: Services) -> Blueprint:
     bp = Blueprint("charts", __name__)
 
     @bp.get("/charts/<name>.png")

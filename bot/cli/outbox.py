@@ -10,9 +10,9 @@ import logging
 
 from sqlalchemy import select
 
-from bot.complaints.cli import cli_services
-from bot.complaints import outbox
+from bot.complaints import delivery, outbox
 from bot.complaints.alerts import warn_if_unrouted
+from bot.complaints.cli import cli_services
 from bot.complaints.models import OutboxMessage
 
 
@@ -36,7 +36,7 @@ def cmd_run(args) -> int:
     logging.getLogger("bot").setLevel(logging.INFO)
     services = cli_services()
     warn_if_unrouted(services)
-    worker = outbox.Worker(services, interval=args.interval)
+    worker = delivery.Worker(services, interval=args.interval)
     try:
         result = worker.run(once=args.once)
     except KeyboardInterrupt:

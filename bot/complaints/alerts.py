@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,8 +24,11 @@ from bot.thaitime import thai_datetime
 
 from . import content as cc
 from . import outbox
-from .delivery import pack
 from .models import Complaint, OutboxMessage
+from .outbox import pack
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,7 @@ DIGEST_CODES = 50
 DIGEST_ITEM = "staff_digest_item"  # a code held for the digest (status "held", never sent by itself)
 
 
-def targets(services, category: str) -> tuple[list[str], list[str]]:
+def targets(services: Services, category: str) -> tuple[list[str], list[str]]:
     """(LINE ids, e-mail addresses) for a category: its unit's own, else the defaults from settings —
     the integrity settings for corruption reports, which never fall back to the general ones."""
     content = cc.of(services)
@@ -47,7 +51,7 @@ def targets(services, category: str) -> tuple[list[str], list[str]]:
     return (list(unit.line_targets or settings.staff_line_targets), list(unit.emails or settings.alert_emails))
 
 
-def integrity_unrouted(services) -> bool:
+def integrity_unrouted(services: Services) -> bool:
     """Whether corruption reports would reach nobody (the start-up warning)."""
     content = cc.of(services)
     return any(not any(targets(services, c.id)) for c in content.categories if content.is_integrity(c.id))
@@ -58,7 +62,7 @@ UNROUTED_WARNING = ("corruption reports reach nobody: set INTEGRITY_LINE_TARGETS
                     "STAFF_LINE_TARGETS or ALERT_EMAILS and wait in the console until then")
 
 
-def warn_if_unrouted(services) -> bool:
+def warn_if_unrouted(services: Services) -> bool:
     """Log the warning every process start needs while corruption reports have no targets."""
     if integrity_unrouted(services):
         log.warning(UNROUTED_WARNING)
@@ -66,7 +70,7 @@ def warn_if_unrouted(services) -> bool:
     return False
 
 
-def unrouted_corruption_reports(session: Session, services) -> list[Complaint]:
+def unrouted_corruption_reports(session: Session, services: Services) -> list[Complaint]:
     """Corruption reports no staff alert was queued for (no targets at filing), newest first: the console
     shows these to the integrity unit."""
     content = cc.of(services)
@@ -78,24 +82,24 @@ def unrouted_corruption_reports(session: Session, services) -> list[Complaint]:
                                 .order_by(Complaint.created_at.desc(), Complaint.id.desc())))
 
 
-def console_link(services, code: str) -> str:
+def console_link(services: Services, code: str) -> str:
     return f"{services.settings.public_base_url}/console/complaints/{code}"
 
 
-def reporter_line(services, complaint: Complaint) -> str:
+def reporter_line(services: Services, complaint: Complaint) -> str:
     if complaint.anonymous or not complaint.reporter_name:
         return cc.say(services, "anonymous")
     return cc.say(services, "named", name=complaint.reporter_name, phone=complaint.reporter_phone or "-")
 
 
-def private_text(services, complaint: Complaint) -> str:
+def private_text(services: Services, complaint: Complaint) -> str:
     """Code, category, time and console link: nothing about what was reported or by whom."""
     return cc.say(services, "alert_private", code=complaint.code,
                   category=cc.of(services).category_label(complaint.category),
                   time=thai_datetime(complaint.created_at), link=console_link(services, complaint.code))
 
 
-def alert_text(services, complaint: Complaint, evidence_count: int) -> str:
+def alert_text(services: Services, complaint: Complaint, evidence_count: int) -> str:
     """The full alert (details, evidence, reporter): e-mail of a non-corruption complaint only."""
     content = cc.of(services)
     details = clip(complaint.details, DETAILS_IN_ALERT, one_line=False)
@@ -122,7 +126,7 @@ def window_start(session: Session, channel: str, to: str, now: datetime) -> tupl
     return count or 0, first
 
 
-def digest_payload(services, channel: str, codes: list[str], since: datetime, until: datetime) -> dict:
+def digest_payload(services: Services, channel: str, codes: list[str], since: datetime, until: datetime) -> dict:
     shown = "\n".join(codes[:DIGEST_CODES]) + (" …" if len(codes) > DIGEST_CODES else "")
     text = cc.say(services, "alert_digest", count=len(codes), codes=shown, since=thai_datetime(since),
                   until=thai_datetime(until), link=f"{services.settings.public_base_url}/console/complaints/")
@@ -131,7 +135,7 @@ def digest_payload(services, channel: str, codes: list[str], since: datetime, un
     return {**pack([Text(text)]), "codes": codes}
 
 
-def queue_digest(services, session: Session, channel: str, to: str, code: str, first: datetime,
+def queue_digest(services: Services, session: Session, channel: str, to: str, code: str, first: datetime,
                  now: datetime) -> None:
     """Hold the code for the target's digest, sent when the hour of single alerts is over. Insert-only
     (a held row per code, one digest row per target and hour), so concurrent filings never wait on each
@@ -146,7 +150,7 @@ def queue_digest(services, session: Session, channel: str, to: str, code: str, f
         row.next_attempt_at = due
 
 
-def gather_digest(services, row_id: int) -> dict | None:
+def gather_digest(services: Services, row_id: int) -> dict | None:
     """Before a digest is sent: move the target's held codes into it (once; a retry resends the same
     text). None when another digest row took them all (nothing to send)."""
     with services.db.session() as s:
@@ -166,7 +170,7 @@ def gather_digest(services, row_id: int) -> dict | None:
         return dict(row.payload)
 
 
-def queue_new_complaint(services, session: Session, complaint: Complaint, evidence_count: int,
+def queue_new_complaint(services: Services, session: Session, complaint: Complaint, evidence_count: int,
                         now: datetime) -> int:
     """Queue one outbox message per target, in the complaint's own transaction; returns how many."""
     line_ids, emails = targets(services, complaint.category)

@@ -10,13 +10,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.config import from_env
+from bot.feedback.models import Feedback
 from bot.services import NoUnderstanding, Services, build_services
 from scoring import feedback as feedback_scoring
 
 from . import content as cc
-from . import alerts, outbox, service
+from . import alerts, delivery, service
 from .content import STATUSES
-from .models import Complaint, Feedback
+from .models import Complaint
 from .purge import purge_personal_data
 from .stats import Period, summarise
 from bot.thaitime import thai_datetime
@@ -113,7 +114,7 @@ def cmd_set_status(args) -> int:
     except service.NotFound:
         print(f"no complaint {args.code}", file=sys.stderr)
         return 1
-    result = outbox.deliver_due(services)
+    result = delivery.deliver_due(services)
     label = cc.of(services).status_label(complaint.status)
     print(f"{complaint.code}: {label}; messages sent now: {result.sent}, to retry: {result.retrying}, "
           f"failed: {result.failed}")

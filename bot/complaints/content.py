@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
 from bot.content.models import Strict
-from scoring.yamlfile import ContentError, load_model
+from scoring.yamlfile import ContentError, load_model, read_yaml
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 STATUSES = ("received", "in_progress", "resolved", "rejected")
 CLOSED = ("resolved", "rejected")
@@ -197,15 +200,37 @@ def load(directory: Path, group_ids: set[str] | None = None) -> ComplaintsConten
     return content
 
 
-def of(services) -> ComplaintsContent:
-    """The feature's content for these services, loaded on first use and kept in `services.extra`."""
-    cached = services.extra.get("complaints.content")
-    if cached is None:
+def check_categories(directory: Path | str) -> None:
+    """The complaint categories are listed twice: in `complaints.yaml` (labels, units, codes) and in
+    `nlu/entities.yaml` (the words that recognise one in a message). Both must name the same ids: one the
+    NLU finds but complaints lack is never chosen, one complaints have but the NLU lacks is never
+    recognised. Raises ContentError naming the file and field; `python -m bot content check` runs it."""
+    directory = Path(directory)
+    ours, nlu_path = directory / "complaints.yaml", directory / "nlu" / "entities.yaml"
+    ids = [c.id for c in load(directory).categories]
+    raw = read_yaml(nlu_path)
+    listed = raw.get("categories") if isinstance(raw, dict) else None
+    if not isinstance(listed, list):
+        raise ContentError(f"{nlu_path}: field 'categories': must list the categories of {ours} ({', '.join(ids)})")
+    named = [entry.get("id") if isinstance(entry, dict) else None for entry in listed]
+    for i, category in enumerate(named):
+        if category not in ids:
+            raise ContentError(f"{nlu_path}: field 'categories.{i}.id': must be a category of {ours} "
+                               f"({', '.join(ids)}) (got {category!r})")
+    missing = [c for c in ids if c not in named]
+    if missing:
+        raise ContentError(f"{nlu_path}: field 'categories': has no entry for {', '.join(missing)} of {ours} "
+                           f"(an entry with no keywords is enough)")
+
+
+def of(services: Services) -> ComplaintsContent:
+    """The feature's content for these services, loaded on first use and kept in the services."""
+    if services.complaints_content is None:
         groups = {g.id for g in services.content.office.groups}
-        cached = services.extra["complaints.content"] = load(services.content.directory, groups)
-    return cached
+        services.complaints_content = load(services.content.directory, groups)
+    return services.complaints_content
 
 
-def say(services, key: str, **values: object) -> str:
+def say(services: Services, key: str, **values: object) -> str:
     office = services.content.office
     return of(services).texts[key].format(office=office.short_name, office_phone=office.phone, **values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -14,26 +15,27 @@ from scoring.yamlfile import load_model
 
 from . import content as cc
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 
 class HolidaysFile(Strict):
     sample: bool = False
     holidays: dict[date, str] = Field(default_factory=dict)
 
 
-def holidays(services) -> dict[date, str]:
-    cached = services.extra.get("holidays")
-    if cached is None:
+def holidays(services: Services) -> dict[date, str]:
+    if services.holidays is None:
         path = Path(services.content.directory) / "holidays.yaml"
-        cached = load_model(path, HolidaysFile).holidays if path.exists() else {}
-        services.extra["holidays"] = cached
-    return cached
+        services.holidays = load_model(path, HolidaysFile).holidays if path.exists() else {}
+    return services.holidays
 
 
-def is_working_day(services, day: date) -> bool:
+def is_working_day(services: Services, day: date) -> bool:
     return day.weekday() < 5 and day not in holidays(services)
 
 
-def add_working_days(services, start: date, days: int) -> date:
+def add_working_days(services: Services, start: date, days: int) -> date:
     """The day `days` working days after `start` (a complaint filed on a holiday starts counting next day)."""
     day = start
     while days > 0:
@@ -55,7 +57,7 @@ class Deadlines:
         return "" if not self.overdue else ("เกินกำหนดรับเรื่อง" if not self.acknowledged else "เกินกำหนดแล้วเสร็จ")
 
 
-def of(services, complaint, now: datetime) -> Deadlines:
+def of(services: Services, complaint, now: datetime) -> Deadlines:
     content = cc.of(services)
     filed = local(complaint.created_at).date()
     try:

@@ -1,25 +1,33 @@
-"""Sending one outbox message by its channel: a chat push, an e-mail, or a notice to a complaint's
-reporter (whose account is looked up only now, by the notifier)."""
+"""Sending the outbox: one row by its channel (a chat push, an e-mail, or a notice to a complaint's
+reporter, whose account is looked up only now, by the notifier), a pass over the due rows, the worker
+process that runs passes, and the kicker that runs one right after a commit.
+
+It sits on outbox.py (the rows and when to retry them) and the notifier (the reporter's account); neither
+imports it back.
+"""
 from __future__ import annotations
 
-from bot.channels.outbound import push, push_rendered
-from bot.core.messages import QuickReply, Text
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable
 
-from . import mailer, notifier
+from bot.channels.outbound import push, push_rendered
+from bot.core.backoff import Backoff
+from bot.storage import utcnow
+
+from . import mailer, notifier, outbox
 from .models import OutboxMessage
 
+if TYPE_CHECKING:
+    from bot.services import Services
 
-def pack(replies: list[Text]) -> dict:
-    return {"texts": [{"text": r.text, "quick_replies": [[q.label, q.text] for q in r.quick_replies]}
-                      for r in replies]}
-
-
-def unpack(payload: dict) -> list[Text]:
-    return [Text(t["text"], tuple(QuickReply(label, text) for label, text in t.get("quick_replies", [])))
-            for t in payload.get("texts", [])]
+log = logging.getLogger(__name__)
 
 
-def send(services, row: OutboxMessage) -> None:
+def send(services: Services, row: OutboxMessage) -> None:
     """Raises DeliveryError (or any error, treated as retryable) when the message did not go out."""
     if row.purpose == "staff_digest":
         from .alerts import gather_digest
@@ -34,6 +42,128 @@ def send(services, row: OutboxMessage) -> None:
         mailer.send(services.settings, row.target, row.payload["subject"], row.payload["body"])
     elif row.channel == "reporter":
         channel, user_id = notifier.reporter_account(services, int(row.target))
-        push(services, channel, user_id, unpack(row.payload), retry_key=row.retry_key)
+        push(services, channel, user_id, outbox.unpack(row.payload), retry_key=row.retry_key)
     else:
-        push(services, row.channel, row.target, unpack(row.payload), retry_key=row.retry_key)
+        push(services, row.channel, row.target, outbox.unpack(row.payload), retry_key=row.retry_key)
+
+
+@dataclass
+class Result:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def tried(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+    def add(self, other: Result) -> None:
+        self.sent, self.retrying, self.failed = (self.sent + other.sent, self.retrying + other.retrying,
+                                                 self.failed + other.failed)
+
+
+def deliver_due(services: Services, now: datetime | None = None, limit: int = 100,
+                clock: Callable[[], datetime] | None = None) -> Result:
+    """One pass: send every due, unclaimed message once. Each claim's lease and each failure's backoff
+    are reckoned from the clock at that moment, not from the pass's start (a slow send would eat both)."""
+    result = Result()
+    clock = clock or ((lambda: now) if now else utcnow)
+    for row_id in outbox.due_ids(services, clock(), limit):
+        if not outbox.claim(services, row_id, clock()):
+            continue  # another sender has it
+        with services.db.session() as s:
+            row = s.get(OutboxMessage, row_id)
+            s.expunge(row)
+        error: Exception | None = None
+        try:
+            send(services, row)
+        except Exception as exc:  # every failure is recorded on the row; unknown ones are retried
+            error = exc
+        outcome = outbox.record(services, row_id, clock(), error)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
+
+
+@dataclass
+class Worker:
+    """`python -m bot outbox run`: passes every `interval` seconds; `clock` and `sleep` are for tests.
+
+    A pass that fails (the database is down, say) is logged and retried after a growing pause, up to
+    `max_pause`: the process outlives any outage and delivers once the database is back."""
+
+    services: Services
+    interval: float = 5.0
+    clock: Callable[[], datetime] = utcnow
+    sleep: Callable[[float], None] = time.sleep
+    stop: threading.Event = field(default_factory=threading.Event)
+    max_pause: float = 60.0
+
+    def run(self, once: bool = False) -> Result:
+        total = Result()
+        failures = 0
+        pauses = Backoff(base=self.interval * 2, most=self.max_pause)
+        while not self.stop.is_set():
+            try:
+                r = deliver_due(self.services, clock=self.clock)
+            except Exception as exc:  # the database or anything else: log, pause, try again
+                failures += 1
+                pause = pauses.delay(failures)
+                log.error("outbox pass failed (%s); next try in %.0f s: %s", type(exc).__name__, pause,
+                          str(exc).splitlines()[0][:200])
+                if once:
+                    raise
+                self.sleep(pause)
+                continue
+            if failures:
+                log.info("outbox pass succeeded again after %s failed ones", failures)
+                failures = 0
+            total.add(r)
+            if once:
+                break
+            self.sleep(self.interval)
+        return total
+class Kicker:
+    """Delivers right after a commit, in a background thread, so alerts go out within seconds without a
+    worker; at most one thread per process, re-running if kicked again while busy."""
+
+    def __init__(self, services: Services):
+        self.services = services
+        self._lock = threading.Lock()
+        self._busy = False
+        self._again = False
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def kick(self) -> None:
+        with self._lock:
+            if self._busy:
+                self._again = True
+                return
+            self._busy, self._again = True, False
+            self.idle.clear()
+        threading.Thread(target=self._run, name="outbox-kick", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                deliver_due(self.services)
+            except Exception:  # the worker will retry; never let this thread die silently
+                log.exception("outbox delivery after commit failed")
+            with self._lock:
+                if not self._again:
+                    self._busy = False
+                    self.idle.set()
+                    return
+                self._again = False
+
+
+_MAKING_KICKER = threading.Lock()
+
+
+def kick(services: Services) -> None:
+    """Deliver what is due in the background now (the services' one kicker, made on first use)."""
+    if services.kicker is None:
+        with _MAKING_KICKER:
+            if services.kicker is None:
+                services.kicker = Kicker(services)
+    services.kicker.kick()

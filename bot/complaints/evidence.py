@@ -13,6 +13,7 @@ import os
 import uuid
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -24,6 +25,9 @@ from bot.storage import utcnow
 from . import content as cc
 from . import sanitize
 from .models import Evidence
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
 SIGNATURES: list[tuple[int, bytes, str]] = [
@@ -78,7 +82,7 @@ def write_private(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def receive(services, channel: str, media: Media, now: datetime | None = None) -> dict:
+def receive(services: Services, channel: str, media: Media, now: datetime | None = None) -> dict:
     """Fetch, check and store one file; returns what the complaint keeps about it. Raises Refused."""
     limits = cc.of(services).limits
     if media.kind == "sticker":
@@ -111,7 +115,7 @@ def receive(services, channel: str, media: Media, now: datetime | None = None) -
             "sha256": hashlib.sha256(data).hexdigest(), "may_carry_metadata": cleaned.may_carry_metadata}
 
 
-def delete(services, relative_paths: list[str]) -> int:
+def delete(services: Services, relative_paths: list[str]) -> int:
     """Remove stored files (a cancelled or expired draft, a purged complaint); missing ones are fine."""
     root = Path(services.settings.evidence_dir).resolve()
     removed = 0
@@ -123,13 +127,13 @@ def delete(services, relative_paths: list[str]) -> int:
     return removed
 
 
-def draft_count(services, draft_key: str) -> int:
+def draft_count(services: Services, draft_key: str) -> int:
     with services.db.session() as s:
         return s.scalar(select(func.count()).select_from(Evidence).where(
             Evidence.draft_key == draft_key, Evidence.complaint_id.is_(None))) or 0
 
 
-def keep(services, draft_key: str, channel: str, media: Media, now: datetime | None = None) -> int:
+def keep(services: Services, draft_key: str, channel: str, media: Media, now: datetime | None = None) -> int:
     """Receive a file for a draft complaint; returns how many files the draft now has. Raises Refused."""
     now = now or utcnow()
     if draft_count(services, draft_key) >= cc.of(services).limits.evidence_files:
@@ -144,7 +148,7 @@ def keep(services, draft_key: str, channel: str, media: Media, now: datetime | N
     return draft_count(services, draft_key)
 
 
-def discard_draft(services, draft_key: str) -> int:
+def discard_draft(services: Services, draft_key: str) -> int:
     """Forget the files of a draft that was cancelled or expired."""
     with services.db.session() as s:
         rows = list(s.scalars(select(Evidence).where(Evidence.draft_key == draft_key,
@@ -161,7 +165,7 @@ def attach(session: Session, draft_key: str, complaint_id: int) -> int:
                            .values(complaint_id=complaint_id)).rowcount
 
 
-def discard_abandoned(services, older_than: datetime) -> int:
+def discard_abandoned(services: Services, older_than: datetime) -> int:
     """Files of drafts never confirmed, cancelled nor expired in a chat (the person never came back)."""
     with services.db.session() as s:
         rows = list(s.scalars(select(Evidence).where(Evidence.complaint_id.is_(None),

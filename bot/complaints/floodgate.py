@@ -6,6 +6,7 @@ the per-account daily limit alone."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from limits import parse
 from limits.storage import storage_from_string
@@ -15,20 +16,22 @@ from bot.core.origin import client_origin
 
 from . import content as cc
 
+if TYPE_CHECKING:
+    from bot.services import Services
 
-def _limiter(services) -> MovingWindowRateLimiter:
-    limiter = services.extra.get("complaints.floodgate")
-    if limiter is None:
+
+def _limiter(services: Services) -> MovingWindowRateLimiter:
+    if services.web_floodgate is None:
         storage = storage_from_string(services.settings.rate_limit_storage_url)
-        limiter = services.extra.setdefault("complaints.floodgate", MovingWindowRateLimiter(storage))
-    return limiter
+        services.web_floodgate = MovingWindowRateLimiter(storage)
+    return services.web_floodgate
 
 
-def _per_day(services):
+def _per_day(services: Services):
     return parse(f"{cc.of(services).limits.web_complaints_per_address_per_day} per day")
 
 
-def refusal(services, channel: str, opened_at: float | None, now: datetime) -> str | None:
+def refusal(services: Services, channel: str, opened_at: float | None, now: datetime) -> str | None:
     """The text key that tells why this web complaint is not filed now, or None to file it."""
     if channel != "web":
         return None
@@ -41,7 +44,7 @@ def refusal(services, channel: str, opened_at: float | None, now: datetime) -> s
     return None
 
 
-def count_filed(services, channel: str) -> None:
+def count_filed(services: Services, channel: str) -> None:
     """One more web complaint from the current client address."""
     origin = client_origin.get()
     if channel == "web" and origin:

@@ -1,61 +1,15 @@
-"""Chat handlers and flows of complaints, tracking and feedback (added to the router by build_router)."""
+"""Chat handlers and flows of complaints and tracking (added to the router by build_router)."""
 from __future__ import annotations
 
-import dataclasses
+from bot.core.flow_wrappers import MenuWhenDone, one_to_one
 
-from bot.core.conversation import Context, Handler
-from bot.core.messages import Reply, Text
-
-from .feedback import FLOW as FEEDBACK
 from .flow import FLOW as COMPLAINT
 from .track import FLOW as TRACK
 
-
-def one_to_one(start: Handler) -> Handler:
-    """In a group chat every member shares one conversation, and a reporter's identity and tracking code
-    must not be shown to the group: these flows happen only in a private chat with the bot."""
-    def guarded(ctx: Context) -> list[Reply]:
-        if ctx.message.group:
-            return [Text(ctx.say("private_chat_only"))]
-        return start(ctx)
-    return guarded
-
-
-class MenuWhenDone:
-    """A flow whose last reply (a complaint filed or cancelled, a rating thanked) would leave the person
-    with no buttons gets the main menu, so there is always a next step to tap."""
-
-    def __init__(self, flow):
-        self.flow = flow
-        self.name = flow.name
-
-    def with_menu(self, ctx: Context, replies: list[Reply] | None) -> list[Reply] | None:
-        if not replies or ctx.flow is not None or replies[-1].quick_replies:
-            return replies
-        menu = ctx.services.content.quick_replies("menu", ctx.lang)
-        return replies[:-1] + [dataclasses.replace(replies[-1], quick_replies=menu)]
-
-    def start(self, ctx: Context) -> list[Reply]:
-        return self.with_menu(ctx, self.flow.start(ctx))
-
-    def step(self, ctx: Context) -> list[Reply] | None:
-        return self.with_menu(ctx, self.flow.step(ctx))
-
-    def expired(self, ctx: Context, old: dict) -> list[Reply]:
-        return self.flow.expired(ctx, old)
-
-    def __getattr__(self, name: str):
-        """Optional hooks of the wrapped flow (`aside`: "the complaint is still open") stay visible to the core."""
-        if name == "flow":
-            raise AttributeError(name)
-        return getattr(self.flow, name)
-
-
-COMPLAINT, FEEDBACK = MenuWhenDone(COMPLAINT), MenuWhenDone(FEEDBACK)
+COMPLAINT = MenuWhenDone(COMPLAINT)
 
 HANDLERS = {
     "complaint": one_to_one(COMPLAINT.start),
-    "feedback": one_to_one(FEEDBACK.start),
     "track": one_to_one(TRACK.start),
 }
-FLOWS = [COMPLAINT, FEEDBACK, TRACK]
+FLOWS = [COMPLAINT, TRACK]

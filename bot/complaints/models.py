@@ -112,20 +112,6 @@ class ComplaintContact(Base):
     sealed: Mapped[str] = mapped_column(Text)
 
 
-class Feedback(Base):
-    """A satisfaction rating (1–5) with an optional comment; no user id, like an EIT answer."""
-
-    __tablename__ = "feedback"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    rating: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str | None] = mapped_column(String(16), default=None)  # praise | suggestion | comment
-    comment: Mapped[str | None] = mapped_column(Text, default=None)
-    channel: Mapped[str] = mapped_column(String(16))
-    topic: Mapped[str | None] = mapped_column(String(64), default=None)  # what was rated: an intent, a code
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-
 class OutboxMessage(Base):
     """A message to deliver outside a chat turn (staff alert, status notice), retried until delivered.
 

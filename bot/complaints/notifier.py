@@ -8,6 +8,7 @@ anonymous.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -21,26 +22,30 @@ from .content import CLOSED
 from .models import Complaint, ComplaintContact, ComplaintReporter
 from .reporter_keys import account_hash, seal, unseal
 
+if TYPE_CHECKING:
+    from bot.services import Services
 
-def link(services, session: Session, complaint: Complaint, channel: str, user_id: str, now: datetime) -> None:
+
+def link(services: Services, session: Session, complaint: Complaint, channel: str, user_id: str,
+         now: datetime) -> None:
     settings = services.settings
     session.add(ComplaintReporter(complaint_id=complaint.id, account_hash=account_hash(settings, channel, user_id),
                                   created_at=now))
     session.add(ComplaintContact(complaint_id=complaint.id, channel=channel, sealed=seal(settings, user_id)))
 
 
-def is_reporter(services, session: Session, complaint_id: int, channel: str, user_id: str) -> bool:
+def is_reporter(services: Services, session: Session, complaint_id: int, channel: str, user_id: str) -> bool:
     row = session.get(ComplaintReporter, complaint_id)
     return row is not None and row.account_hash == account_hash(services.settings, channel, user_id)
 
 
-def filed_since(services, session: Session, channel: str, user_id: str, since: datetime) -> int:
+def filed_since(services: Services, session: Session, channel: str, user_id: str, since: datetime) -> int:
     return session.scalar(select(func.count()).select_from(ComplaintReporter).where(
         ComplaintReporter.account_hash == account_hash(services.settings, channel, user_id),
         ComplaintReporter.created_at >= since)) or 0
 
 
-def filed_by(services, session: Session, channel: str, user_id: str, limit: int = 10) -> list[Complaint]:
+def filed_by(services: Services, session: Session, channel: str, user_id: str, limit: int = 10) -> list[Complaint]:
     """The complaints this account filed, newest first (the reporter's own list of codes)."""
     return list(session.scalars(
         select(Complaint).join(ComplaintReporter, ComplaintReporter.complaint_id == Complaint.id)
@@ -48,7 +53,7 @@ def filed_by(services, session: Session, channel: str, user_id: str, limit: int 
         .order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(limit)))
 
 
-def forget(services, session: Session, complaint_ids: list[int]) -> list[tuple[str, str]]:
+def forget(services: Services, session: Session, complaint_ids: list[int]) -> list[tuple[str, str]]:
     """Remove the reporters' links; returns their (channel, user id) accounts, so that retention can
     remove what else the bot kept under those accounts (conversation state, web inbox)."""
     if not complaint_ids:
@@ -60,7 +65,7 @@ def forget(services, session: Session, complaint_ids: list[int]) -> list[tuple[s
     return accounts
 
 
-def reporter_account(services, complaint_id: int) -> tuple[str, str]:
+def reporter_account(services: Services, complaint_id: int) -> tuple[str, str]:
     """(channel, user id) to push to; the link is gone once personal data was purged."""
     with services.db.session() as s:
         row = s.get(ComplaintContact, complaint_id)
@@ -73,7 +78,7 @@ def reporter_account(services, complaint_id: int) -> tuple[str, str]:
         return row.channel, user_id
 
 
-def status_message(services, complaint: Complaint, note: str | None) -> list[Text]:
+def status_message(services: Services, complaint: Complaint, note: str | None) -> list[Text]:
     say = lambda key, **v: cc.say(services, key, **v)  # noqa: E731
     lines = [say("status_changed", code=complaint.code, status=cc.of(services).status_label(complaint.status))]
     if note:
@@ -85,11 +90,10 @@ def status_message(services, complaint: Complaint, note: str | None) -> list[Tex
     return replies
 
 
-def notify_status(services, session: Session, complaint: Complaint, note: str | None, now: datetime) -> None:
+def notify_status(services: Services, session: Session, complaint: Complaint, note: str | None,
+                  now: datetime) -> None:
     """Queue the status notice in the caller's transaction; delivered by the outbox."""
-    from .delivery import pack
-
     if session.get(ComplaintContact, complaint.id) is None:
         return  # nobody to tell (personal data already purged)
-    outbox.enqueue(session, "reporter", str(complaint.id), pack(status_message(services, complaint, note)),
-                   purpose="status", ref=complaint.code, now=now)
+    payload = outbox.pack(status_message(services, complaint, note))
+    outbox.enqueue(session, "reporter", str(complaint.id), payload, purpose="status", ref=complaint.code, now=now)

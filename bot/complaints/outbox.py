@@ -1,5 +1,5 @@
-"""The outbox: messages written in the same transaction as the change they announce, then delivered and
-retried with exponential backoff until the platform or mail server accepts them.
+"""The outbox table: messages written in the same transaction as the change they announce, then delivered
+(by delivery.py) and retried with the shared backoff until the platform or mail server accepts them.
 
 So an outage of LINE or of the mail server delays an alert but never loses it, and a crash between the
 commit and the send leaves a pending row for the worker. Several processes may deliver at once (the
@@ -9,35 +9,49 @@ with a conditional UPDATE (a lease), so only one of them sends it.
 Chat answers that could not be delivered at once (the platform failed, timed out or the reply token was
 spent) are queued here too, as pushes with their own retry key; so is the receipt that gives a tracking
 code, written with the complaint itself.
+
+This module is the bottom layer of complaints' sending: the rows, how a message is packed into a row, and
+when a failed one is tried again. It imports nothing that sends (delivery.py sits on it).
 """
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.channels.platforms import DeliveryError
+from bot.core.backoff import Backoff
+from bot.core.messages import QuickReply, Text
 from bot.storage import utcnow
 
 from .models import OutboxMessage
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 log = logging.getLogger(__name__)
 
-BACKOFF_BASE = timedelta(seconds=10)
-BACKOFF_MAX = timedelta(hours=1)
+RETRY = Backoff(base=10, most=3600)  # 10 s, 20 s, 40 s, ... at most an hour between tries
 LEASE = timedelta(minutes=2)  # longer than any one send, so a crashed sender's claim runs out
+Outcome = Literal["sent", "retrying", "failed"]
 
 
 def backoff(attempts: int) -> timedelta:
-    """10 s, 20 s, 40 s, ... at most an hour between tries."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    return timedelta(seconds=RETRY.delay(attempts))
+
+
+def pack(replies: list[Text]) -> dict:
+    """Chat replies as a row's payload (JSON)."""
+    return {"texts": [{"text": r.text, "quick_replies": [[q.label, q.text] for q in r.quick_replies]}
+                      for r in replies]}
+
+
+def unpack(payload: dict) -> list[Text]:
+    return [Text(t["text"], tuple(QuickReply(label, text) for label, text in t.get("quick_replies", [])))
+            for t in payload.get("texts", [])]
 
 
 def enqueue(session: Session, channel: str, target: str, payload: dict, purpose: str, ref: str | None = None,
@@ -64,8 +78,8 @@ def pending_id(session: Session, purpose: str, ref: str) -> int | None:
                                                          OutboxMessage.status == "pending"))
 
 
-def due_now(services, row_id: int, now: datetime, retry_after: float | None = None, payload: dict | None = None,
-            error: str | None = None) -> None:
+def due_now(services: Services, row_id: int, now: datetime, retry_after: float | None = None,
+            payload: dict | None = None, error: str | None = None) -> None:
     """Hand an answer the webhook could not deliver to the outbox senders: due at once, or after the
     platform's Retry-After; `payload` replaces what is left to send."""
     values: dict = {"next_attempt_at": now + timedelta(seconds=retry_after or 0), "locked_until": None}
@@ -78,7 +92,7 @@ def due_now(services, row_id: int, now: datetime, retry_after: float | None = No
                   .values(**values).execution_options(synchronize_session=False))
 
 
-def mark_sent(services, row_id: int, now: datetime) -> None:
+def mark_sent(services: Services, row_id: int, now: datetime) -> None:
     with services.db.session() as s:
         s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
                   .values(status="sent", sent_at=now, locked_until=None, attempts=OutboxMessage.attempts + 1)
@@ -91,7 +105,7 @@ def is_due(now: datetime):
                 or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
 
 
-def claim(services, row_id: int, now: datetime) -> bool:
+def claim(services: Services, row_id: int, now: datetime) -> bool:
     """Take the row if it is still due; the check and the lease are one UPDATE, so one sender wins."""
     with services.db.session() as s:
         result = s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, is_due(now))
@@ -99,157 +113,38 @@ def claim(services, row_id: int, now: datetime) -> bool:
         return result.rowcount == 1
 
 
-def due_ids(services, now: datetime, limit: int) -> list[int]:
+def due_ids(services: Services, now: datetime, limit: int) -> list[int]:
     with services.db.session() as s:
         return list(s.scalars(select(OutboxMessage.id).where(is_due(now))
                               .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
 
 
-def record(services, row_id: int, now: datetime, error: Exception | None) -> None:
+def record(services: Services, row_id: int, now: datetime, error: Exception | None) -> Outcome:
+    """Write a try's outcome on its row. An error that says it is not `retryable` (a DeliveryError for a
+    blocked account, say) fails the row for good; any other is tried again after the backoff."""
     with services.db.session() as s:
         row = s.get(OutboxMessage, row_id)
         row.attempts += 1
         row.locked_until = None
         if error is None:
             row.status, row.sent_at, row.last_error = "sent", now, None
-            return
+            return "sent"
         row.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if isinstance(error, DeliveryError) and not error.retryable:
+        if not getattr(error, "retryable", True):
             row.status = "failed"
             log.error("outbox %s to %s:%s failed for good: %s", row.id, row.channel, row.purpose, error)
-        else:
-            wait = getattr(error, "retry_after", None)  # the platform's Retry-After wins over our backoff
-            row.next_attempt_at = now + (timedelta(seconds=wait) if wait is not None else backoff(row.attempts))
-            log.warning("outbox %s to %s:%s failed (try %s), next at %s: %s", row.id, row.channel, row.purpose,
-                        row.attempts, row.next_attempt_at.isoformat(timespec="seconds"), error)
+            return "failed"
+        wait = getattr(error, "retry_after", None)  # the platform's Retry-After wins over our backoff
+        row.next_attempt_at = now + timedelta(seconds=RETRY.delay(row.attempts, wait))
+        log.warning("outbox %s to %s:%s failed (try %s), next at %s: %s", row.id, row.channel, row.purpose,
+                    row.attempts, row.next_attempt_at.isoformat(timespec="seconds"), error)
+        return "retrying"
 
 
-@dataclass
-class Result:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-
-    @property
-    def tried(self) -> int:
-        return self.sent + self.retrying + self.failed
-
-
-def deliver_due(services, now: datetime | None = None, limit: int = 100,
-                clock: Callable[[], datetime] | None = None) -> Result:
-    """One pass: send every due, unclaimed message once. Each claim's lease and each failure's backoff
-    are reckoned from the clock at that moment, not from the pass's start (a slow send would eat both)."""
-    from .delivery import send
-
-    result = Result()
-    clock = clock or ((lambda: now) if now else utcnow)
-    for row_id in due_ids(services, clock(), limit):
-        if not claim(services, row_id, clock()):
-            continue  # another sender has it
-        with services.db.session() as s:
-            row = s.get(OutboxMessage, row_id)
-            s.expunge(row)
-        error: Exception | None = None
-        try:
-            send(services, row)
-        except Exception as exc:  # every failure is recorded on the row; unknown ones are retried
-            error = exc
-        record(services, row_id, clock(), error)
-        if error is None:
-            result.sent += 1
-        elif isinstance(error, DeliveryError) and not error.retryable:
-            result.failed += 1
-        else:
-            result.retrying += 1
-    return result
-
-
-def retry_failed(services, row_id: int | None = None, now: datetime | None = None) -> int:
+def retry_failed(services: Services, row_id: int | None = None, now: datetime | None = None) -> int:
     """Put failed messages back in the queue (after the configuration was fixed)."""
     with services.db.session() as s:
         query = update(OutboxMessage).where(OutboxMessage.status == "failed")
         if row_id is not None:
             query = query.where(OutboxMessage.id == row_id)
         return s.execute(query.values(status="pending", next_attempt_at=now or utcnow())).rowcount
-
-
-@dataclass
-class Worker:
-    """`python -m bot outbox run`: passes every `interval` seconds; `clock` and `sleep` are for tests.
-
-    A pass that fails (the database is down, say) is logged and retried after a growing pause, up to
-    `max_pause`: the process outlives any outage and delivers once the database is back."""
-
-    services: object
-    interval: float = 5.0
-    clock: Callable[[], datetime] = utcnow
-    sleep: Callable[[float], None] = time.sleep
-    stop: threading.Event = field(default_factory=threading.Event)
-    max_pause: float = 60.0
-
-    def run(self, once: bool = False) -> Result:
-        total = Result()
-        failures = 0
-        while not self.stop.is_set():
-            try:
-                r = deliver_due(self.services, clock=self.clock)
-            except Exception as exc:  # the database or anything else: log, pause, try again
-                failures += 1
-                pause = min(self.interval * 2 ** min(failures, 10), self.max_pause)
-                log.error("outbox pass failed (%s); next try in %.0f s: %s", type(exc).__name__, pause,
-                          str(exc).splitlines()[0][:200])
-                if once:
-                    raise
-                self.sleep(pause)
-                continue
-            if failures:
-                log.info("outbox pass succeeded again after %s failed ones", failures)
-                failures = 0
-            total.sent, total.retrying, total.failed = (total.sent + r.sent, total.retrying + r.retrying,
-                                                        total.failed + r.failed)
-            if once:
-                break
-            self.sleep(self.interval)
-        return total
-
-
-class Kicker:
-    """Delivers right after a commit, in a background thread, so alerts go out within seconds without a
-    worker; at most one thread per process, re-running if kicked again while busy."""
-
-    def __init__(self, services):
-        self.services = services
-        self._lock = threading.Lock()
-        self._busy = False
-        self._again = False
-        self.idle = threading.Event()
-        self.idle.set()
-
-    def kick(self) -> None:
-        with self._lock:
-            if self._busy:
-                self._again = True
-                return
-            self._busy, self._again = True, False
-            self.idle.clear()
-        threading.Thread(target=self._run, name="outbox-kick", daemon=True).start()
-
-    def _run(self) -> None:
-        while True:
-            try:
-                deliver_due(self.services)
-            except Exception:  # the worker will retry; never let this thread die silently
-                log.exception("outbox delivery after commit failed")
-            with self._lock:
-                if not self._again:
-                    self._busy = False
-                    self.idle.set()
-                    return
-                self._again = False
-
-
-def kick(services) -> None:
-    kicker = services.extra.get("complaints.kicker")
-    if kicker is None:
-        kicker = services.extra.setdefault("complaints.kicker", Kicker(services))
-    kicker.kick()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -16,8 +17,11 @@ from bot.thaitime import local, thai_date
 
 from . import alerts, deadlines, outbox
 from . import content as cc
-from .delivery import pack
 from .models import Complaint, OutboxMessage
+from .outbox import pack
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +29,7 @@ JOB = "overdue-digest"
 PURPOSE = "overdue_digest"
 
 
-def overdue_by_category(services, now: datetime) -> dict[str, list[tuple[Complaint, deadlines.Deadlines]]]:
+def overdue_by_category(services: Services, now: datetime) -> dict[str, list[tuple[Complaint, deadlines.Deadlines]]]:
     with services.db.session() as s:
         open_ones = s.scalars(select(Complaint).where(Complaint.closed_at.is_(None)).order_by(Complaint.created_at))
         found: dict[str, list] = defaultdict(list)
@@ -36,7 +40,7 @@ def overdue_by_category(services, now: datetime) -> dict[str, list[tuple[Complai
         return found
 
 
-def digest_text(services, items: list[tuple[Complaint, deadlines.Deadlines]], now: datetime) -> str:
+def digest_text(services: Services, items: list[tuple[Complaint, deadlines.Deadlines]], now: datetime) -> str:
     content = cc.of(services)
     lines = [cc.say(services, "overdue_digest_item", code=c.code, category=content.category_label(c.category),
                     what=d.overdue_what, due=thai_date(d.acknowledge_by if not d.acknowledged else d.resolve_by))
@@ -45,7 +49,7 @@ def digest_text(services, items: list[tuple[Complaint, deadlines.Deadlines]], no
                   items="\n".join(lines), link=f"{services.settings.public_base_url}/console/complaints/?overdue=1")
 
 
-def queue_overdue_digests(services, now: datetime | None = None) -> int:
+def queue_overdue_digests(services: Services, now: datetime | None = None) -> int:
     """Queue today's digests (none on a weekend or holiday, none twice a day for a target); returns how many."""
     now = now or utcnow()
     today = local(now).date()
@@ -78,7 +82,7 @@ def queue_overdue_digests(services, now: datetime | None = None) -> int:
     return queued
 
 
-def add_overdue_job(scheduler, services) -> None:
+def add_overdue_job(scheduler, services: Services) -> None:
     """A daily job of the clock process at `overdue_digest_at` (Thailand time)."""
     from bot.retention_jobs import daily_at
 

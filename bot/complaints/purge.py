@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,9 @@ from bot.storage.models import ConversationState, Follower
 
 from . import evidence, notifier
 from .models import Complaint, Evidence, OutboxMessage
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 ABANDONED_DRAFT = timedelta(days=2)
 
@@ -35,7 +39,7 @@ class Purged:
     followers: int = 0
 
 
-def purge_personal_data(services, older_than: timedelta, now: datetime | None = None) -> Purged:
+def purge_personal_data(services: Services, older_than: timedelta, now: datetime | None = None) -> Purged:
     now = now or utcnow()
     cutoff = now - older_than
     with services.db.session() as s:

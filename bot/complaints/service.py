@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,10 +14,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.storage import utcnow
 
-from . import alerts, codes, evidence, notifier, outbox
+from . import alerts, codes, delivery, evidence, notifier, outbox
 from . import content as cc
 from .content import CLOSED, STATUSES
 from .models import Complaint, ComplaintEvent
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ class NotFound(LookupError):
 
 @dataclass
 class Draft:
-    """What the complaint flow collected; stored in conversation state as a plain dict until confirmed."""
+    """What is filed: the complaint flow's draft (draft.py) once confirmed, or a staff command's."""
 
     key: str  # the draft's id: its evidence rows, and a second confirm of it files nothing
     category: str
@@ -46,15 +50,9 @@ class Draft:
     name: str | None = None
     phone: str | None = None
 
-    @classmethod
-    def from_state(cls, data: dict) -> "Draft":
-        return cls(key=data["key"], category=data["category"], details=list(data.get("details", [])),
-                   location=data.get("location"),
-                   anonymous=data.get("anonymous", True) is not False, name=data.get("name"),
-                   phone=data.get("phone"))
 
-
-def limit_reached(services, channel: str, user_id: str, now: datetime, session: Session | None = None) -> bool:
+def limit_reached(services: Services, channel: str, user_id: str, now: datetime,
+                  session: Session | None = None) -> bool:
     limit = services.settings.complaint_daily_limit
     if session is not None:
         return notifier.filed_since(services, session, channel, user_id, now - LIMIT_WINDOW) >= limit
@@ -67,7 +65,7 @@ def limit_reached(services, channel: str, user_id: str, now: datetime, session: 
 RECEIPT_GRACE = timedelta(minutes=2)
 
 
-def _insert(services, session: Session, draft: Draft, code: str, channel: str, user_id: str,
+def _insert(services: Services, session: Session, draft: Draft, code: str, channel: str, user_id: str,
             now: datetime, receipt=None) -> Complaint:
     named = not draft.anonymous and bool(draft.name)
     complaint = Complaint(code=code, draft_key=draft.key, category=draft.category, status="received", anonymous=not named,
@@ -81,25 +79,23 @@ def _insert(services, session: Session, draft: Draft, code: str, channel: str, u
     notifier.link(services, session, complaint, channel, user_id, now)
     alerts.queue_new_complaint(services, session, complaint, files, now)
     if receipt is not None:
-        from .delivery import pack
-
-        outbox.enqueue(session, "reporter", str(complaint.id), pack(receipt(complaint)), purpose="receipt",
-                       ref=complaint.code, now=now, due=now + RECEIPT_GRACE)
+        outbox.enqueue(session, "reporter", str(complaint.id), outbox.pack(receipt(complaint)),
+                       purpose="receipt", ref=complaint.code, now=now, due=now + RECEIPT_GRACE)
     return complaint
 
 
-def receipt_id(services, complaint: Complaint) -> int | None:
+def receipt_id(services: Services, complaint: Complaint) -> int | None:
     """The complaint's receipt while it is still owed (its outbox row id)."""
     with services.db.session() as s:
         return outbox.pending_id(s, "receipt", complaint.code)
 
 
-def existing(services, column, value: str) -> Complaint | None:
+def existing(services: Services, column, value: str) -> Complaint | None:
     with services.db.session() as s:
         return s.scalar(select(Complaint).where(column == value))
 
 
-def file_complaint(services, draft: Draft, channel: str, user_id: str, now: datetime | None = None,
+def file_complaint(services: Services, draft: Draft, channel: str, user_id: str, now: datetime | None = None,
                    receipt=None) -> Complaint:
     """Commit the complaint, its history, evidence, reporter link and staff alerts together, then start
     delivering the alerts. Returns only after the commit: the reporter is told nothing before.
@@ -123,7 +119,7 @@ def file_complaint(services, draft: Draft, channel: str, user_id: str, now: date
                 log.info("tracking code %s already taken; drawing another", code)
                 continue
             raise
-        outbox.kick(services)
+        delivery.kick(services)
         return complaint
     raise RuntimeError(f"no free tracking code after {CODE_TRIES} draws")
 
@@ -133,7 +129,7 @@ def load(session: Session, code: str) -> Complaint | None:
                           .options(selectinload(Complaint.events), selectinload(Complaint.evidence)))
 
 
-def for_reporter(services, code: str, channel: str, user_id: str) -> Complaint | None:
+def for_reporter(services: Services, code: str, channel: str, user_id: str) -> Complaint | None:
     """The complaint if this person filed it; None alike for an unknown code and someone else's."""
     with services.db.session() as s:
         complaint = load(s, code)
@@ -142,13 +138,14 @@ def for_reporter(services, code: str, channel: str, user_id: str) -> Complaint |
         return complaint
 
 
-def filed_by(services, channel: str, user_id: str) -> list[Complaint]:
+def filed_by(services: Services, channel: str, user_id: str) -> list[Complaint]:
     """This account's own complaints, newest first ("รหัสของฉัน")."""
     with services.db.session() as s:
         return notifier.filed_by(services, s, channel, user_id)
 
 
-def set_status(services, code: str, status: str, note: str | None = None, now: datetime | None = None) -> Complaint:
+def set_status(services: Services, code: str, status: str, note: str | None = None,
+               now: datetime | None = None) -> Complaint:
     """Record a status change with its note and queue the notice to the reporter in the same commit."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)} (got {status!r})")
@@ -165,7 +162,7 @@ def set_status(services, code: str, status: str, note: str | None = None, now: d
     return complaint
 
 
-def listing(services, status: str | None = None) -> list[Complaint]:
+def listing(services: Services, status: str | None = None) -> list[Complaint]:
     with services.db.session() as s:
         query = select(Complaint).options(selectinload(Complaint.evidence)).order_by(Complaint.created_at,
                                                                                     Complaint.id)
@@ -174,7 +171,7 @@ def listing(services, status: str | None = None) -> list[Complaint]:
         return list(s.scalars(query))
 
 
-def staff_view(services, complaint: Complaint, full: bool = False) -> dict:
+def staff_view(services: Services, complaint: Complaint, full: bool = False) -> dict:
     """What staff may see. No platform user id ever; a name and phone only when the reporter gave them."""
     content = cc.of(services)
     view = {

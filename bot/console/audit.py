@@ -3,6 +3,7 @@ cancelled what, and every sign-in. Rows are only ever added (see models.AuditEnt
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,9 @@ from bot.storage import utcnow
 
 from .models import AuditEntry
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 
 def record(session: Session, username: str | None, action: str, complaint: str | None = None,
            detail: str | None = None, now: datetime | None = None) -> None:
@@ -18,12 +22,13 @@ def record(session: Session, username: str | None, action: str, complaint: str |
                            detail=detail))
 
 
-def log(services, username: str | None, action: str, complaint: str | None = None, detail: str | None = None) -> None:
+def log(services: Services, username: str | None, action: str, complaint: str | None = None,
+        detail: str | None = None) -> None:
     with services.db.session() as s:
         record(s, username, action, complaint, detail)
 
 
-def entries(services, since: datetime | None = None, limit: int | None = None) -> list[dict]:
+def entries(services: Services, since: datetime | None = None, limit: int | None = None) -> list[dict]:
     with services.db.session() as s:
         query = select(AuditEntry).order_by(AuditEntry.at, AuditEntry.id)
         if since is not None:

@@ -9,11 +9,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlalchemy import select
 
 from bot.complaints import content as cc
-from bot.complaints import deadlines, outbox, service
+from bot.complaints import deadlines, delivery, service
 from bot.complaints.alerts import CHANNEL_NAMES
 from bot.complaints.content import STATUSES
-from bot.complaints.models import Complaint, Evidence, Feedback
+from bot.complaints.models import Complaint, Evidence
 from bot.complaints.stats import Period, summarise
+from bot.feedback.models import Feedback
 from bot.storage import utcnow
 from scoring import feedback as feedback_scoring
 
@@ -113,7 +114,7 @@ def set_status(code: str):
         return redirect(url_for(".detail", code=complaint.code))
     service.set_status(services(), complaint.code, status, request.form.get("note") or None)
     audit.log(services(), person().username, "complaint_status", complaint=complaint.code, detail=status)
-    result = outbox.deliver_due(services())
+    result = delivery.deliver_due(services())
     told = "และแจ้งผู้ร้องแล้ว" if not (result.retrying or result.failed) else \
         "ระบบจะส่งแจ้งผู้ร้องอีกครั้งโดยอัตโนมัติ (ช่องทางส่งข้อความขัดข้อง)"
     flash(f"เปลี่ยนสถานะเรื่อง {complaint.code} เป็น “{status_labels()[status]}” {told}")

@@ -10,13 +10,15 @@ import io
 from datetime import date, datetime, time
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, current_app, render_template, request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
 from bot.complaints import content as cc
-from bot.complaints.models import Complaint, Feedback
+from bot.complaints.models import Complaint
+from bot.feedback.models import Feedback
 from bot.thaitime import BANGKOK, THAI_MONTHS, local, thai_date
 from scoring import feedback as feedback_scoring
 
@@ -24,6 +26,9 @@ from . import audit
 from .auth import person, staff_required
 from .inbox import corruption_categories
 from .thaidates import BE, BadDate, parse_be
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 bp = Blueprint("console_evidence", __name__, url_prefix="/console", template_folder="templates")
 LINKS = [("console_evidence.page", "หลักฐาน ITA", ("admin", "staff", "integrity"))]
@@ -68,7 +73,7 @@ def _counts(rows: list, months: list[tuple[int, int]]) -> dict:
             "by_month": by_month}
 
 
-def build(services, start: date, end: date, fiscal_year: int | None = None) -> dict:
+def build(services: Services, start: date, end: date, fiscal_year: int | None = None) -> dict:
     """Figures for complaints filed from `start` up to `end` (exclusive), Thailand dates."""
     from bot.livechat import stats as livechat_stats
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -19,14 +20,17 @@ from . import audit
 from .models import ComplaintNote, ConsoleUser
 from .people import Person
 
+if TYPE_CHECKING:
+    from bot.services import Services
 
-def corruption_categories(services) -> set[str]:
+
+def corruption_categories(services: Services) -> set[str]:
     """Categories routed to the integrity unit: only it (and admins) may see them."""
     content = cc.of(services)
     return {c.id for c in content.categories if content.is_integrity(c.id)}
 
 
-def may_see(services, who: Person, complaint: Complaint) -> bool:
+def may_see(services: Services, who: Person, complaint: Complaint) -> bool:
     """Admins see everything; the integrity unit only corruption reports; staff everything else."""
     if who.is_admin:
         return True
@@ -50,7 +54,8 @@ def local_start(d: date) -> datetime:
     return datetime.combine(d, time(0), tzinfo=BANGKOK)
 
 
-def search(services, who: Person, f: Filters, now: datetime | None = None) -> list[tuple[Complaint, deadlines.Deadlines]]:
+def search(services: Services, who: Person, f: Filters,
+           now: datetime | None = None) -> list[tuple[Complaint, deadlines.Deadlines]]:
     """Newest first, only what `who` may see; each with its deadlines."""
     now = now or utcnow()
     query = select(Complaint).options(selectinload(Complaint.evidence)).order_by(Complaint.created_at.desc(),
@@ -81,12 +86,12 @@ def search(services, who: Person, f: Filters, now: datetime | None = None) -> li
     return [r for r in rows if r[1].overdue] if f.overdue else rows
 
 
-def assignee_names(services) -> dict[int, str]:
+def assignee_names(services: Services) -> dict[int, str]:
     with services.db.session() as s:
         return {u.id: u.username for u in s.scalars(select(ConsoleUser))}
 
 
-def assign(services, who: Person, code: str, user_id: int | None) -> str | None:
+def assign(services: Services, who: Person, code: str, user_id: int | None) -> str | None:
     with services.db.session() as s:
         complaint = s.scalar(select(Complaint).where(Complaint.code == code))
         user = s.get(ConsoleUser, user_id) if user_id else None
@@ -98,20 +103,20 @@ def assign(services, who: Person, code: str, user_id: int | None) -> str | None:
         return name
 
 
-def add_note(services, who: Person, complaint: Complaint, text: str) -> None:
+def add_note(services: Services, who: Person, complaint: Complaint, text: str) -> None:
     """A note for colleagues only: stored apart from the history the reporter is told."""
     with services.db.session() as s:
         s.add(ComplaintNote(complaint_id=complaint.id, author=who.username, text=text, created_at=utcnow()))
         audit.record(s, who.username, "complaint_note", complaint=complaint.code)
 
 
-def notes(services, complaint: Complaint) -> list[ComplaintNote]:
+def notes(services: Services, complaint: Complaint) -> list[ComplaintNote]:
     with services.db.session() as s:
         return list(s.scalars(select(ComplaintNote).where(ComplaintNote.complaint_id == complaint.id)
                               .order_by(ComplaintNote.id)))
 
 
-def unrouted_reports(services) -> list[Complaint]:
+def unrouted_reports(services: Services) -> list[Complaint]:
     """Open corruption reports no staff alert was queued for: the console is their only way in."""
     with services.db.session() as s:
         return [c for c in alerts.unrouted_corruption_reports(s, services) if c.closed_at is None]

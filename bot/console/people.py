@@ -6,6 +6,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,6 +15,9 @@ from bot.storage import utcnow
 
 from . import audit
 from .models import ROLES, ConsoleSession, ConsoleUser, SignInFailure
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 MAX_FAILURES = 5
 LOCK_OUT = timedelta(minutes=15)
@@ -52,7 +56,7 @@ def check_password(password: str) -> None:
         raise AccountError(f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD} ตัวอักษร")
 
 
-def create(services, username: str, role: str, password: str, now: datetime | None = None) -> ConsoleUser:
+def create(services: Services, username: str, role: str, password: str, now: datetime | None = None) -> ConsoleUser:
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise AccountError("ชื่อผู้ใช้ใช้ได้เฉพาะ a-z 0-9 . _ - ยาว 2–64 ตัวอักษร")
@@ -69,7 +73,7 @@ def create(services, username: str, role: str, password: str, now: datetime | No
     return user
 
 
-def listing(services) -> list[ConsoleUser]:
+def listing(services: Services) -> list[ConsoleUser]:
     with services.db.session() as s:
         return list(s.scalars(select(ConsoleUser).order_by(ConsoleUser.username)))
 
@@ -87,7 +91,7 @@ def _end_sessions(s, user: ConsoleUser, now: datetime) -> None:
               .values(ended_at=now))
 
 
-def disable(services, username: str, now: datetime | None = None) -> None:
+def disable(services: Services, username: str, now: datetime | None = None) -> None:
     now = now or utcnow()
     with services.db.session() as s:
         user = _user(s, username)
@@ -96,7 +100,7 @@ def disable(services, username: str, now: datetime | None = None) -> None:
         audit.record(s, None, "user_disabled", detail=user.username, now=now)
 
 
-def reset_password(services, username: str, password: str, now: datetime | None = None) -> None:
+def reset_password(services: Services, username: str, password: str, now: datetime | None = None) -> None:
     check_password(password)
     now = now or utcnow()
     with services.db.session() as s:
@@ -107,7 +111,7 @@ def reset_password(services, username: str, password: str, now: datetime | None 
         audit.record(s, None, "password_reset", detail=user.username, now=now)
 
 
-def ensure_first_admin(services, password: str) -> bool:
+def ensure_first_admin(services: Services, password: str) -> bool:
     """CONSOLE_PASSWORD of old: becomes the password of an `admin` account when there is no account yet,
     and is ignored afterwards."""
     if not password:
@@ -135,7 +139,7 @@ def locked(s, username: str, address: str, now: datetime) -> bool:
     return False
 
 
-def sign_in(services, username: str, password: str, address: str, now: datetime | None = None) -> str | None:
+def sign_in(services: Services, username: str, password: str, address: str, now: datetime | None = None) -> str | None:
     """A new session id for the right password of an active, unlocked account; None for a wrong one.
 
     Raises LockedOut once five wrong passwords were given in 15 minutes for this account or address,
@@ -160,7 +164,7 @@ def sign_in(services, username: str, password: str, address: str, now: datetime 
         return sid
 
 
-def current(services, sid: str | None, now: datetime | None = None) -> Person | None:
+def current(services: Services, sid: str | None, now: datetime | None = None) -> Person | None:
     """The person of a live session (and it is kept alive), or None: ended, idle too long, user disabled
     or their sessions revoked."""
     if not sid:
@@ -179,7 +183,7 @@ def current(services, sid: str | None, now: datetime | None = None) -> Person | 
         return Person(user.id, user.username, user.role)
 
 
-def sign_out(services, sid: str | None, username: str | None, now: datetime | None = None) -> None:
+def sign_out(services: Services, sid: str | None, username: str | None, now: datetime | None = None) -> None:
     if not sid:
         return
     now = now or utcnow()
@@ -190,7 +194,7 @@ def sign_out(services, sid: str | None, username: str | None, now: datetime | No
             audit.record(s, username, "sign_out", now=now)
 
 
-def usernames(services) -> list[tuple[int, str]]:
+def usernames(services: Services) -> list[tuple[int, str]]:
     with services.db.session() as s:
         return [(u.id, u.username) for u in s.scalars(select(ConsoleUser).where(ConsoleUser.active)
                                                       .order_by(ConsoleUser.username))]

@@ -5,7 +5,7 @@ Another office runs the same code by editing these files; nothing office-specifi
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.messages import QuickReply
@@ -25,7 +25,6 @@ class Content:
     news: tuple[NewsItem, ...]
     procedures: tuple[Procedure, ...]
     replies: Replies
-    extra: dict = field(default_factory=dict)
 
     def say(self, key: str, lang: str = "th", **values: object) -> str:
         """The reply template `key` in `lang` (Thai when missing), filled with `values`."""

@@ -6,38 +6,44 @@ Multi-step flows (complaints, feedback) are explicit states kept in the database
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
+from bot.complaints import codes
 from bot.storage import utcnow
 
 from .followup import remember, resolve
 from .messages import Incoming, Reply
 
+if TYPE_CHECKING:
+    from bot.nlu import Understanding
+    from bot.services import Services
+
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 LATIN = re.compile(r"[A-Za-z]{2,}")
 # Latin words that Thai messages use too: the assessment's names and the letters of tracking codes.
 NOT_ENGLISH = {"ita", "iit", "eit", "oit", "aa", "ok"}
-TRACKING_CODE = re.compile(r"[A-Za-z]{1,4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}")
+TRACKING_CODE = codes.pattern()
 
 
-@dataclass(frozen=True)
-class Understood:
-    """What the understanding layer made of a message (mirrors bot.nlu.Understanding)."""
+def understood(intent: str, confidence: float = 1.0, entities: dict[str, Any] | None = None,
+               normalized: str = "") -> Understanding:
+    """A meaning the core gives itself (an empty message, a photo) or a test gives it, in the NLU's own
+    type, so there is one type of understanding (bot.nlu is imported only when one is made)."""
+    from bot.nlu import Understanding
 
-    intent: str
-    confidence: float = 1.0
-    entities: dict[str, Any] = field(default_factory=dict)
-    normalized: str = ""
-
-    @property
-    def coarse(self) -> str:
-        return self.intent.split(".")[0]
+    return Understanding(intent, confidence, dict(entities or {}), normalized)
 
 
-class Understander(Protocol):
-    def understand(self, text: str) -> Any: ...
+def for_another_topic(u: Understanding, own_intents: Collection[str], min_confidence: float = 0.5) -> bool:
+    """Whether a message inside a flow plainly belongs to another topic, to be answered without leaving
+    the flow: not one of the flow's own intents, and understood surely enough. A tracking question counts
+    only with a code in it (a pasted code is answered; "ติดตามเรื่อง" alone is not)."""
+    if u.coarse == "track":
+        return bool(u.entities.get("code"))
+    return u.coarse not in own_intents and u.confidence >= min_confidence
 
 
 @dataclass
@@ -45,9 +51,9 @@ class Context:
     """One turn: the message, what it means, the user's state, and the shared services."""
 
     message: Incoming
-    understood: Understood
+    understood: Understanding
     state: dict
-    services: Any
+    services: Services
     now: datetime
     lang: str = "th"
     # Outbox rows already holding part of this answer (a tracking code's receipt, written with the
@@ -124,7 +130,7 @@ class Router:
 @dataclass(frozen=True)
 class Turn:
     incoming: Incoming
-    understood: Understood
+    understood: Understanding
     replies: list[Reply]
     owed: tuple[int, ...] = ()
 
@@ -139,22 +145,21 @@ def language_of(text: str) -> str:
     return "en" if words and not THAI.search(text) else "th"
 
 
-def follow_up(understood: Understood, last_intent: str, last: dict | None = None,
-              procedures: tuple = ()) -> Understood:
+def follow_up(understood: Understanding, last_intent: str, last: dict | None = None,
+              procedures: tuple = ()) -> Understanding:
     """The message read with the previous turn in mind (see bot/core/followup.py)."""
     return resolve(understood, {"last_intent": last_intent, "last": last or {}}, procedures)
 
 
 class Bot:
-    def __init__(self, services: Any, router: Router):
+    def __init__(self, services: Services, router: Router):
         self.services = services
         self.router = router
 
-    def understand(self, text: str) -> Understood:
+    def understand(self, text: str) -> Understanding:
         if not text.strip():
-            return Understood("fallback", 0.0)
-        u = self.services.understander.understand(text)
-        return Understood(u.intent, u.confidence, dict(u.entities), getattr(u, "normalized", ""))
+            return understood("fallback", 0.0)
+        return self.services.understander.understand(text)
 
     def respond(self, message: Incoming, now: datetime | None = None,
                 record: Callable[[Any, Turn], None] | None = None) -> Turn:
@@ -173,12 +178,12 @@ class Bot:
                 turn_state.writes.append(lambda session: settle(session, owed, now, "answered in the chat"))
         return turn
 
-    def _answer(self, message: Incoming, turn_state, now: datetime) -> tuple[list[Reply], Understood, list[int]]:
+    def _answer(self, message: Incoming, turn_state, now: datetime) -> tuple[list[Reply], Understanding, list[int]]:
         state = turn_state.data
-        understood = self.understand(message.utterance) if (message.utterance or "").strip() else \
-            Understood("media" if message.media or message.location else "fallback", 1.0)
-        understood = resolve(understood, state, getattr(self.services.content, "procedures", ()))
-        ctx = Context(message, understood, state, self.services, now, language_of(message.utterance))
+        meaning = self.understand(message.utterance) if (message.utterance or "").strip() else \
+            understood("media" if message.media or message.location else "fallback", 1.0)
+        meaning = resolve(meaning, state, getattr(self.services.content, "procedures", ()))
+        ctx = Context(message, meaning, state, self.services, now, language_of(message.utterance))
         replies: list[Reply] = []
         if turn_state.expired:
             old = state.pop("expired")

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from bot.complaints import handlers as complaint_handlers
-from bot.complaints.feedback import offer_in_conversation
 from bot.core.conversation import Handler, Router
+from bot.feedback import handlers as feedback_handlers
+from bot.feedback.offer import offer_in_conversation
 from bot.livechat import handlers as livechat_handlers
 
 from . import contact, ita, knowledge, news, procedure, procedure_aspect, smalltalk
@@ -24,6 +25,7 @@ def build_router() -> Router:
     for module in INFORMATION_MODULES:
         router.add({intent: offering_feedback(knowledge.complemented(intent, h)) for intent, h in module.HANDLERS.items()})
     router.add(complaint_handlers.HANDLERS, complaint_handlers.FLOWS)
+    router.add(feedback_handlers.HANDLERS, feedback_handlers.FLOWS)
     router.add(livechat_handlers.HANDLERS)
     router.before += livechat_handlers.BEFORE
     return router

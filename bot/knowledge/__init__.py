@@ -1,6 +1,6 @@
 """Answers from the office's report: its passages (content/report/) and a search over them.
 
-    kb = knowledge.of(services)          # loaded and indexed on first use, kept in services.extra
+    kb = knowledge.of(services)          # loaded and indexed on first use, kept in the services
     hit = kb.search("ตัวชี้วัดที่ 8 ทำอะไรไปแล้วบ้าง", indicator=8)
     hit.passage.id, kb.source_line(hit.passage)
 
@@ -10,14 +10,16 @@ not know and how to reach the office. Nothing here names an office: its report i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .content import Passage, Report, load_report
 from .index import Analyzer, Retriever
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 __all__ = ["Hit", "Knowledge", "Passage", "of"]
 
-CACHE_KEY = "knowledge"
 SIBLING_RATIO = 0.9
 
 
@@ -97,7 +99,7 @@ class Knowledge:
         return self.report.text(key, lang)
 
 
-def build(services) -> Knowledge | None:
+def build(services: Services) -> Knowledge | None:
     from bot.nlu import tokenize
 
     report = load_report(services.content.directory, services.content.ita)
@@ -107,8 +109,9 @@ def build(services) -> Knowledge | None:
     return Knowledge(report, tokenize, normalize if callable(normalize) else str.lower)
 
 
-def of(services) -> Knowledge | None:
-    """The office's knowledge, built on first use and kept in `services.extra` (None without content/report/)."""
-    if CACHE_KEY not in services.extra:
-        services.extra[CACHE_KEY] = build(services)
-    return services.extra[CACHE_KEY]
+def of(services: Services) -> Knowledge | None:
+    """The office's knowledge, built on first use and kept in the services (None without content/report/,
+    which is looked for again, a file check, until it is there)."""
+    if services.knowledge is None:
+        services.knowledge = build(services)
+    return services.knowledge

@@ -18,9 +18,13 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scoring import check, plan_to_level, what_if, year_result
 from scoring.summary import fmt
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "knowledge_questions.jsonl"
 FIGURES = ("total", "published", "what_if", "plan", "rank")
@@ -75,7 +79,7 @@ def shows_passage(kb, passage, text: str) -> bool:
     return all(part in text for part in (passage.title, passage.pieces[0], kb.source_line(passage)))
 
 
-def figure_parts(services, kb, row: dict) -> list[str]:
+def figure_parts(services: Services, kb, row: dict) -> list[str]:
     """What a reply must show for a figure question, computed by scoring/ (never the file's own numbers)."""
     ita = services.content.ita
     year = kb.report.meta.year

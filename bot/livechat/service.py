@@ -30,11 +30,9 @@ class LiveChatContent(BaseModel):
 
 
 def content(services) -> LiveChatContent:
-    cached = services.extra.get("livechat.content")
-    if cached is None:
-        cached = services.extra["livechat.content"] = load_model(
-            Path(services.content.directory) / "livechat.yaml", LiveChatContent)
-    return cached
+    if services.livechat_content is None:
+        services.livechat_content = load_model(Path(services.content.directory) / "livechat.yaml", LiveChatContent)
+    return services.livechat_content
 
 
 def say(services, key: str, **values) -> str:

@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from bot.complaints import codes
+
 from .lexicon import EntitiesConfig, ProcedureRef
 
 SLOT = {"code": "ⓒ", "year": "ⓨ", "item": "ⓞ", "indicator": "ⓘ", "score": "ⓢ", "level": "ⓛ", "number": "ⓝ"}
 
-CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,4}-[0-9A-Z]{4}-[0-9A-Z]{4}(?![A-Za-z0-9])")
+CODE = codes.pattern(upper=True)  # in normalised text, where codes are upper case
 BE_YEAR = re.compile(r"(?<!\d)(?<!\d\.)25\d\d(?![\d]|\.\d)")
 CE_YEAR = re.compile(r"(?<!\d)(?<!\d\.)20[1-3]\d(?![\d]|\.\d)")
 TH_SHORT_YEAR = re.compile(r"(?:ปีงบประมาณ|ปีงบ|ปีการศึกษา|ปี(?!ที่)|พ\.ศ\.?|พศ\.?)\s*(\d{2})(?![\d]|\.\d)")

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+from bot.complaints import codes
+from bot.core.thai import THAI_DIGITS
+
 from .lexicon import NormalizeConfig
 
-CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4})(?![A-Za-z0-9])")
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+CODE = codes.pattern(parts=False)
 ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 # Anything that is not Thai, ASCII letters/digits, whitespace or punctuation that carries meaning here
 # (decimals, พ.ศ., ranges, URLs, percentages) is noise: emoji, stickers' alt text symbols, quotes.

@@ -1,53 +1,38 @@
-"""Satisfaction feedback: a rating from 1 to 5, then an optional praise, suggestion or comment.
+"""The rating conversation: a rating from 1 to 5, then an optional praise, suggestion or comment.
 
 The rating is saved the moment it is given, so leaving before the comment still counts it. Answers carry
-no user id, like an EIT questionnaire; `scoring/feedback.py` summarises them.
+no user id, like an EIT questionnaire.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
+from typing import TYPE_CHECKING
 
-from bot.core.conversation import Context
+from bot.complaints import content as cc
+from bot.core.conversation import Context, for_another_topic
 from bot.core.messages import QuickReply, Reply, Text
-from bot.nlu.normalize import THAI_DIGITS
+from bot.core.thai import THAI_DIGITS
 
-from . import content as cc
-from .flow import buttons, elsewhere, say
 from .models import Feedback
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 NAME = "feedback"
 LONE_DIGIT = re.compile(r"(?<!\d)([1-5])(?!\d)")
-MAX_QUICK = 13
+# Intents that do not take a person out of the rating (as in the complaint flow, whose texts these share).
+OWN_INTENTS = {"complaint", "feedback", "track", "fallback", "media"}
 
 
-def offer(services, replies: list[Reply]) -> list[Reply]:
-    """Add the "ประเมินความพึงพอใจ" button to the last reply of an answer (for handlers and channels)."""
-    if not replies:
-        return replies
-    label = cc.say(services, "btn_feedback")
-    last = replies[-1]
-    if len(last.quick_replies) >= MAX_QUICK or any(q.text == label for q in last.quick_replies):
-        return replies
-    return replies[:-1] + [dataclasses.replace(last, quick_replies=last.quick_replies + (QuickReply(label, label),))]
+def say(ctx: Context, key: str, **values: object) -> str:
+    return cc.say(ctx.services, key, **values)
 
 
-def offer_in_conversation(ctx: Context, replies: list[Reply], ending: bool = False) -> list[Reply]:
-    """The satisfaction button, but not under every answer: once, when the conversation has had a few
-    information answers (`limits.feedback_offer_after`), and at its end (a thank-you); never again once the
-    person has rated. Counts information answers in the conversation state."""
-    state = ctx.state
-    if not ending:
-        state["answers"] = state.get("answers", 0) + 1
-    if state.get("rated"):
-        return replies
-    after = cc.of(ctx.services).limits.feedback_offer_after
-    if (ending and state.get("answers")) or (not ending and state["answers"] == after):
-        return offer(ctx.services, replies)
-    return replies
+def buttons(ctx: Context, *keys: str) -> tuple[QuickReply, ...]:
+    return tuple(QuickReply(say(ctx, k), say(ctx, k)) for k in keys)
 
 
-def rating_in(services, text: str) -> int | None:
+def rating_in(services: Services, text: str) -> int | None:
     """A rating typed or tapped: "5 มากที่สุด", "๔", "ให้ 3 คะแนน", "⭐⭐⭐⭐"."""
     t = (text or "").translate(THAI_DIGITS)
     for n in range(1, 6):
@@ -102,7 +87,7 @@ class FeedbackFlow:
             rating = rating_in(ctx.services, text)
             if rating:
                 return self.rated(ctx, rating)
-            if elsewhere(ctx):
+            if for_another_topic(ctx.understood, OWN_INTENTS):
                 ctx.end_flow()
                 return None  # asked something else instead: answer that, no rating
             return [Text(say(ctx, "rating_unclear"), self.rating_buttons(ctx))]

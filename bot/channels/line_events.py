@@ -6,7 +6,6 @@ import logging
 import time
 from typing import Callable
 
-from linebot.v3.messaging import Message
 from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent, FollowEvent, GroupSource,
                                  ImageMessageContent, JoinEvent, LeaveEvent, LocationMessageContent, MessageEvent,
                                  PostbackEvent, RoomSource, StickerMessageContent, TextMessageContent,
@@ -15,9 +14,8 @@ from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent,
 from bot.core.messages import Incoming, Location, Media
 
 from . import answers, audience, fixed_replies
-from .line_delivery import as_dicts, push_dicts, reply
-from .line_render import render_messages
-from .platforms import DeliveryError
+from .line import Channel
+from .send import deliver_owed
 
 log = logging.getLogger(__name__)
 CHANNEL = "line"
@@ -77,13 +75,17 @@ def too_old(raw: dict, now: float | None = None) -> bool:
     return stamp / 1000 < (now or time.time()) - MAX_EVENT_AGE_SECONDS
 
 
+def standby(event) -> bool:
+    return getattr(event, "mode", "active") == "standby"
+
+
 class LineEvents:
     """Handles one parsed webhook body's events, each once (by webhookEventId), answers never lost."""
 
-    def __init__(self, bot, services, api):
+    def __init__(self, bot, services):
         self.bot = bot
         self.services = services
-        self.api = api
+        self.channel = Channel(services)
         self.content = services.content
         self.handlers: dict[type, Callable] = {
             MessageEvent: self.on_message, PostbackEvent: self.on_postback, FollowEvent: self.on_follow,
@@ -116,38 +118,27 @@ class LineEvents:
 
     def owed(self, event) -> answers.Owed:
         return answers.Owed(self.services, CHANNEL, str(event.webhook_event_id or ""), chat_id(event.source),
-                            lambda replies: as_dicts(render_messages(replies)))
+                            self.channel.render)
 
     def respond(self, event, incoming: Incoming) -> None:
-        """A conversation turn; its answer is stored with the turn's state, then delivered."""
+        """A conversation turn; its answer is stored with the turn's state, then delivered. In standby
+        mode another module answers this chat: the bot neither answers nor lets the message move a flow
+        or count as a rating, so it only notes the event as handled."""
+        if standby(event):
+            self.owed(event).store_alone([])
+            return
         owed = self.owed(event)
-        if getattr(event, "mode", "active") == "standby":
-            owed.record = lambda session, turn: owed.store(session, [])  # another module answers this chat
         self.bot.respond(incoming, record=owed.record)
         self.deliver(event, owed)
 
     def answer(self, event, replies) -> None:
         """An answer outside a conversation turn (welcome, hello)."""
         owed = self.owed(event)
-        owed.store_alone([] if getattr(event, "mode", "active") == "standby" else replies)
+        owed.store_alone([] if standby(event) else replies)
         self.deliver(event, owed)
 
     def deliver(self, event, owed: answers.Owed) -> None:
-        """The first batch by the reply token; more batches, or all when the token is spent, by push. When
-        LINE fails, throttles or does not answer in time, what is left is pushed later by the outbox."""
-        batches = owed.rendered
-        if not batches:
-            return
-        token = getattr(event, "reply_token", None)
-        try:
-            if token and reply(self.api, token, [Message.from_dict(m) for m in batches[0]]):
-                batches = batches[1:]
-            if batches:
-                push_dicts(self.api, owed.to, batches, owed.retry_key)
-        except DeliveryError as exc:
-            owed.leave_to_outbox(batches, exc)
-            return
-        owed.delivered()
+        deliver_owed(self.channel, owed, getattr(event, "reply_token", None))
 
     def on_message(self, event: MessageEvent) -> None:
         source, message = event.source, event.message

@@ -288,3 +288,22 @@ def test_real_answers_reach_line(client, line_api):
     flex = [m for m in messages if m["type"] == "flex"]
     assert flex and "93.23" in json.dumps(flex[0]["contents"], ensure_ascii=False)
     assert len(flex[0]["altText"]) <= 400
+
+
+def test_in_standby_the_bot_neither_answers_nor_moves_a_flow_or_saves_a_rating(client, line_api, services):
+    """Another module answers the chat in standby: a rating typed then must not be saved, nor the flow
+    it belongs to move on; the same rating in active mode is."""
+    from bot.complaints.models import Feedback
+
+    def ratings() -> list[int]:
+        with services.db.session() as s:
+            return [f.rating for f in s.scalars(select(Feedback))]
+
+    assert post_line(client, body(text_event("ให้คะแนนความพึงพอใจ"))).status_code == 200
+    flow_before = services.states.load("line", "U1234567890abcdef")[0].get("flow")
+    line_api.clear()
+    assert post_line(client, body(text_event("4", mode="standby"))).status_code == 200
+    assert ratings() == [] and not line_api.calls("POST", r"^/v2/bot/message/(reply|push)$")
+    assert services.states.load("line", "U1234567890abcdef")[0].get("flow") == flow_before
+    assert post_line(client, body(text_event("4"))).status_code == 200
+    assert ratings() == [4]

@@ -26,6 +26,6 @@ def register_channels(app: Flask, bot, services) -> None:
             app.register_blueprint(channel.blueprint(bot, services))
             on.append(channel.name)
         else:
-            log.info("%s channel off: %s are not both set", channel.label, channel.needs)
+            log.info("%s channel off: %s are not both set", registry.label(channel.name), channel.needs)
             app.register_blueprint(off_blueprint(channel.name, channel.webhook_path, channel.needs))
     log.info("channels on: %s", ", ".join(on))

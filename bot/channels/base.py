@@ -40,7 +40,6 @@ class Channel(Protocol):
     """One platform. An instance is bound to the process's services (cheap: it holds references only)."""
 
     name: str  # the value stored in `Incoming.channel`, outbox rows, followers, broadcasts
-    label: str  # how staff see it ("LINE", "Facebook Messenger", "เว็บไซต์")
     limits: Limits
     webhook_path: str | None  # answered with a 503 naming `needs` while the channel is off
     needs: str  # the settings that switch it on

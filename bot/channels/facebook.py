@@ -72,7 +72,6 @@ def facebook_blueprint(bot, services, path: str) -> Blueprint:
 
 class Channel:
     name = "facebook"
-    label = "Facebook Messenger"
     limits = Limits(messages_per_call=1, text_chars=MAX_TEXT, quick_replies=MAX_QUICK)
     webhook_path = "/webhooks/facebook"
     needs = "FACEBOOK_APP_SECRET and FACEBOOK_PAGE_ACCESS_TOKEN"

@@ -11,7 +11,6 @@ import logging
 from typing import Sequence
 
 from flask import Blueprint, jsonify, request
-from linebot.v3 import SignatureValidator
 
 from bot.core.messages import Media, Reply
 
@@ -25,7 +24,7 @@ log = logging.getLogger(__name__)
 LINE_MULTICAST_MAX = 500  # user ids per multicast call
 
 
-def verified_payload(validator: SignatureValidator) -> dict:
+def verified_payload(validator) -> dict:
     """The webhook body as JSON, only if X-Line-Signature matches it; HttpError otherwise."""
     body = read_body()
     signature = request.headers.get("X-Line-Signature", "")
@@ -48,7 +47,6 @@ def verified_payload(validator: SignatureValidator) -> dict:
 
 class Channel:
     name = "line"
-    label = "LINE"
     limits = Limits(messages_per_call=MAX_MESSAGES, text_chars=MAX_TEXT, quick_replies=MAX_QUICK)
     webhook_path = "/webhooks/line"
     needs = "LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN"
@@ -63,6 +61,8 @@ class Channel:
         return settings.line_enabled
 
     def blueprint(self, bot, services) -> Blueprint:
+        from linebot.v3 import SignatureValidator  # the SDK's webhook side, loaded only to serve the webhook
+
         from .line_events import LineEvents
 
         validator = SignatureValidator(services.settings.line_channel_secret)

@@ -12,16 +12,16 @@ from typing import Iterator
 from .base import Channel
 from .platforms import DeliveryError
 
-CHANNELS = {  # name → the module that defines its `Channel` class; this order is the order of every loop
-    "web": "bot.channels.webchat",
-    "line": "bot.channels.line",
-    "facebook": "bot.channels.facebook",
+CHANNELS = {  # name → (the module defining its `Channel` class, how staff see it); the order of every loop
+    "web": ("bot.channels.webchat", "เว็บไซต์"),
+    "line": ("bot.channels.line", "LINE"),
+    "facebook": ("bot.channels.facebook", "Facebook Messenger"),
 }
 
 
 @cache
 def channel_class(name: str) -> type:
-    return importlib.import_module(CHANNELS[name]).Channel
+    return importlib.import_module(CHANNELS[name][0]).Channel
 
 
 def names() -> list[str]:
@@ -41,4 +41,5 @@ def every(services) -> Iterator[Channel]:
 
 
 def label(name: str) -> str:
-    return channel_class(name).label if name in CHANNELS else name
+    """Without importing the channel (labels are needed where no platform is spoken to)."""
+    return CHANNELS[name][1] if name in CHANNELS else name

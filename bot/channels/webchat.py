@@ -77,7 +77,6 @@ class Channel:
     page polls for them. No announcements and no media (the page sends text only)."""
 
     name = "web"
-    label = "เว็บไซต์"
     limits = Limits(messages_per_call=0, text_chars=MAX_TEXT, quick_replies=0)
     webhook_path = None  # always on
     needs = ""

@@ -27,6 +27,7 @@ from .thaidates import BadDate, picked, picker_values, read_datetime
 log = logging.getLogger(__name__)
 
 bp = Blueprint("console_broadcasts", __name__, url_prefix="/console/broadcasts", template_folder="templates")
+LINKS = [("console_broadcasts.index", "ประกาศข่าว", ("admin", "staff"))]
 STATUS_TH = {"scheduled": "รอส่งตามกำหนด", "sending": "กำลังส่ง", "sent": "ส่งแล้ว", "cancelled": "ยกเลิกแล้ว",
              "failed": "ส่งไม่สำเร็จ", "missed": "พ้นเวลาส่ง", "pending": "รอส่ง", "partial": "ส่งได้บางส่วน",
              "retrying": "กำลังลองส่งใหม่", "done": "ส่งแล้ว"}

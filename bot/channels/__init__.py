@@ -25,7 +25,7 @@ def register_channels(app: Flask, bot, services) -> None:
         if channel.enabled(services.settings):
             app.register_blueprint(channel.blueprint(bot, services))
             on.append(channel.name)
-        else:
+        elif channel.webhook_path:
             log.info("%s channel off: %s are not both set", registry.label(channel.name), channel.needs)
             app.register_blueprint(off_blueprint(channel.name, channel.webhook_path, channel.needs))
     log.info("channels on: %s", ", ".join(on))

@@ -70,3 +70,16 @@ class Channel(Protocol):
 
     def fetch_media(self, media: Media, limit: int) -> tuple[bytes, str]:
         """The content of what a user sent and its declared type; MediaTooLarge or MediaUnavailable."""
+
+
+class Bound:
+    """What every channel class shares: it is bound to the process's services, and the defaults of a
+    channel that has no webhook of its own, downloads nothing and sends announcements in whole batches."""
+
+    webhook_path: str | None = None
+    needs = ""
+    fetches_media = False
+    per_person = False
+
+    def __init__(self, services):
+        self.services = services

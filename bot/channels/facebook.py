@@ -16,7 +16,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from bot.core.messages import Media, Reply
 
-from .base import BroadcastPlan, Limits
+from .base import Bound, BroadcastPlan, Limits
 from .facebook_render import MAX_QUICK, MAX_TEXT, announcement_messages, render_payloads
 from .http_json import HttpError, read_body, register_json_errors
 from .platforms import DeliveryError, FacebookSendApi
@@ -70,16 +70,13 @@ def facebook_blueprint(bot, services, path: str) -> Blueprint:
     return bp
 
 
-class Channel:
+class Channel(Bound):
     name = "facebook"
     limits = Limits(messages_per_call=1, text_chars=MAX_TEXT, quick_replies=MAX_QUICK)
     webhook_path = "/webhooks/facebook"
     needs = "FACEBOOK_APP_SECRET and FACEBOOK_PAGE_ACCESS_TOKEN"
     fetches_media = True
     per_person = True  # Messenger has no multicast: an announcement goes person by person
-
-    def __init__(self, services):
-        self.services = services
 
     @staticmethod
     def enabled(settings) -> bool:

@@ -14,7 +14,7 @@ from flask import Blueprint, jsonify, request
 
 from bot.core.messages import Media, Reply
 
-from .base import BroadcastPlan, Limits
+from .base import Bound, BroadcastPlan, Limits
 from .http_json import HttpError, read_body, register_json_errors
 from .line_api import LineApi, line_api
 from .line_render import MAX_MESSAGES, MAX_QUICK, MAX_TEXT, announcement_messages, render_messages
@@ -45,16 +45,13 @@ def verified_payload(validator) -> dict:
     return payload
 
 
-class Channel:
+class Channel(Bound):
     name = "line"
     limits = Limits(messages_per_call=MAX_MESSAGES, text_chars=MAX_TEXT, quick_replies=MAX_QUICK)
     webhook_path = "/webhooks/line"
     needs = "LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN"
     fetches_media = True
-    per_person = False  # an announcement goes to 500 people a call (or to every friend at once)
-
-    def __init__(self, services):
-        self.services = services
+    # per_person stays False: an announcement goes to 500 people a call (or to every friend at once)
 
     @staticmethod
     def enabled(settings) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent, FollowEvent, GroupSource,
@@ -75,6 +76,49 @@ def too_old(raw: dict, now: float | None = None) -> bool:
     return stamp / 1000 < (now or time.time()) - MAX_EVENT_AGE_SECONDS
 
 
+EVENT_KEYS = {"type", "source", "timestamp", "mode", "webhookEventId", "deliveryContext", "replyToken", "message"}
+TEXT_KEYS = {"type", "id", "text", "quoteToken", "quotedMessageId", "markAsReadToken"}
+
+
+@dataclass(frozen=True)
+class TextFromUser:
+    """A one-to-one text message event read straight from the webhook's dict: most events are these, and
+    the SDK's pydantic models cost more to build than the rest of the turn's parsing."""
+
+    webhook_event_id: str
+    reply_token: str | None
+    mode: str
+    user_id: str
+    text: str
+    type: str = "message"
+
+    @property
+    def source(self) -> "TextFromUser":  # chat_id() reads `user_id` off the source
+        return self
+
+
+def _strs(d: dict, *keys: str) -> bool:
+    return all(isinstance(d.get(k), str) for k in keys)
+
+
+def plain_text(raw: dict) -> TextFromUser | None:
+    """The event, if it is a text from one user that the SDK's models would accept as it is (every field
+    they require, of their strict types, and nothing they would read further); None sends it the SDK's way."""
+    source, message, context = raw.get("source"), raw.get("message"), raw.get("deliveryContext")
+    if not (raw.keys() <= EVENT_KEYS and raw.get("type") == "message" and raw.get("mode") in ("active", "standby")
+            and type(raw.get("timestamp")) is int and _strs(raw, "webhookEventId")
+            and isinstance(raw.get("replyToken", ""), str)
+            and isinstance(context, dict) and context.keys() == {"isRedelivery"}
+            and isinstance(context["isRedelivery"], bool)
+            and isinstance(source, dict) and source.keys() == {"type", "userId"} and source["type"] == "user"
+            and isinstance(source["userId"], str) and source["userId"]
+            and isinstance(message, dict) and message.keys() <= TEXT_KEYS and message.get("type") == "text"
+            and _strs(message, "id", "text", "quoteToken")
+            and all(isinstance(message[k], str) for k in message.keys() & {"quotedMessageId", "markAsReadToken"})):
+        return None
+    return TextFromUser(raw["webhookEventId"], raw.get("replyToken"), raw["mode"], source["userId"], message["text"])
+
+
 def standby(event) -> bool:
     return getattr(event, "mode", "active") == "standby"
 
@@ -88,14 +132,14 @@ class LineEvents:
         self.channel = Channel(services)
         self.content = services.content
         self.handlers: dict[type, Callable] = {
-            MessageEvent: self.on_message, PostbackEvent: self.on_postback, FollowEvent: self.on_follow,
+            TextFromUser: self.on_text_from_user, MessageEvent: self.on_message, PostbackEvent: self.on_postback, FollowEvent: self.on_follow,
             UnfollowEvent: self.on_unfollow, JoinEvent: self.on_join, LeaveEvent: self.on_leave,
         }
 
     def handle(self, raw: dict) -> None:
         """Handle one event dict from the webhook body; unknown or malformed events are logged and skipped."""
         try:
-            event = Event.from_dict(raw)
+            event = plain_text(raw) or Event.from_dict(raw)
         except Exception as exc:  # the SDK's models raise all kinds on a malformed event (no type, wrong types)
             log.info("LINE event of type %r ignored: %s", str(raw.get("type"))[:40] if isinstance(raw, dict) else None,
                      type(exc).__name__)  # the message would quote the event, user id included
@@ -155,6 +199,11 @@ class LineEvents:
                 log.info("LINE message of type %s ignored", message.type)
                 return
         self.respond(event, incoming)
+
+    def on_text_from_user(self, event: TextFromUser) -> None:
+        """What on_message does for a text in a one-to-one chat."""
+        audience.messaged(self.services, CHANNEL, event.user_id)
+        self.respond(event, Incoming(CHANNEL, event.user_id, text=event.text))
 
     def on_postback(self, event: PostbackEvent) -> None:
         if isinstance(event.source, UserSource) and event.source.user_id:

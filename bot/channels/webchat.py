@@ -21,7 +21,7 @@ from typing import Sequence
 from bot.core.messages import Incoming, Media, Reply, Text, reply_to_dict
 
 from . import web_history, web_inbox
-from .base import BroadcastPlan, Limits
+from .base import Bound, BroadcastPlan, Limits
 from .fixed_replies import menu_quick_replies
 from .http_json import HttpError, register_json_errors
 from .platforms import DeliveryError
@@ -72,19 +72,12 @@ def same_site(services, reply: dict) -> dict:
     return reply
 
 
-class Channel:
+class Channel(Bound):
     """The web chat: answers go back in the HTTP response; pushes wait in the visitor's inbox until the
     page polls for them. No announcements and no media (the page sends text only)."""
 
     name = "web"
     limits = Limits(messages_per_call=0, text_chars=MAX_TEXT, quick_replies=0)
-    webhook_path = None  # always on
-    needs = ""
-    fetches_media = False
-    per_person = False
-
-    def __init__(self, services):
-        self.services = services
 
     @staticmethod
     def enabled(settings) -> bool:

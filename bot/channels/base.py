@@ -79,6 +79,7 @@ class Bound:
     webhook_path: str | None = None
     needs = ""
     fetches_media = False
+    announces = False  # carries announcements (broadcasts)
     per_person = False
 
     def __init__(self, services):

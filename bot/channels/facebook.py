@@ -76,6 +76,7 @@ class Channel(Bound):
     webhook_path = "/webhooks/facebook"
     needs = "FACEBOOK_APP_SECRET and FACEBOOK_PAGE_ACCESS_TOKEN"
     fetches_media = True
+    announces = True
     per_person = True  # Messenger has no multicast: an announcement goes person by person
 
     @staticmethod

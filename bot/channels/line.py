@@ -51,6 +51,7 @@ class Channel(Bound):
     webhook_path = "/webhooks/line"
     needs = "LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN"
     fetches_media = True
+    announces = True
     # per_person stays False: an announcement goes to 500 people a call (or to every friend at once)
 
     @staticmethod

@@ -16,7 +16,7 @@ from bot.broadcasts.errors import BroadcastNotFound, BroadcastStateError, Invali
 from bot.broadcasts.models import CANCELLED, SENT
 from bot.broadcasts.runner import send_now
 from bot.broadcasts.schedule import parse_cron
-from bot.broadcasts.validate import CHANNEL_NAMES, CHANNELS, Draft, parse_topics
+from bot.broadcasts.validate import CHANNEL_NAMES, CHANNELS, Draft, on, parse_topics
 from bot.storage import utcnow
 
 from . import audit, repeats
@@ -41,7 +41,7 @@ def services():
 def channels_on() -> list[str]:
     """Only the channels this office has configured are offered."""
     s = current_app.extensions["settings"]
-    return [c for c in CHANNELS if (c == "line" and s.line_enabled) or (c == "facebook" and s.facebook_enabled)]
+    return [c for c in CHANNELS if on(s, c)]
 
 
 def when(iso: str | None) -> datetime | None:

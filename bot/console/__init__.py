@@ -30,8 +30,8 @@ def console_modules() -> list:
 
 
 def register_console(app: Flask, services) -> None:
-    """Mount the console for `services` (its settings decide whether staff can log in); feature pages add
-    (endpoint, label, roles) to `console_links` for the menu."""
+    """Mount the console's pages for `services` (kept in `app.extensions` unless the factory already put
+    them there); feature pages add (endpoint, label, roles) to `console_links` for the menu."""
     app.extensions.setdefault("services", services)
     app.extensions.setdefault("settings", services.settings)
     app.extensions.setdefault("console_links", [])
@@ -54,7 +54,7 @@ def register_console(app: Flask, services) -> None:
             return [(e, label) for e, label, roles in app.extensions["console_links"] if who and who.role in roles]
         return {"console_links": visible_links, "csrf_token": csrf_token, "console_person": person}
 
-    settings = services.settings
+    settings = app.extensions["settings"]  # the app's own (create_app may be given other settings than services')
     if settings.console_enabled:
         if people.ensure_first_admin(services, settings.console_password):
             log.info("created the first console account 'admin' from CONSOLE_PASSWORD (ignored from now on)")

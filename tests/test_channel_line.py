@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from bot.core.messages import Card, CardRow, QuickReply, Text
+from bot.core.messages import Card, CardRow, Incoming, QuickReply, Text
 from bot.storage.models import ChatGroup, Follower, ProcessedEvent
 from tests.fakes.platform import Response
 from tests.test_channel_fixtures import (answer_everything, answer_with, facebook_api,  # noqa: F401 (fixtures)
@@ -288,3 +288,53 @@ def test_real_answers_reach_line(client, line_api):
     flex = [m for m in messages if m["type"] == "flex"]
     assert flex and "93.23" in json.dumps(flex[0]["contents"], ensure_ascii=False)
     assert len(flex[0]["altText"]) <= 400
+
+
+def test_in_standby_the_bot_neither_answers_nor_moves_a_flow_or_saves_a_rating(client, line_api, services):
+    """Another module answers the chat in standby: a rating typed then must not be saved, nor the flow
+    it belongs to move on; the same rating in active mode is."""
+    from bot.complaints.models import Feedback
+
+    def ratings() -> list[int]:
+        with services.db.session() as s:
+            return [f.rating for f in s.scalars(select(Feedback))]
+
+    assert post_line(client, body(text_event("ให้คะแนนความพึงพอใจ"))).status_code == 200
+    flow_before = services.states.load("line", "U1234567890abcdef")[0].get("flow")
+    line_api.clear()
+    assert post_line(client, body(text_event("4", mode="standby"))).status_code == 200
+    assert ratings() == [] and not line_api.calls("POST", r"^/v2/bot/message/(reply|push)$")
+    assert services.states.load("line", "U1234567890abcdef")[0].get("flow") == flow_before
+    assert post_line(client, body(text_event("4"))).status_code == 200
+    assert ratings() == [4]
+
+
+@pytest.mark.parametrize("raw", [
+    text_event("เบอร์โทรสำนักงาน"),
+    text_event("ITA ปี 2564", mode="standby"),
+    event("message", message={"type": "text", "id": "1", "quoteToken": "q", "text": "ต่อ", "quotedMessageId": "9"}),
+    event("message", message={"type": "text", "id": "2", "quoteToken": "q", "text": "อีโมจิ",
+                              "emojis": [{"index": 0, "length": 6, "productId": "p", "emojiId": "e"}]}),
+    text_event("@bot สวัสดี", source={"type": "group", "groupId": "Cgroup", "userId": "U1"}),
+    event("message", message={"type": "text", "id": "3", "text": "ไม่มี quote token"}),
+    text_event("เวลาเป็นข้อความ", timestamp="1700000000000"),
+], ids=["plain", "standby", "quoting", "emojis", "group", "no-quote-token", "bad-timestamp"])
+def test_a_plain_text_read_from_the_dict_is_the_event_the_sdk_parses(raw):
+    """Plain one-to-one texts skip the SDK's models; whatever they skip to must be what the SDK would
+    have made of the same event, and anything else goes the SDK's way."""
+    from linebot.v3.webhooks import Event, MessageEvent
+
+    from bot.channels.line_events import TextFromUser, chat_id, incoming_from_message, plain_text, standby
+
+    fast = plain_text(raw)
+    try:
+        sdk = Event.from_dict(raw)
+    except Exception:
+        sdk = None
+    simple = isinstance(sdk, MessageEvent) and sdk.source.type == "user" and "emojis" not in raw["message"]
+    assert isinstance(fast, TextFromUser) == simple
+    if fast is not None:
+        assert (fast.webhook_event_id, fast.reply_token, standby(fast), chat_id(fast.source)) == \
+            (sdk.webhook_event_id, sdk.reply_token, standby(sdk), chat_id(sdk.source))
+        assert Incoming("line", fast.user_id, text=fast.text) == incoming_from_message(chat_id(sdk.source),
+                                                                                      sdk.message)

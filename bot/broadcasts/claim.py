@@ -19,16 +19,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.channels import registry
+
 from .models import (FAILED, MISSED, PENDING, SCHEDULED, SENDING, SENT, Broadcast, BroadcastBatch,
                      BroadcastRun, SchedulerLease)
-from .recipients import line_follower_count, line_followers, messenger_followers
 from .render import render, sender_of
 
 # Renewed before every request; longer than the longest wait between two requests (a capped Retry-After
 # plus a request timeout), so a live sender never loses it.
 LEASE = timedelta(minutes=10)
-LINE_MULTICAST_MAX = 500
-MESSENGER_BATCH = 100
 
 
 SCHEDULER_LEASE = "scheduler"
@@ -59,27 +58,14 @@ def orphaned(run: BroadcastRun, lease: SchedulerLease | None, now: datetime) -> 
     return scheduler is not None and (lease is None or lease.owner != scheduler or lease.expires_at < now)
 
 
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
 def _plan(session, run: BroadcastRun, b: Broadcast, now: datetime) -> list[str]:
     """Batches of the occurrence, each with its recipients and retry key; notes on channels left empty."""
     notes, batches = [], []
-    if "line" in b.channels:
-        if b.segment:
-            people = line_followers(session, b.segment)
-            batches += [("line", "multicast", chunk, len(chunk)) for chunk in _chunks(people, LINE_MULTICAST_MAX)]
-            if not people:
-                notes.append(f"LINE: ไม่มีผู้ติดตามในกลุ่ม {b.segment}")
-        else:
-            batches.append(("line", "broadcast", [], line_follower_count(session)))
-    if "facebook" in b.channels:
-        people = messenger_followers(session, b.segment, now)
-        batches += [("facebook", "messenger", chunk, len(chunk)) for chunk in _chunks(people, MESSENGER_BATCH)]
-        if not people:
-            group = f"ในกลุ่ม {b.segment} " if b.segment else ""
-            notes.append(f"Messenger: ไม่มีผู้ติดตาม{group}ที่ทักมาภายใน 24 ชั่วโมง")
+    for name in registry.names():
+        if name in b.channels:
+            plan = registry.channel_class(name).broadcast_batches(session, b, now)
+            batches += [(name, kind, people, count) for kind, people, count in plan.batches]
+            notes += plan.notes
     numbers: dict[str, int] = {}
     for channel, kind, people, count in batches:
         numbers[channel] = numbers.get(channel, 0) + 1

@@ -19,7 +19,7 @@ from .context import broadcast_services
 from .errors import BroadcastNotFound, BroadcastStateError, InvalidAnnouncement
 from .models import SENT
 from .schedule import parse_at, parse_cron, show
-from .validate import CHANNEL_NAMES, CHANNELS, Draft, parse_channels, parse_topics
+from .validate import CHANNEL_NAMES, CHANNELS, Draft, on, parse_channels, parse_topics
 
 
 def register(sub) -> None:
@@ -94,12 +94,12 @@ def _services():
 
 
 def _default_channels(settings) -> list[str]:
-    enabled = [c for c, on in (("line", settings.line_enabled), ("facebook", settings.facebook_enabled)) if on]
+    enabled = [c for c in CHANNELS if on(settings, c)]
     return enabled or list(CHANNELS)
 
 
 def _warn_unconfigured(settings, channels: list[str]) -> None:
-    off = [c for c in channels if not (settings.line_enabled if c == "line" else settings.facebook_enabled)]
+    off = [c for c in channels if not on(settings, c)]
     for channel in off:
         print(f"หมายเหตุ: ยังไม่ได้ตั้งค่า {CHANNEL_NAMES[channel]} ในระบบ ประกาศจะส่งทางช่องทางนี้ไม่สำเร็จ "
               "จนกว่าจะตั้งค่า", file=sys.stderr)

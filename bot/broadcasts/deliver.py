@@ -18,9 +18,8 @@ from bot.storage import utcnow
 
 from .claim import LEASE, finish
 from .models import FAILED, PENDING, SENDING, SENT, BroadcastBatch, BroadcastRun
-from .recipients import still_in_window
 from .retry import RetryPolicy
-from .senders import BatchError, LineSender, MessengerSender
+from .senders import BatchError, sender
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +63,7 @@ class Delivery:
         self.services, self.run_id, self.owner, self.clock = services, run_id, owner, clock
         self.policy = policy or RetryPolicy.from_settings(services.settings)
         self.progress = progress or (lambda n: None)
-        self._line: LineSender | None = None
-        self._messenger: MessengerSender | None = None
-        self._settle: tuple[int, dict] | None = None  # a sent LINE batch not yet recorded
+        self._settle: tuple[int, dict] | None = None  # a sent whole batch not yet recorded
 
     def pending(self) -> tuple[dict, list[BroadcastBatch]]:
         with self.services.db.session() as s:
@@ -81,10 +78,11 @@ class Delivery:
         payload, batches = self.pending()
         try:
             for batch in batches:
-                if batch.kind == "messenger":
-                    self._messenger_batch(batch, payload.get("facebook", []))
+                channel = sender(self.services, batch.channel)
+                if channel.per_person:
+                    self._person_by_person(channel, batch, payload.get(batch.channel, []))
                 else:
-                    self._line_batch(batch, payload.get("line", []))
+                    self._whole_batch(channel, batch, payload.get(batch.channel, []))
         except LostLease:
             log.warning("occurrence %s was taken over by another process; leaving it to them", self.run_id)
             return None
@@ -111,12 +109,12 @@ class Delivery:
         log.info("retrying in %.1f s after: %s", seconds, exc)
         self.policy.sleep(seconds)
 
-    def _line_batch(self, batch: BroadcastBatch, messages: list[dict]) -> None:
-        self._line = self._line or LineSender(self.services.settings)
+    def _whole_batch(self, channel, batch: BroadcastBatch, messages: list[dict]) -> None:
+        """One request for the batch (LINE: a multicast or the broadcast), under the batch's retry key."""
         for attempt in range(1, self.policy.max_attempts + 1):
             self._attempt(batch.id)
             try:
-                note = self._line.send(batch.kind, batch.recipients, messages, batch.retry_key)
+                note = channel.send_announcement(batch.kind, batch.recipients, messages, batch.retry_key)
             except BatchError as exc:
                 if not exc.retryable or attempt == self.policy.max_attempts:
                     _save(self.services, batch.id, self.clock(), status=FAILED, error=str(exc))
@@ -129,18 +127,18 @@ class Delivery:
             self.progress(batch.recipient_count)
             return
 
-    def _messenger_batch(self, batch: BroadcastBatch, messages: list[dict]) -> None:
-        """Person by person, keeping count of who is done so a resumed send starts at the next person."""
-        self._messenger = self._messenger or MessengerSender(self.services.settings)
+    def _person_by_person(self, channel, batch: BroadcastBatch, messages: list[dict]) -> None:
+        """Person by person (Messenger), keeping count of who is done so a resumed send starts at the next
+        person; someone whose 24-hour window has closed since the plan is skipped."""
         self._record_settled()
         sent, refused = batch.sent_count, batch.failed_count
         todo = batch.recipients[sent + refused:]
         with self.services.db.session() as s:
-            allowed = still_in_window(s, todo, self.clock())
+            allowed = channel.reachable(s, todo, self.clock())
         reasons: list[str] = [batch.error] if batch.error and refused else []
         for user_id in todo:
             if user_id in allowed:
-                outcome = self._to_person(batch.id, user_id, messages)
+                outcome = self._to_person(channel, batch, user_id, messages)
             else:
                 outcome = "ปิดช่วง 24 ชั่วโมงไปแล้ว"
             if outcome == "fatal":
@@ -155,14 +153,15 @@ class Delivery:
             self.progress(1)
         _save(self.services, batch.id, self.clock(), status=SENT, sent_at=self.clock())
 
-    def _to_person(self, batch_id: int, user_id: str, messages: list[dict]) -> str | None:
+    def _to_person(self, channel, batch: BroadcastBatch, user_id: str, messages: list[dict]) -> str | None:
         """None when every message reached the person; the reason when Messenger refused this person;
         "fatal" when the batch cannot go on (it is then marked failed)."""
+        batch_id = batch.id
         for message in messages:
             for attempt in range(1, self.policy.max_attempts + 1):
                 self._attempt(batch_id)
                 try:
-                    self._messenger.send(user_id, message)
+                    channel.send_announcement(batch.kind, [user_id], [message], batch.retry_key)
                     break
                 except BatchError as exc:
                     if exc.refused:

@@ -6,11 +6,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from bot.channels import registry
+
 from .errors import InvalidAnnouncement
 from .render import LINE_BUBBLE_BYTES, Sender, bubble_bytes, line_messages
 
-CHANNELS = ("line", "facebook")
-CHANNEL_NAMES = {"line": "LINE", "facebook": "Messenger"}
+CHANNELS = tuple(name for name in registry.names() if registry.channel_class(name).announces)
+CHANNEL_NAMES = {name: registry.label(name) for name in CHANNELS} | {"facebook": "Messenger"}  # staff's short name
+
+
+def on(settings, channel: str) -> bool:
+    """Whether this office has configured the channel (announcements to it would otherwise fail)."""
+    return registry.channel_class(channel).enabled(settings)
 MAX_TEXT = 5000  # a LINE text; a Messenger text is split at 2000 characters
 MAX_TITLE = 100
 MAX_IMAGE_URL, MAX_LINK = 2000, 1000

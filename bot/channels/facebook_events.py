@@ -8,8 +8,8 @@ from typing import Iterator
 from bot.core.messages import Incoming, Location, Media
 
 from . import answers, audience
-from .facebook_render import render_payloads
-from .platforms import DeliveryError, FacebookSendApi
+from .facebook import Channel
+from .send import deliver_owed
 
 log = logging.getLogger(__name__)
 CHANNEL = "facebook"
@@ -89,10 +89,10 @@ def incoming_from(item: dict) -> Incoming | None:
 
 
 class FacebookEvents:
-    def __init__(self, bot, services, send_api: FacebookSendApi):
+    def __init__(self, bot, services):
         self.bot = bot
         self.services = services
-        self.send_api = send_api
+        self.channel = Channel(services)
 
     def handle(self, item: dict) -> None:
         incoming = incoming_from(item)
@@ -104,7 +104,7 @@ class FacebookEvents:
         try:
             audience.messaged(self.services, CHANNEL, incoming.user_id)
             owed = answers.Owed(self.services, CHANNEL, key, incoming.user_id,
-                                lambda replies: render_payloads(incoming.user_id, replies, messaging_type="RESPONSE"))
+                                lambda replies: self.channel.render(replies, incoming.user_id))
             self.bot.respond(incoming, record=owed.record)
         except Exception:
             answers.release(self.services, CHANNEL, key)
@@ -112,11 +112,4 @@ class FacebookEvents:
         self.deliver(owed)
 
     def deliver(self, owed: answers.Owed) -> None:
-        """Send API calls in order; from the first that fails, the rest is pushed later by the outbox."""
-        for n, payload in enumerate(owed.rendered):
-            try:
-                self.send_api.send(payload)
-            except DeliveryError as exc:
-                owed.leave_to_outbox(owed.rendered[n:], exc)
-                return
-        owed.delivered()
+        deliver_owed(self.channel, owed)

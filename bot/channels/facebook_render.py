@@ -75,3 +75,23 @@ def render_payloads(recipient: str, replies: Sequence[Reply], messaging_type: st
                 payload["tag"] = tag
             payloads.append(payload)
     return payloads
+
+
+def announcement_messages(title: str, text: str, signed: str, image_url: str | None, link_url: str | None,
+                          read_more: str) -> list[dict]:
+    """An announcement's `message` objects for one recipient, in order: a generic template (its text as
+    the subtitle when it fits, else who sends it), then the full text when it did not fit."""
+    text = text.strip()
+    short = len(" ".join(text.split())) <= MAX_SUBTITLE
+    element: dict = {"title": clip(title, MAX_TITLE) if title.strip() else signed,
+                     "subtitle": clip(text, MAX_SUBTITLE) if short else signed}
+    if image_url:
+        element["image_url"] = image_url
+    if link_url:
+        element["default_action"] = {"type": "web_url", "url": link_url}
+        element["buttons"] = [{"type": "web_url", "url": link_url, "title": read_more}]
+    messages: list[dict] = [{"attachment": {"type": "template",
+                                            "payload": {"template_type": "generic", "elements": [element]}}}]
+    if not short:
+        messages += [{"text": text[i:i + MAX_TEXT]} for i in range(0, len(text), MAX_TEXT)]
+    return messages

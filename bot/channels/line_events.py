@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Callable
 
-from linebot.v3.messaging import Message
 from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent, FollowEvent, GroupSource,
                                  ImageMessageContent, JoinEvent, LeaveEvent, LocationMessageContent, MessageEvent,
                                  PostbackEvent, RoomSource, StickerMessageContent, TextMessageContent,
@@ -15,9 +15,8 @@ from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent,
 from bot.core.messages import Incoming, Location, Media
 
 from . import answers, audience, fixed_replies
-from .line_delivery import as_dicts, push_dicts, reply
-from .line_render import render_messages
-from .platforms import DeliveryError
+from .line import Channel
+from .send import deliver_owed
 
 log = logging.getLogger(__name__)
 CHANNEL = "line"
@@ -77,23 +76,70 @@ def too_old(raw: dict, now: float | None = None) -> bool:
     return stamp / 1000 < (now or time.time()) - MAX_EVENT_AGE_SECONDS
 
 
+EVENT_KEYS = {"type", "source", "timestamp", "mode", "webhookEventId", "deliveryContext", "replyToken", "message"}
+TEXT_KEYS = {"type", "id", "text", "quoteToken", "quotedMessageId", "markAsReadToken"}
+
+
+@dataclass(frozen=True)
+class TextFromUser:
+    """A one-to-one text message event read straight from the webhook's dict: most events are these, and
+    the SDK's pydantic models cost more to build than the rest of the turn's parsing."""
+
+    webhook_event_id: str
+    reply_token: str | None
+    mode: str
+    user_id: str
+    text: str
+    type: str = "message"
+
+    @property
+    def source(self) -> "TextFromUser":  # chat_id() reads `user_id` off the source
+        return self
+
+
+def _strs(d: dict, *keys: str) -> bool:
+    return all(isinstance(d.get(k), str) for k in keys)
+
+
+def plain_text(raw: dict) -> TextFromUser | None:
+    """The event, if it is a text from one user that the SDK's models would accept as it is (every field
+    they require, of their strict types, and nothing they would read further); None sends it the SDK's way."""
+    source, message, context = raw.get("source"), raw.get("message"), raw.get("deliveryContext")
+    if not (raw.keys() <= EVENT_KEYS and raw.get("type") == "message" and raw.get("mode") in ("active", "standby")
+            and type(raw.get("timestamp")) is int and _strs(raw, "webhookEventId")
+            and isinstance(raw.get("replyToken", ""), str)
+            and isinstance(context, dict) and context.keys() == {"isRedelivery"}
+            and isinstance(context["isRedelivery"], bool)
+            and isinstance(source, dict) and source.keys() == {"type", "userId"} and source["type"] == "user"
+            and isinstance(source["userId"], str) and source["userId"]
+            and isinstance(message, dict) and message.keys() <= TEXT_KEYS and message.get("type") == "text"
+            and _strs(message, "id", "text", "quoteToken")
+            and all(isinstance(message[k], str) for k in message.keys() & {"quotedMessageId", "markAsReadToken"})):
+        return None
+    return TextFromUser(raw["webhookEventId"], raw.get("replyToken"), raw["mode"], source["userId"], message["text"])
+
+
+def standby(event) -> bool:
+    return getattr(event, "mode", "active") == "standby"
+
+
 class LineEvents:
     """Handles one parsed webhook body's events, each once (by webhookEventId), answers never lost."""
 
-    def __init__(self, bot, services, api):
+    def __init__(self, bot, services):
         self.bot = bot
         self.services = services
-        self.api = api
+        self.channel = Channel(services)
         self.content = services.content
         self.handlers: dict[type, Callable] = {
-            MessageEvent: self.on_message, PostbackEvent: self.on_postback, FollowEvent: self.on_follow,
+            TextFromUser: self.on_text_from_user, MessageEvent: self.on_message, PostbackEvent: self.on_postback, FollowEvent: self.on_follow,
             UnfollowEvent: self.on_unfollow, JoinEvent: self.on_join, LeaveEvent: self.on_leave,
         }
 
     def handle(self, raw: dict) -> None:
         """Handle one event dict from the webhook body; unknown or malformed events are logged and skipped."""
         try:
-            event = Event.from_dict(raw)
+            event = plain_text(raw) or Event.from_dict(raw)
         except Exception as exc:  # the SDK's models raise all kinds on a malformed event (no type, wrong types)
             log.info("LINE event of type %r ignored: %s", str(raw.get("type"))[:40] if isinstance(raw, dict) else None,
                      type(exc).__name__)  # the message would quote the event, user id included
@@ -116,38 +162,27 @@ class LineEvents:
 
     def owed(self, event) -> answers.Owed:
         return answers.Owed(self.services, CHANNEL, str(event.webhook_event_id or ""), chat_id(event.source),
-                            lambda replies: as_dicts(render_messages(replies)))
+                            self.channel.render)
 
     def respond(self, event, incoming: Incoming) -> None:
-        """A conversation turn; its answer is stored with the turn's state, then delivered."""
+        """A conversation turn; its answer is stored with the turn's state, then delivered. In standby
+        mode another module answers this chat: the bot neither answers nor lets the message move a flow
+        or count as a rating, so it only notes the event as handled."""
+        if standby(event):
+            self.owed(event).store_alone([])
+            return
         owed = self.owed(event)
-        if getattr(event, "mode", "active") == "standby":
-            owed.record = lambda session, turn: owed.store(session, [])  # another module answers this chat
         self.bot.respond(incoming, record=owed.record)
         self.deliver(event, owed)
 
     def answer(self, event, replies) -> None:
         """An answer outside a conversation turn (welcome, hello)."""
         owed = self.owed(event)
-        owed.store_alone([] if getattr(event, "mode", "active") == "standby" else replies)
+        owed.store_alone([] if standby(event) else replies)
         self.deliver(event, owed)
 
     def deliver(self, event, owed: answers.Owed) -> None:
-        """The first batch by the reply token; more batches, or all when the token is spent, by push. When
-        LINE fails, throttles or does not answer in time, what is left is pushed later by the outbox."""
-        batches = owed.rendered
-        if not batches:
-            return
-        token = getattr(event, "reply_token", None)
-        try:
-            if token and reply(self.api, token, [Message.from_dict(m) for m in batches[0]]):
-                batches = batches[1:]
-            if batches:
-                push_dicts(self.api, owed.to, batches, owed.retry_key)
-        except DeliveryError as exc:
-            owed.leave_to_outbox(batches, exc)
-            return
-        owed.delivered()
+        deliver_owed(self.channel, owed, getattr(event, "reply_token", None))
 
     def on_message(self, event: MessageEvent) -> None:
         source, message = event.source, event.message
@@ -164,6 +199,11 @@ class LineEvents:
                 log.info("LINE message of type %s ignored", message.type)
                 return
         self.respond(event, incoming)
+
+    def on_text_from_user(self, event: TextFromUser) -> None:
+        """What on_message does for a text in a one-to-one chat."""
+        audience.messaged(self.services, CHANNEL, event.user_id)
+        self.respond(event, Incoming(CHANNEL, event.user_id, text=event.text))
 
     def on_postback(self, event: PostbackEvent) -> None:
         if isinstance(event.source, UserSource) and event.source.user_id:

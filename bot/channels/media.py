@@ -1,5 +1,6 @@
 """Fetching what a user sent (a photo or file as evidence, say): features hold only `Media.ref`, and this
-turns it into bytes for any channel, so they never call a platform themselves."""
+turns it into bytes for any channel (each channel's `fetch_media` picks the download below), so they never
+call a platform themselves."""
 from __future__ import annotations
 
 import logging
@@ -109,15 +110,17 @@ def fetch_url(services, media: Media, limit: int) -> tuple[bytes, str]:
         raise MediaUnavailable(type(exc).__name__) from exc
 
 
-FETCHERS = {"line": fetch_line, "facebook": fetch_url}
-
-
 def can_fetch(channel: str) -> bool:
-    return channel in FETCHERS
+    from . import registry
+
+    return channel in registry.names() and registry.channel_class(channel).fetches_media
 
 
 def fetch(services, channel: str, media: Media, limit: int) -> tuple[bytes, str]:
-    """The media's content and its declared type. Raises MediaTooLarge or MediaUnavailable."""
-    if channel not in FETCHERS:
+    """The media's content and its declared type, by the channel it came on. Raises MediaTooLarge or
+    MediaUnavailable."""
+    from . import registry
+
+    if not can_fetch(channel):
         raise MediaUnavailable(f"no media download on channel {channel!r}")
-    return FETCHERS[channel](services, media, limit)
+    return registry.get(services, channel).fetch_media(media, limit)

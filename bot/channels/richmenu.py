@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scoring.yamlfile import ContentError, load_model
 
-from .platforms import line_blob_api, line_error, line_messaging_api
+from .line_sdk import line_blob_api, line_error, line_messaging_api
 
 Icon = Literal["chart", "phone", "book", "news", "alert", "search"]
 

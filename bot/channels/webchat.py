@@ -16,11 +16,15 @@ import secrets
 from flask import Blueprint, current_app, jsonify, render_template, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from bot.core.messages import Incoming, Text, reply_to_dict
+from typing import Sequence
+
+from bot.core.messages import Incoming, Media, Reply, Text, reply_to_dict
 
 from . import web_history, web_inbox
+from .base import Bound, BroadcastPlan, Limits
 from .fixed_replies import menu_quick_replies
 from .http_json import HttpError, register_json_errors
+from .platforms import DeliveryError
 
 MAX_TEXT = 2000
 TOKEN_HEADER = "X-Chat-Token"
@@ -66,6 +70,49 @@ def same_site(services, reply: dict) -> dict:
             if str(reply.get(key, "")).startswith(base + "/"):
                 reply[key] = reply[key][len(base):]
     return reply
+
+
+class Channel(Bound):
+    """The web chat: answers go back in the HTTP response; pushes wait in the visitor's inbox until the
+    page polls for them. No announcements and no media (the page sends text only)."""
+
+    name = "web"
+    limits = Limits(messages_per_call=0, text_chars=MAX_TEXT, quick_replies=0)
+
+    @staticmethod
+    def enabled(settings) -> bool:
+        return True
+
+    def blueprint(self, bot, services) -> Blueprint:
+        return webchat_blueprint(bot, services)
+
+    @staticmethod
+    def render(replies: Sequence[Reply]) -> list[dict]:
+        return [reply_to_dict(r) for r in replies]
+
+    def send(self, to: str, replies: Sequence[Reply], retry_key: str | None = None, **_options) -> None:
+        web_inbox.deliver(self.services, to, replies)
+
+    def send_rendered(self, to: str, rendered: list, retry_key: str | None = None,
+                      reply_token: str | None = None) -> None:
+        raise DeliveryError("no rendered answers on channel 'web' (the web chat answers in its response)",
+                            retryable=False)
+
+    @staticmethod
+    def render_announcement(a, office) -> list[dict]:
+        return []
+
+    @staticmethod
+    def broadcast_batches(session, b, now) -> BroadcastPlan:
+        return BroadcastPlan([], [])
+
+    def send_announcement(self, kind: str, recipients: list[str], messages: list[dict], retry_key: str) -> str | None:
+        raise DeliveryError("no announcements on the web chat", retryable=False)
+
+    def fetch_media(self, media: Media, limit: int) -> tuple[bytes, str]:
+        from .media import MediaUnavailable
+
+        raise MediaUnavailable("no media download on channel 'web'")
 
 
 def webchat_blueprint(bot, services) -> Blueprint:

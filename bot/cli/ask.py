@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
+from bot.channels import registry
 from bot.config import from_env
 from bot.core.conversation import Bot, Turn
 from bot.core.messages import Incoming, reply_to_dict, visible_text
@@ -16,7 +17,7 @@ def register(sub) -> None:
     ask = sub.add_parser("ask", help="ask the bot something and print its answer")
     ask.add_argument("text", nargs="?", help="the message")
     ask.add_argument("--user", default="cli-user")
-    ask.add_argument("--channel", choices=["web", "line", "facebook"], default="web")
+    ask.add_argument("--channel", choices=registry.names(), default="web")
     ask.add_argument("--json", action="store_true", help="print JSON instead of text")
     ask.add_argument("--batch", metavar="FILE.jsonl", help='one {"user": ..., "text": ...} per line')
     ask.set_defaults(func=cmd_ask)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.channels import registry
 from bot.core.messages import Text
 from bot.core.textcut import clip
 from bot.thaitime import thai_datetime
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DETAILS_IN_ALERT = 1500
-CHANNEL_NAMES = {"line": "LINE", "facebook": "Facebook Messenger", "web": "เว็บไซต์", "cli": "ระบบ"}
+CHANNEL_NAMES = {**{name: registry.label(name) for name in registry.names()}, "cli": "ระบบ"}
 DIGEST_WINDOW = timedelta(hours=1)
 DIGEST_CODES = 50
 DIGEST_ITEM = "staff_digest_item"  # a code held for the digest (status "held", never sent by itself)

@@ -9,37 +9,35 @@ from flask import Flask
 from bot.thaitime import thai_date, thai_datetime
 
 from . import people
-from .auth import bp as auth_bp
 from .auth import check_csrf, csrf_token, person, secure_headers
-from .broadcasts import bp as broadcasts_bp
-from .complaints import bp as complaints_bp
-from .dashboard import bp as dashboard_bp
 
 log = logging.getLogger(__name__)
-EVERYONE = ("admin", "staff", "integrity")
-GENERAL = ("admin", "staff")
 
 
-def register_console(app: Flask, services) -> None:
-    """Mount the console; feature pages add (endpoint, label, roles) to `console_links` for the menu."""
-    app.extensions.setdefault("console_links", [])
-    for blueprint in (auth_bp, dashboard_bp, broadcasts_bp, complaints_bp):
-        app.register_blueprint(blueprint)
-    app.extensions["console_links"] += [("console_complaints.index", "เรื่องร้องเรียน", EVERYONE),
-                                        ("console_broadcasts.index", "ประกาศข่าว", GENERAL),
-                                        ("console_complaints.stats", "สถิติ", GENERAL)]
-    from . import evidence_pack, users_page, whatif
+def console_modules() -> list:
+    """Each console page's module: its blueprint `bp` and its menu entries `LINKS` (endpoint, label, roles),
+    the same way channels are listed in bot/channels/registry.py."""
+    from . import auth, broadcasts, complaints, dashboard, evidence_pack, users_page, whatif
 
-    for module in (evidence_pack, whatif, users_page):
-        app.register_blueprint(module.bp)
-        app.extensions["console_links"] += module.LINKS
+    modules = [auth, dashboard, complaints, broadcasts, evidence_pack, whatif, users_page]
     try:
         from bot.livechat import console as livechat_console
 
-        app.register_blueprint(livechat_console.bp)
-        app.extensions["console_links"] += livechat_console.LINKS
+        modules.append(livechat_console)
     except ImportError:  # pragma: no cover - the live chat is optional
         pass
+    return modules
+
+
+def register_console(app: Flask, services) -> None:
+    """Mount the console's pages for `services` (kept in `app.extensions` unless the factory already put
+    them there); feature pages add (endpoint, label, roles) to `console_links` for the menu."""
+    app.extensions.setdefault("services", services)
+    app.extensions.setdefault("settings", services.settings)
+    app.extensions.setdefault("console_links", [])
+    for module in console_modules():
+        app.register_blueprint(module.bp)
+        app.extensions["console_links"] += getattr(module, "LINKS", [])
 
     app.before_request(check_csrf)
     app.after_request(secure_headers)
@@ -56,7 +54,7 @@ def register_console(app: Flask, services) -> None:
             return [(e, label) for e, label, roles in app.extensions["console_links"] if who and who.role in roles]
         return {"console_links": visible_links, "csrf_token": csrf_token, "console_person": person}
 
-    settings = app.extensions["settings"]
+    settings = app.extensions["settings"]  # the app's own (create_app may be given other settings than services')
     if settings.console_enabled:
         if people.ensure_first_admin(services, settings.console_password):
             log.info("created the first console account 'admin' from CONSOLE_PASSWORD (ignored from now on)")

@@ -16,7 +16,7 @@ from bot.broadcasts.errors import BroadcastNotFound, BroadcastStateError, Invali
 from bot.broadcasts.models import CANCELLED, SENT
 from bot.broadcasts.runner import send_now
 from bot.broadcasts.schedule import parse_cron
-from bot.broadcasts.validate import CHANNEL_NAMES, CHANNELS, Draft, parse_topics
+from bot.broadcasts.validate import CHANNEL_NAMES, CHANNELS, Draft, on, parse_topics
 from bot.storage import utcnow
 
 from . import audit, repeats
@@ -27,6 +27,7 @@ from .thaidates import BadDate, picked, picker_values, read_datetime
 log = logging.getLogger(__name__)
 
 bp = Blueprint("console_broadcasts", __name__, url_prefix="/console/broadcasts", template_folder="templates")
+LINKS = [("console_broadcasts.index", "ประกาศข่าว", ("admin", "staff"))]
 STATUS_TH = {"scheduled": "รอส่งตามกำหนด", "sending": "กำลังส่ง", "sent": "ส่งแล้ว", "cancelled": "ยกเลิกแล้ว",
              "failed": "ส่งไม่สำเร็จ", "missed": "พ้นเวลาส่ง", "pending": "รอส่ง", "partial": "ส่งได้บางส่วน",
              "retrying": "กำลังลองส่งใหม่", "done": "ส่งแล้ว"}
@@ -40,7 +41,7 @@ def services():
 def channels_on() -> list[str]:
     """Only the channels this office has configured are offered."""
     s = current_app.extensions["settings"]
-    return [c for c in CHANNELS if (c == "line" and s.line_enabled) or (c == "facebook" and s.facebook_enabled)]
+    return [c for c in CHANNELS if on(s, c)]
 
 
 def when(iso: str | None) -> datetime | None:

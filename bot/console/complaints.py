@@ -23,6 +23,8 @@ from .auth import person, staff_required
 from .thaidates import BadDate, picked, picker_values, read_date
 
 bp = Blueprint("console_complaints", __name__, url_prefix="/console", template_folder="templates")
+LINKS = [("console_complaints.index", "เรื่องร้องเรียน", ("admin", "staff", "integrity")),
+         ("console_complaints.stats", "สถิติ", ("admin", "staff"))]
 INLINE = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 NOTE_MAX = 2000
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Union
 
-Channel = Literal["web", "line", "facebook", "cli"]
-
 
 @dataclass(frozen=True)
 class Media:

@@ -14,7 +14,7 @@ from bot.broadcasts.deliver import Delivery
 from bot.broadcasts.leader import Leader
 from bot.broadcasts.models import BroadcastBatch, BroadcastRun
 from bot.broadcasts.runner import run_due, send_now
-from bot.broadcasts.senders import LineSender
+from bot.broadcasts.senders import sender
 from bot.broadcasts.validate import Draft
 from tests.fakes.platform import Response
 
@@ -105,7 +105,7 @@ def test_crash_after_line_accepted_is_deduplicated_by_the_retry_key(bsvc, line_a
     with bsvc.db.session() as s:
         payload = s.get(BroadcastRun, run_id).payload
     # the request reaches LINE, then the process dies before recording it
-    LineSender(bsvc.settings).send(batch.kind, batch.recipients, payload["line"], batch.retry_key)
+    sender(bsvc, "line").send_announcement(batch.kind, batch.recipients, payload["line"], batch.retry_key)
     # LINE (as documented) answers a repeated retry key with 409
     line_api.script("POST", MULTICAST, Response(409, {"message": "The retry key is already accepted"}))
     [outcome] = run_due(bsvc, T0 + LEASE + timedelta(seconds=1), policy=policy)

@@ -33,12 +33,12 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text.replace("**", ""))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def report(content):
     return load_report(content.directory, content.ita)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def source(report) -> str:
     return report.source_path.read_text(encoding="utf-8")
 

@@ -60,8 +60,8 @@ def test_an_intent_the_code_does_not_know_is_named_with_its_file_and_field(capsy
 
 def test_an_intent_without_a_handler_is_named_with_its_file_and_field():
     router = build_router()
-    without_news = Router({k: h for k, h in router.handlers.items() if not k.startswith("news")}, router.flows,
-                          router.fallback)
+    without_news = Router(handlers={k: h for k, h in router.handlers.items() if not k.startswith("news")},
+                          flows=router.flows, fallback=router.fallback)
     problems = structural_problems(FIXTURE_OFFICE, without_news)
     assert any("examples-" in p and "field 'intents.news" in p and "no handler" in p for p in problems), problems
     assert any("coarse intent 'news' has no handler" in p for p in problems), problems

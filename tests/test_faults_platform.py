@@ -18,11 +18,11 @@ from bot.complaints import outbox, service
 from bot.complaints.models import Complaint, OutboxMessage
 from bot.storage import utcnow
 from bot.storage.models import ProcessedEvent
+from scoring import year_result
+from scoring.summary import fmt
 from tests.complaint_helpers import STAFF_GROUP, STAFF_MAIL, CODE, LineUser, pushes_to, smtp, wait_idle  # noqa: F401
 from tests.conftest import LINE_SECRET
 from tests.test_channel_fixtures import facebook_signature, line_signature
-from scoring import year_result
-from scoring.summary import fmt
 
 MESSAGES = r"^/v2/bot/message/(reply|push)$"
 FILE_STEPS = ("แจ้งทุจริต", "ผู้อำนวยการโรงเรียนเรียกรับเงินค่าแป๊ะเจี๊ยะ 20,000 บาท", "เสร็จแล้ว", "ข้าม",

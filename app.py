@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot import logs
 from bot.config import Settings, from_env
 from bot.content import ContentError
+from bot.content.check import refuse_inconsistent
 from bot.core.conversation import Bot
 from bot.handlers import build_router
 from bot.services import Services, build_services
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                       SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"))
     app.json.ensure_ascii = False
     services = services or build_services(settings)
+    refuse_inconsistent(services.content.directory)  # intents without a handler, categories that disagree
     bot = Bot(services, build_router())
     app.extensions["settings"] = settings
     app.extensions["services"] = services

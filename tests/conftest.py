@@ -1,5 +1,9 @@
 """Shared fixtures: a real database per test (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
-the app wired to local fake LINE and Messenger servers, and one trained understander per session."""
+the app wired to local fake LINE and Messenger servers, and one trained understander per office.
+
+Which office: the code's tests run on the invented office `tests/data/office/` (or `CONTENT_DIR`, to run
+them on another office's content), so they test code, not one office's data. Tests marked `content` check
+the real office's own figures and examples and always run on `content/`."""
 from __future__ import annotations
 
 import os
@@ -20,6 +24,10 @@ from tests.fakes.platform import fake_facebook, fake_line  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+"""The real office's content: what tests marked `content` check."""
+FIXTURE_OFFICE = ROOT / "tests" / "data" / "office"
+OFFICE = Path(os.environ.get("CONTENT_DIR") or FIXTURE_OFFICE).resolve()
+"""The office the code's tests run on: the invented test office unless CONTENT_DIR names another."""
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
@@ -66,16 +74,37 @@ def database_url(request, tmp_path, sqlite_template) -> str:
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def content():
-    return load_content(CONTENT)
+def pytest_configure(config):
+    config.addinivalue_line("markers", "content: checks the real office's data in content/ (runs on content/)")
 
 
 @pytest.fixture(scope="session")
-def understander(content):
+def _offices() -> dict:
+    """Loaded content and trained understanders, once per office directory and session."""
+    return {}
+
+
+@pytest.fixture
+def content_dir(request) -> Path:
+    return CONTENT if request.node.get_closest_marker("content") else OFFICE
+
+
+def _cached(offices: dict, key: tuple, build):
+    if key not in offices:
+        offices[key] = build()
+    return offices[key]
+
+
+@pytest.fixture
+def content(content_dir, _offices):
+    return _cached(_offices, ("content", content_dir), lambda: load_content(content_dir))
+
+
+@pytest.fixture
+def understander(content, _offices):
     from bot.services import build_understander
 
-    return build_understander(content)
+    return _cached(_offices, ("understander", content.directory), lambda: build_understander(content))
 
 
 @pytest.fixture
@@ -97,10 +126,10 @@ FACEBOOK_SECRET = "test-facebook-app-secret"
 
 
 @pytest.fixture
-def settings(database_url, tmp_path, line_api, facebook_api) -> Settings:
+def settings(database_url, tmp_path, line_api, facebook_api, content_dir) -> Settings:
     return Settings(
         database_url=database_url,
-        content_dir=CONTENT,
+        content_dir=content_dir,
         evidence_dir=tmp_path / "evidence",
         line_channel_secret=LINE_SECRET,
         line_channel_access_token="test-line-access-token",

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from bot.channels.facebook_events import incoming_from
 from bot.core.messages import Card, CardRow, QuickReply, Text
 from bot.storage.models import Follower
+from scoring import year_result
+from scoring.summary import fmt
 from tests.test_channel_fixtures import (answer_everything, answer_with, facebook_api,  # noqa: F401 (fixtures)
                                          facebook_signature, line_api)
 
@@ -181,7 +183,7 @@ def test_messenger_is_off_without_credentials(settings, services):
     assert resp.status_code == 503 and "FACEBOOK_APP_SECRET" in resp.get_json()["error"]
 
 
-def test_real_ita_answer_reaches_messenger(client, facebook_api):
+def test_real_ita_answer_reaches_messenger(client, facebook_api, content):
     post_fb(client, delivery(message("ITA ปี 2564 ได้กี่คะแนน", mid="m_ita")))
     sent = json.dumps([c.json for c in facebook_api.calls("POST", SEND)], ensure_ascii=False)
-    assert "93.23" in sent
+    assert fmt(year_result(content.ita, 2564).total) in sent

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from bot.core.messages import Card, CardRow, Incoming, QuickReply, Text
 from bot.storage.models import ChatGroup, Follower, ProcessedEvent
 from tests.fakes.platform import Response
+from scoring import year_result
+from scoring.summary import fmt
 from tests.test_channel_fixtures import (answer_everything, answer_with, facebook_api,  # noqa: F401 (fixtures)
                                          line_api, line_signature)
 
@@ -279,14 +281,14 @@ def test_line_is_off_without_credentials(settings, services):
     assert resp.get_json()["enabled"] is False and "LINE_CHANNEL_SECRET" in resp.get_json()["error"]
 
 
-def test_real_answers_reach_line(client, line_api):
+def test_real_answers_reach_line(client, line_api, content):
     """The office's own answers (handlers on main) through the channel: a phone number and the ITA card."""
     post_line(client, body(text_event("เบอร์โทร")))
-    assert "056-990347" in json.dumps(line_api.calls("POST", REPLY)[0].json, ensure_ascii=False)
+    assert content.office.phone in json.dumps(line_api.calls("POST", REPLY)[0].json, ensure_ascii=False)
     post_line(client, body(text_event("ITA ปี 2564 ได้กี่คะแนน", source={"type": "user", "userId": "U2"})))
     messages = line_api.calls("POST", REPLY)[1].json["messages"]
     flex = [m for m in messages if m["type"] == "flex"]
-    assert flex and "93.23" in json.dumps(flex[0]["contents"], ensure_ascii=False)
+    assert flex and fmt(year_result(content.ita, 2564).total) in json.dumps(flex[0]["contents"], ensure_ascii=False)
     assert len(flex[0]["altText"]) <= 400
 
 

@@ -53,6 +53,7 @@ def test_install_command_creates_uploads_and_sets_default(line_api, monkeypatch,
 def test_install_command_reports_a_refusal(line_api, monkeypatch, capsys):
     monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "bad-token")
     monkeypatch.setenv("LINE_API_BASE_URL", line_api.url)
+    monkeypatch.setenv("CONTENT_DIR", str(CONTENT))  # the real office's menu (the test office has none)
     line_api.fail("POST", r"^/v2/bot/richmenu$", status=401)
     assert main(["line", "richmenu", "install"]) == 1
     assert "401" in capsys.readouterr().err

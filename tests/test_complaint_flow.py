@@ -16,6 +16,8 @@ from bot.complaints import content as cc
 from bot.complaints.reporter_keys import account_hash
 from bot.complaints.models import Complaint, ComplaintReporter, Evidence, OutboxMessage
 from bot.storage import utcnow
+from scoring import year_result
+from scoring.summary import fmt
 from tests.complaint_helpers import (STAFF_GROUP, STAFF_MAIL, Person, buttons, code_in,  # noqa: F401
                                      push_texts, said, settings, smtp, wait_idle)
 from tests.complaint_helpers import sqlite_only as database_url  # noqa: F401
@@ -163,11 +165,11 @@ def test_cancel_files_nothing_and_removes_the_evidence(bot, services, line_api):
     assert not line_api.calls("POST", r"/push$")
 
 
-def test_an_unrelated_question_is_answered_and_the_draft_waits(bot, services):
+def test_an_unrelated_question_is_answered_and_the_draft_waits(bot, services, content):
     p = Person(bot, "U-aside")
     p.says("อยากร้องเรียน")
     aside = p.says("เบอร์โทรสำนักงาน")
-    assert "056-990347" in said(aside)
+    assert content.office.phone in said(aside)
     assert "หัวข้อ: การให้บริการ" in said(p.says("การให้บริการ"))
 
 
@@ -308,12 +310,13 @@ def draft(services, user: str) -> dict:
     return state["flow"]["data"]
 
 
-def test_the_opening_message_is_kept_and_questions_are_answered_with_the_complaint_still_open(bot, services):
+def test_the_opening_message_is_kept_and_questions_are_answered_with_the_complaint_still_open(bot, services, content):
     p = Person(bot, "U-swallow")
     first = said(p.says("อยากแจ้งว่ามีเจ้าหน้าที่เรียกรับเงินค่ะ"))
     assert "ทุจริต/ประพฤติมิชอบ" in first and "อยากแจ้งว่ามีเจ้าหน้าที่เรียกรับเงินค่ะ" in first
-    for question, answer in (("ขอเบอร์โทรสำนักงานก่อน", "056-990347"), ("ITA ปี 2564 ได้กี่คะแนน", "93.23"),
-                             ("เบอร์โทรสำนักงาน", "056-990347")):
+    phone, total = content.office.phone, fmt(year_result(content.ita, 2564).total)
+    for question, answer in (("ขอเบอร์โทรสำนักงานก่อน", phone), ("ITA ปี 2564 ได้กี่คะแนน", total),
+                             ("เบอร์โทรสำนักงาน", phone)):
         turn = p.says(question)
         assert answer in said(turn)
         assert "ยังเปิดอยู่" in said([turn.replies[-1]]) and "เสร็จแล้ว" in buttons(turn)

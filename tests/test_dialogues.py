@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.dialogues import check_turn, evaluate_dialogues, format_dialogue_report, load_dialogues
 from bot.nlu.evaluate import main_eval
 
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.mark.content
 def test_multi_turn_accuracy_is_at_least_ninety_percent(understander):
     dialogues = load_dialogues(DATA / "dialogues_heldout.jsonl")
     assert len(dialogues) >= 20

@@ -18,6 +18,7 @@ def test_healthz(client):
     assert resp.status_code == 200 and resp.get_json() == {"status": "ok"}
 
 
+@pytest.mark.content
 def test_office_content_is_the_reports(content):
     office = content.office
     assert office.short_name == "สพม.พิจิตร"
@@ -28,6 +29,7 @@ def test_office_content_is_the_reports(content):
     assert [n.date.isoformat() for n in content.news] == ["2022-07-04", "2022-07-01", "2021-12-05"]
 
 
+@pytest.mark.content
 def test_procedure_manuals_are_complete_and_marked_sample(content):
     assert len(content.procedures) >= 8
     for proc in content.procedures:

@@ -41,6 +41,7 @@ def heldout() -> list[dict]:
 # --- held-out evaluation ---------------------------------------------------------------------------
 
 
+@pytest.mark.content
 def test_heldout_set_is_big_varied_and_labelled_with_known_intents(nlu: Understander, heldout: list[dict]) -> None:
     assert len(heldout) >= 583  # issue 10 added 150+ lines in the personas' own wording
     trained = set(nlu.lexicon.examples)
@@ -50,6 +51,7 @@ def test_heldout_set_is_big_varied_and_labelled_with_known_intents(nlu: Understa
     assert 0.05 <= len(english) / len(heldout) <= 0.2
 
 
+@pytest.mark.content
 def test_heldout_never_equals_a_training_example(nlu: Understander, heldout: list[dict]) -> None:
     def key(text: str) -> str:
         return nlu.normalize(text).replace(" ", "")
@@ -59,6 +61,7 @@ def test_heldout_never_equals_a_training_example(nlu: Understander, heldout: lis
     assert overlap == []
 
 
+@pytest.mark.content
 def test_heldout_coarse_accuracy(nlu: Understander, heldout: list[dict]) -> None:
     report = evaluate(nlu, heldout)
     assert report.coarse_accuracy >= 0.95, format_report(report)

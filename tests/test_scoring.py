@@ -24,6 +24,7 @@ def ita():
     return load_ita(ROOT / "content")
 
 
+@pytest.mark.content  # the real office's figures
 def test_2564_tool_subtotals_total_level_and_pass(ita):
     r = year_result(ita, 2564)
     assert {k: f"{t.score:.2f}" for k, t in r.tools.items()} == {"IIT": "29.65", "EIT": "27.20", "OIT": "36.38"}
@@ -32,6 +33,7 @@ def test_2564_tool_subtotals_total_level_and_pass(ita):
     assert {k: int(t.weight) for k, t in r.tools.items()} == {"IIT": 30, "EIT": 30, "OIT": 40}
 
 
+@pytest.mark.content  # the real office's figures
 def test_ranking_in_the_reports_order_with_levels(ita):
     ranking = [(i.number, f"{i.score:.2f}", i.level) for i in year_result(ita, 2564).ranking]
     assert ranking == [
@@ -40,6 +42,7 @@ def test_ranking_in_the_reports_order_with_levels(ita):
     ]
 
 
+@pytest.mark.content  # the real office's figures
 def test_strongest_weakest_and_below_the_office_target(ita):
     r = year_result(ita, 2564)
     assert (r.strongest.number, r.strongest.name) == (5, "การแก้ไขปัญหาการทุจริต")
@@ -48,6 +51,7 @@ def test_strongest_weakest_and_below_the_office_target(ita):
     assert sum(1 for i in r.indicators if i.tool == "IIT" and i.gap_to_target >= 0) == 5
 
 
+@pytest.mark.content  # the real office's figures
 def test_yearly_table_differences_directions_and_levels(ita):
     rows = [(r.year, f"{r.total:.2f}", r.grade.level,
              f"{abs(r.previous.difference):.2f}" if r.previous else None,
@@ -61,17 +65,20 @@ def test_yearly_table_differences_directions_and_levels(ita):
     ]
 
 
+@pytest.mark.content  # the real office's figures
 def test_national_average_comparison(ita):
     n = year_result(ita, 2564).national
     assert (n.offices, n.score, n.difference, n.direction) == (225, D("92.55"), D("0.68"), "up")
 
 
+@pytest.mark.content  # the real office's figures
 def test_check_reports_the_oit_table_mismatch_only(ita):
     mismatches = check(ita)
     assert [(m.year, m.figure, m.published, m.computed) for m in mismatches] == [
         (2564, "tools.OIT", "36.75", "36.38")]
 
 
+@pytest.mark.content  # the real office's figures
 def test_what_if_changes_total_and_level(ita):
     r = what_if(ita, 2564, {8: D(95), 7: D(92)})
     # EIT mean (95.35 + 92 + 95) / 3 × 0.3 = 28.235 → total 94.26
@@ -81,6 +88,7 @@ def test_what_if_changes_total_and_level(ita):
         what_if(ita, 2564, {8: D(101)})
 
 
+@pytest.mark.content  # the real office's figures
 def test_plan_to_aa_lifts_the_weakest_just_enough(ita):
     plan = plan_to_level(ita, 2564, "AA")
     assert plan.reachable and plan.result.grade.level == "AA"
@@ -90,6 +98,7 @@ def test_plan_to_aa_lifts_the_weakest_just_enough(ita):
     assert plan_to_level(ita, 2564).target_level == "AA", "the default target is the next level"
 
 
+@pytest.mark.content  # the real office's figures
 def test_plan_starts_from_changed_scores(ita):
     published = plan_to_level(ita, 2564, "AA")
     weakest = published.raises[0].number
@@ -98,6 +107,7 @@ def test_plan_starts_from_changed_scores(ita):
     assert plan.floor < published.floor and weakest not in [r.number for r in plan.raises]
 
 
+@pytest.mark.content  # the real office's figures
 def test_years_without_detail_use_published_figures(ita):
     data = structured(year_result(ita, 2562))
     assert data["tools"] == {} and data["indicators"] == []
@@ -105,6 +115,7 @@ def test_years_without_detail_use_published_figures(ita):
     assert structured(year_result(ita, 2560))["passed"] is None  # the five-level scale had no pass mark
 
 
+@pytest.mark.content  # the real office's figures
 def test_summaries_carry_the_computed_figures(ita):
     r = year_result(ita, 2564)
     assert "93.23" in short_th(r) and "ระดับ A" in short_th(r) and "9.41" in short_th(r)
@@ -176,6 +187,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
                           check=False)
 
 
+@pytest.mark.content  # the real office's figures
 def test_cli_report_json_contract():
     out = run_cli("report", "--json")
     assert out.returncode == 0, out.stderr
@@ -189,6 +201,7 @@ def test_cli_report_json_contract():
     assert data["previous"] == {**data["previous"], "year": 2563, "total": 83.82, "difference": 9.41}
 
 
+@pytest.mark.content  # the real office's figures
 def test_cli_check_what_if_and_english():
     assert "36.75" in run_cli("check").stdout
     out = run_cli("what-if", "2564", "8=95", "7=92").stdout

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from scoring import year_result
+from scoring.summary import fmt
 from tests.browser_helpers import ARTIFACTS, chromium, served
 from tests.complaint_helpers import without_web_floodgate
 from tests.test_channel_fixtures import facebook_api, line_api  # noqa: F401 (fixtures)
@@ -28,7 +30,7 @@ def page():
         context.close()
 
 
-def test_asking_the_ita_score_in_the_web_chat(live_url, page):
+def test_asking_the_ita_score_in_the_web_chat(live_url, page, content):
     from playwright.sync_api import expect
 
     page.goto(f"{live_url}/chat")
@@ -40,7 +42,7 @@ def test_asking_the_ita_score_in_the_web_chat(live_url, page):
     expect(page.locator("#typing")).to_have_count(0, timeout=10_000)  # the answer has arrived
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "webchat.png"), full_page=True)
-    expect(page.locator("#log")).to_contain_text("93.23")
+    expect(page.locator("#log")).to_contain_text(fmt(year_result(content.ita, 2564).total))
     # a quick-reply button sends its text as the next question
     page.locator("#quick button").first.click()
     expect(page.locator(".msg.user")).to_have_count(2)
@@ -111,7 +113,8 @@ EIGHT_TURNS = ["สวัสดี", "ผล ITA ล่าสุด", "ข้อ
                "ข่าวล่าสุด", "ตัวชี้วัดไหนได้คะแนนต่ำสุด", "เบอร์โทรสำนักงาน", "ITA ปี 2564 ได้กี่คะแนน"]
 
 
-def hold_a_long_conversation(chat, shot: str = "") -> None:
+def hold_a_long_conversation(chat, content, shot: str = "") -> None:
+    phone, total = content.office.phone, fmt(year_result(content.ita, 2564).total)  # the office's: 056-990347, 93.23
     for text in EIGHT_TURNS:
         ask(chat, text)
         if shot and text == "ขอหนังสือรับรองเงินเดือน":  # a manual: one card, steps under their heading
@@ -120,16 +123,17 @@ def hold_a_long_conversation(chat, shot: str = "") -> None:
     assert chat.locator(".msg.user").count() == len(EIGHT_TURNS)
     log_box = chat.locator("#log").evaluate("(l) => ({scroll: l.scrollHeight, client: l.clientHeight})")
     assert log_box["scroll"] > 2 * log_box["client"]  # the history is much taller than the screen
-    phone = chat.locator("#log a.tel", has_text="056-990347").first  # tap to call, on one line
-    assert phone.get_attribute("href") == "tel:056990347"
+    link = chat.locator("#log a.tel", has_text=phone).first  # tap to call, on one line
+    assert link.get_attribute("href") == "tel:" + re.sub(r"\D", "", phone)
+    phone = link
     assert phone.evaluate("(a) => a.getClientRects().length") == 1
     card = chat.locator("#log .card").last
     assert_visible(card, "the last ITA card")
-    assert "93.23" in card.inner_text()
+    assert total in card.inner_text()
     chart = chat.locator("#log img.image-reply").last  # the trend picture beside the card, loaded
     chart.scroll_into_view_if_needed()
     chart.evaluate("(img) => img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; })")
-    assert "93.23" in chart.get_attribute("alt") and chart.evaluate("(i) => i.naturalWidth") == 1200
+    assert total in chart.get_attribute("alt") and chart.evaluate("(i) => i.naturalWidth") == 1200
     assert_visible(chart, "trend chart")
     card.scroll_into_view_if_needed()
     for earlier in chat.locator("#log .card").all():  # no card anywhere collapsed
@@ -150,11 +154,11 @@ def open_page(browser, width: int):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_the_last_card_of_a_long_conversation_is_visible(live_url, browser, width):
+def test_the_last_card_of_a_long_conversation_is_visible(live_url, browser, width, content):
     context, chat = open_page(browser, width)
     try:
         chat.goto(f"{live_url}/chat")
-        hold_a_long_conversation(chat, f"webchat-long-{width}")
+        hold_a_long_conversation(chat, content, f"webchat-long-{width}")
         ARTIFACTS.mkdir(exist_ok=True)
         chat.screenshot(path=str(ARTIFACTS / f"webchat-long-{width}.png"))
         if width < 600:  # on a phone they scroll sideways, and a fading edge says so until the last is shown
@@ -173,7 +177,7 @@ def test_the_last_card_of_a_long_conversation_is_visible(live_url, browser, widt
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_the_widget_shows_the_last_card_of_a_long_conversation(live_url, browser, width):
+def test_the_widget_shows_the_last_card_of_a_long_conversation(live_url, browser, width, content):
     context, page = open_page(browser, width)
     try:
         page.goto(f"{live_url}/healthz")  # any page of the site; the widget is added to it
@@ -183,7 +187,7 @@ def test_the_widget_shows_the_last_card_of_a_long_conversation(live_url, browser
         assert panel["x"] >= 0 and panel["y"] >= 0 and panel["x"] + panel["width"] <= width
         chat = page.frame_locator("#office-chat-panel iframe").locator("html")
         chat.locator(".msg.bot").first.wait_for()
-        hold_a_long_conversation(chat)
+        hold_a_long_conversation(chat, content)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"widget-long-{width}.png"))
     finally:

@@ -11,6 +11,7 @@ from scoring.yamlfile import ContentError
 
 COMMAND_MODULES = [
     "bot.cli.db",
+    "bot.cli.content",
     "bot.cli.ask",
     "bot.complaints.cli",
     "bot.cli.outbox",

@@ -295,7 +295,7 @@ def test_real_answers_reach_line(client, line_api, content):
 def test_in_standby_the_bot_neither_answers_nor_moves_a_flow_or_saves_a_rating(client, line_api, services):
     """Another module answers the chat in standby: a rating typed then must not be saved, nor the flow
     it belongs to move on; the same rating in active mode is."""
-    from bot.complaints.models import Feedback
+    from bot.feedback.models import Feedback
 
     def ratings() -> list[int]:
         with services.db.session() as s:

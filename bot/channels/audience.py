@@ -2,13 +2,50 @@
 groups the bot is in (for staff alerts)."""
 from __future__ import annotations
 
-from datetime import datetime
+import threading
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage import utcnow
 from bot.storage.models import ChatGroup, Follower
+
+# A user writes many messages in a row: their follower row is written at most this often per process (and
+# whenever the hour noted for Messenger's window changes), not on every message.
+TOUCH_EVERY = timedelta(minutes=5)
+MEMO_SIZE = 50_000  # users remembered per process (a few MB); beyond it the memo starts over
+
+
+class TouchMemo:
+    """When this process last recorded each user's message, and the hour it recorded."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], tuple[datetime, datetime]] = {}
+        self._lock = threading.Lock()
+
+    def fresh(self, key: tuple[str, str], hour: datetime, now: datetime) -> bool:
+        seen = self._seen.get(key)
+        return seen is not None and seen[1] == hour and timedelta(0) <= now - seen[0] < TOUCH_EVERY
+
+    def remember(self, key: tuple[str, str], hour: datetime, now: datetime) -> None:
+        with self._lock:
+            if len(self._seen) >= MEMO_SIZE:
+                self._seen.clear()
+            self._seen[key] = (now, hour)
+
+    def forget(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._seen.pop(key, None)
+
+
+def _memo(services) -> TouchMemo:
+    memo = services.extra.get("audience.touched")
+    if memo is None:
+        memo = services.extra.setdefault("audience.touched", TouchMemo())
+    return memo
 
 
 def _upsert_follower(services, channel: str, user_id: str, **values) -> None:
@@ -31,10 +68,12 @@ def _upsert_follower(services, channel: str, user_id: str, **values) -> None:
 
 def followed(services, channel: str, user_id: str, now: datetime | None = None) -> None:
     """Added as a friend (or unblocked): a new following period starts."""
+    _memo(services).forget((channel, user_id))
     _upsert_follower(services, channel, user_id, active=True, followed_at=now or utcnow(), unfollowed_at=None)
 
 
 def unfollowed(services, channel: str, user_id: str, now: datetime | None = None) -> None:
+    _memo(services).forget((channel, user_id))
     _upsert_follower(services, channel, user_id, active=False, unfollowed_at=now or utcnow())
 
 
@@ -47,10 +86,21 @@ def coarse(moment: datetime) -> datetime:
 def messaged(services, channel: str, user_id: str, now: datetime | None = None) -> None:
     """A user wrote to the bot, so they can be reached (on Messenger, for 24 hours from the hour noted).
 
-    Only a friend can write to a LINE account one-to-one, so the row is (re)activated too.
+    Only a friend can write to a LINE account one-to-one, so the row is (re)activated too. One upsert, and
+    none at all when this process recorded the same hour for the user less than TOUCH_EVERY ago.
     """
-    _upsert_follower(services, channel, user_id, active=True, last_message_at=coarse(now or utcnow()),
-                     unfollowed_at=None)
+    now = now or utcnow()
+    hour, key, memo = coarse(now), (channel, user_id), _memo(services)
+    if memo.fresh(key, hour, now):
+        return
+    db = services.db
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(Follower.__table__).values(channel=channel, user_id=user_id, active=True, followed_at=now,
+                                             last_message_at=hour, unfollowed_at=None)
+    with db.engine.begin() as c:
+        c.execute(stmt.on_conflict_do_update(index_elements=["channel", "user_id"],
+                                             set_={"active": True, "last_message_at": hour, "unfollowed_at": None}))
+    memo.remember(key, hour, now)
 
 
 def joined_group(services, channel: str, group_id: str, kind: str, now: datetime | None = None) -> None:

@@ -11,6 +11,7 @@ from content/nlu/*.yaml (lexicon.py), so an office can extend it without touchin
 """
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,6 +60,11 @@ def tokenize(text: str) -> list[str]:
     return list(_newmm(text))
 
 
+# Distinct messages remembered per process: chat traffic repeats itself (greetings, menu taps, the same
+# question from many people), and understanding is a pure function of the text.
+CACHE_SIZE = 4096
+
+
 class Understander:
     """Built once per process (training takes about a second); `understand` is then thread-safe."""
 
@@ -76,6 +82,8 @@ class Understander:
                     texts.append(self.extractor.extract(normalized).masked)
                     labels.append(intent)
         self.classifier.fit(texts, labels)
+        self._normalized = lru_cache(maxsize=CACHE_SIZE)(self.normalize)
+        self._understood = lru_cache(maxsize=CACHE_SIZE)(self._understand_normalized)
 
     @classmethod
     def from_content(cls, content_dir: Path, procedures_dir: Path | None = None) -> "Understander":
@@ -87,7 +95,12 @@ class Understander:
         self.understand("สวัสดีครับ ขอทราบผล ita ปี 2564")
 
     def understand(self, text: str) -> Understanding:
-        normalized = self.normalize(text or "")
+        """What the message means; remembered by its normalised text (bounded LRU). The entities are a copy,
+        so a caller changing them changes nothing for the next message."""
+        cached = self._understood(self._normalized(text or ""))
+        return Understanding(cached.intent, cached.confidence, copy.deepcopy(cached.entities), cached.normalized)
+
+    def _understand_normalized(self, normalized: str) -> Understanding:
         extraction = self.extractor.extract(normalized)
         entities = extraction.entities
         decision = self.classifier.decide(normalized, extraction.masked, entities)

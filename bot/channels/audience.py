@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,20 @@ class TouchMemo:
     def forget(self, key: tuple[str, str]) -> None:
         with self._lock:
             self._seen.pop(key, None)
+
+
+def _messaged(insert):
+    table = Follower.__table__
+    at = table.c.last_message_at.type
+    stmt = insert(table).values(channel=bindparam("b_channel"), user_id=bindparam("b_user_id"), active=True,
+                                followed_at=bindparam("b_now", type_=at), last_message_at=bindparam("b_hour", type_=at),
+                                unfollowed_at=None)
+    return stmt.on_conflict_do_update(index_elements=["channel", "user_id"],
+                                      set_={"active": True, "last_message_at": stmt.excluded.last_message_at,
+                                            "unfollowed_at": None})
+
+
+MESSAGED = {"sqlite": _messaged(sqlite_insert), "postgresql": _messaged(pg_insert)}  # built once
 
 
 def _memo(services) -> TouchMemo:
@@ -94,12 +108,9 @@ def messaged(services, channel: str, user_id: str, now: datetime | None = None) 
     if memo.fresh(key, hour, now):
         return
     db = services.db
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(Follower.__table__).values(channel=channel, user_id=user_id, active=True, followed_at=now,
-                                             last_message_at=hour, unfollowed_at=None)
     with db.engine.begin() as c:
-        c.execute(stmt.on_conflict_do_update(index_elements=["channel", "user_id"],
-                                             set_={"active": True, "last_message_at": hour, "unfollowed_at": None}))
+        c.execute(MESSAGED[db.engine.dialect.name], {"b_channel": channel, "b_user_id": user_id, "b_now": now,
+                                                      "b_hour": hour})
     memo.remember(key, hour, now)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -22,6 +22,29 @@ from bot.storage.models import ConversationState
 
 TABLE = ConversationState.__table__
 KEY = (TABLE.c.channel, TABLE.c.user_id)
+# Built once: constructing a statement costs more than running it on SQLite; per call only values are bound.
+IS_USER = (KEY[0] == bindparam("b_channel")) & (KEY[1] == bindparam("b_user_id"))
+LOAD = select(TABLE.c.data, TABLE.c.updated_at).where(IS_USER)
+DELETE = delete(TABLE).where(IS_USER)
+UPDATE = update(TABLE).where(IS_USER).values(data=bindparam("new_data"), updated_at=bindparam("now"))
+
+
+def _upsert(insert):
+    stmt = insert(TABLE).values(channel=bindparam("b_channel"), user_id=bindparam("b_user_id"),
+                                data=bindparam("new_data", type_=TABLE.c.data.type),
+                                updated_at=bindparam("now", type_=TABLE.c.updated_at.type))
+    return stmt.on_conflict_do_update(index_elements=list(KEY), set_={"data": stmt.excluded.data,
+                                                                      "updated_at": stmt.excluded.updated_at})
+
+
+UPSERT = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
+# PostgreSQL: a new row is inserted, an existing one "updated" to itself; either way it is locked for the
+# turn's transaction and returned, in one round trip.
+_claim = pg_insert(TABLE).values(channel=bindparam("b_channel"), user_id=bindparam("b_user_id"),
+                                 data=bindparam("new_data", type_=TABLE.c.data.type),
+                                 updated_at=bindparam("now", type_=TABLE.c.updated_at.type))
+LOCK_PG = _claim.on_conflict_do_update(index_elements=list(KEY), set_={"channel": _claim.excluded.channel}) \
+    .returning(TABLE.c.data, TABLE.c.updated_at)
 
 
 @dataclass
@@ -58,10 +81,6 @@ class StateStore:
             return TurnState({"expired": data, **kept}, True)
         return TurnState(data, False)
 
-    @staticmethod
-    def _where(channel: str, user_id: str):
-        return (KEY[0] == channel) & (KEY[1] == user_id)
-
     @contextmanager
     def turn(self, channel: str, user_id: str, now: datetime | None = None) -> Iterator[TurnState]:
         """The user's state for one turn, saved when the block ends without error.
@@ -80,18 +99,14 @@ class StateStore:
                 self.save(channel, user_id, state.data, now, state.writes)
                 return
             with self._pg_turns or nullcontext(), self.db.session() as s:
-                # One round trip: a new row is inserted, an existing one is "updated" to itself, and either
-                # way the row is locked for this transaction and returned.
-                claim = pg_insert(TABLE).values(channel=channel, user_id=user_id, data={}, updated_at=now)
-                row = s.execute(claim.on_conflict_do_update(index_elements=list(KEY), set_={"channel": channel})
-                                .returning(TABLE.c.data, TABLE.c.updated_at)).one()
+                key = {"b_channel": channel, "b_user_id": user_id}
+                row = s.execute(LOCK_PG, {**key, "new_data": {}, "now": now}).one()
                 state = self._interpret(row.data, row.updated_at, now)
                 yield state
                 if not state.data:
-                    s.execute(delete(TABLE).where(self._where(channel, user_id)))  # no row (and no time) kept
+                    s.execute(DELETE, key)  # nothing to remember: no row (and no time) is kept
                 else:
-                    s.execute(update(TABLE).where(self._where(channel, user_id))
-                              .values(data=state.data, updated_at=now))
+                    s.execute(UPDATE, {**key, "new_data": state.data, "now": now})
                 for write in state.writes:  # the turn's own writes (its stored answer) go in either way
                     write(s)
 
@@ -99,7 +114,7 @@ class StateStore:
         """The user's state, and whether an older one expired (so a flow can say nothing was filed)."""
         now = now or utcnow()
         with self.db.engine.connect() as c:
-            row = c.execute(select(TABLE.c.data, TABLE.c.updated_at).where(self._where(channel, user_id))).first()
+            row = c.execute(LOAD, {"b_channel": channel, "b_user_id": user_id}).first()
         if row is None:
             return {}, False
         state = self._interpret(row.data, row.updated_at, now)
@@ -110,14 +125,11 @@ class StateStore:
         """One statement for the state (an upsert, or a delete when nothing is left), then the turn's writes,
         in one transaction."""
         now = now or utcnow()
+        key = {"b_channel": channel, "b_user_id": user_id}
         with self.db.session() as s:
             if not data:
-                s.execute(delete(TABLE).where(self._where(channel, user_id)))  # no row (and no time) kept
+                s.execute(DELETE, key)  # nothing to remember: no row (and no time) is kept
             else:
-                insert = pg_insert if self._postgresql else sqlite_insert
-                stmt = insert(TABLE).values(channel=channel, user_id=user_id, data=data, updated_at=now)
-                s.execute(stmt.on_conflict_do_update(index_elements=list(KEY),
-                                                     set_={"data": stmt.excluded.data,
-                                                           "updated_at": stmt.excluded.updated_at}))
+                s.execute(UPSERT[self.db.engine.dialect.name], {**key, "new_data": data, "now": now})
             for write in writes:  # the turn's own writes (its stored answer) go in either way
                 write(s)

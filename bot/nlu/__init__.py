@@ -53,7 +53,9 @@ class Understanding:
 def _newmm(text: str) -> list[str]:
     from pythainlp.tokenize import word_tokenize
 
-    return word_tokenize(text, engine="newmm", keep_whitespace=False)
+    from .wordlist import thai_dictionary
+
+    return word_tokenize(text, engine="newmm", keep_whitespace=False, custom_dict=thai_dictionary())
 
 
 def tokenize(text: str) -> list[str]:

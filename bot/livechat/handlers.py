@@ -40,7 +40,8 @@ def hold(ctx: Context) -> list[Reply] | None:
         service.close(ctx.services, chat.id, ctx.now)
         ctx.state[FLAG] = False
         return [Text(service.say(ctx.services, "ended"))]
-    service.add_citizen_message(ctx.services, chat.id, text or "[ไฟล์แนบ]", ctx.now)
+    chat_id, kept, now = chat.id, text or "[ไฟล์แนบ]", ctx.now
+    ctx.writes.append(lambda session: service.add_citizen_message(session, chat_id, kept, now))
     return []
 
 

@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
 
 from bot.channels import outbound
 from bot.channels.platforms import DeliveryError
@@ -80,11 +80,11 @@ def start(services, channel: str, user_id: str, now: datetime) -> tuple[LiveChat
     return chat, on_duty
 
 
-def add_citizen_message(services, chat_id: int, text: str, now: datetime) -> None:
-    with services.db.session() as s:
-        chat = s.get(LiveChat, chat_id)
-        chat.last_activity_at = now
-        s.add(LiveChatMessage(chat_id=chat_id, sender="citizen", text=text, at=now))
+def add_citizen_message(session: Session, chat_id: int, text: str, now: datetime) -> None:
+    """In the turn's transaction (a write of the turn): the message is kept exactly when the turn is saved."""
+    session.execute(update(LiveChat).where(LiveChat.id == chat_id).values(last_activity_at=now)
+                    .execution_options(synchronize_session=False))
+    session.add(LiveChatMessage(chat_id=chat_id, sender="citizen", text=text, at=now))
 
 
 def close(services, chat_id: int, now: datetime | None = None) -> None:

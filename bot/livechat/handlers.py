@@ -29,18 +29,19 @@ def handoff(ctx: Context) -> list[Reply]:
 def hold(ctx: Context) -> list[Reply] | None:
     """[] (silence) while a person holds the conversation, every message kept for them; None otherwise."""
     m = ctx.message
-    chat = None if ctx.state.get(FLAG) is False else service.open_chat(ctx.services, m.channel, m.user_id, ctx.now)
-    ctx.state[FLAG] = chat is not None
-    if chat is None:
+    chat_id = None if ctx.state.get(FLAG) is False else service.open_chat_id(ctx.services, m.channel, m.user_id,
+                                                                              ctx.now)
+    ctx.state[FLAG] = chat_id is not None
+    if chat_id is None:
         if ctx.understood.intent not in ("fallback", "media", "handoff") and (m.utterance or "").strip():
             ctx.writes.append(lambda session: stats.count_bot_answer(session, m.channel, ctx.now))
         return None
     text = (m.utterance or "").strip()
     if squash(text) in {squash(w) for w in service.content(ctx.services).end_words}:
-        service.close(ctx.services, chat.id, ctx.now)
+        service.close(ctx.services, chat_id, ctx.now)
         ctx.state[FLAG] = False
         return [Text(service.say(ctx.services, "ended"))]
-    chat_id, kept, now = chat.id, text or "[ไฟล์แนบ]", ctx.now
+    kept, now = text or "[ไฟล์แนบ]", ctx.now
     ctx.writes.append(lambda session: service.add_citizen_message(session, chat_id, kept, now))
     return []
 

@@ -20,6 +20,7 @@ from .storage import Database
 if TYPE_CHECKING:
     from limits.strategies import MovingWindowRateLimiter
 
+    from .channels.audience import TouchMemo
     from .complaints.content import ComplaintsContent
     from .complaints.delivery import Kicker
     from .knowledge import Knowledge
@@ -43,6 +44,7 @@ class Services:
     kicker: Kicker | None = None  # complaints.delivery.kick
     knowledge: Knowledge | None = None  # knowledge.of (stays None for an office without content/report/)
     livechat_content: LiveChatContent | None = None  # livechat.service.content
+    follower_touches: TouchMemo | None = None  # channels.audience (when each follower row was last written)
 
 
 class NoUnderstanding:

@@ -99,3 +99,16 @@ def test_the_outbox_worker_outlives_a_database_outage_and_delivers_afterwards(se
         worker.stop.set()
         thread.join(5)
     assert push.json["to"] == "Cstaffgroup" and push.json["messages"][0]["text"] == "แจ้งเตือนเรื่องใหม่"
+
+
+def test_a_database_restarted_while_the_app_was_idle_is_noticed_before_a_request_uses_it(
+        client, services, proxy, line_api, monkeypatch):
+    """No ping per checkout; a connection idle past PING_AFTER_IDLE is pinged, and a dead one replaced."""
+    from bot.storage import db
+
+    assert line_webhook(client, uuid.uuid4().hex).status_code == 200  # the pool now holds live connections
+    proxy.cut()
+    proxy.restore()  # the pooled connections are dead, and no request saw the outage
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)
+    assert line_webhook(client, uuid.uuid4().hex).status_code == 200
+    assert len(line_api.calls("POST", r"/reply$")) == 2

@@ -72,3 +72,23 @@ def test_bot_answers_are_counted_with_the_turn_in_one_row_per_day(bot, services)
     with services.db.session() as s:
         rows = list(s.scalars(select(BotAnswerCount).where(BotAnswerCount.channel == "line")))
     assert len(rows) == 1 and rows[0].count == 2
+
+
+def test_the_live_chat_table_is_asked_once_per_conversation_not_on_every_message(bot, services):
+    """The flag in the conversation state spares the open-chat query; a handed-over chat is still held."""
+    from sqlalchemy import event
+
+    from bot.core.messages import Incoming
+
+    statements: list[str] = []
+    listener = lambda _c, _cur, sql, *_: statements.append(sql)  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", listener)
+    try:
+        for text in ("เบอร์โทรสำนักงาน", "ITA ปี 2564 ได้กี่คะแนน", "สวัสดี"):
+            bot.respond(Incoming("line", "U-flag", text=text), now=TUESDAY_10AM)
+        asked = sum("FROM live_chat" in s for s in statements)
+        bot.respond(Incoming("line", "U-flag", text="ขอคุยกับเจ้าหน้าที่"), now=TUESDAY_10AM)
+        held = bot.respond(Incoming("line", "U-flag", text="ขอสอบถามเรื่องการย้ายครู"), now=TUESDAY_10AM)
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", listener)
+    assert asked == 1 and held.replies == []

@@ -6,6 +6,8 @@ import json
 import math
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +29,9 @@ HELDOUT = DATA / "utterances_heldout.jsonl"
 
 @pytest.fixture(scope="module")
 def nlu() -> Understander:
-    # Fixture manuals, so results do not depend on which manuals the office has written yet.
-    understander = Understander.from_content(CONTENT, procedures_dir=DATA / "procedures")
+    # Fixture manuals, so results do not depend on which manuals the office has written yet. Trained here
+    # (not loaded from the cache) so the scikit-learn reference is at hand.
+    understander = Understander.from_content(CONTENT, procedures_dir=DATA / "procedures", train=True)
     understander.warm()
     return understander
 
@@ -228,6 +231,29 @@ def test_fast_scorer_matches_scikit_learn(nlu: Understander, heldout: list[dict]
         masked = nlu.extractor.extract(nlu.normalize(row["text"])).masked
         fast, _ = model.proba(masked)
         assert np.allclose(fast, model.sklearn_proba(masked), atol=1e-9), row
+
+
+def test_the_cached_array_model_gives_the_intents_scikit_learn_gives(nlu: Understander, heldout: list[dict]) -> None:
+    """Serving loads the model from arrays without scikit-learn; on every held-out utterance it must say
+    what the scikit-learn model (its own transform and predict_proba) says."""
+    loaded = Understander.from_content(CONTENT, procedures_dir=DATA / "procedures")  # the cache `nlu` wrote
+    assert loaded.classifier.model.reference is None
+    reference = Understander.from_content(CONTENT, procedures_dir=DATA / "procedures", train=True)
+    model, array_proba = reference.classifier.model, reference.classifier.model.proba
+    model.proba = lambda masked: (model.sklearn_proba(masked), array_proba(masked)[1])
+    for row in heldout:
+        assert loaded.understand(row["text"]).intent == reference.understand(row["text"]).intent, row
+
+
+def test_serving_imports_no_training_library() -> None:
+    code = ("import sys; from bot.nlu import Understander; "
+            "from pathlib import Path; "
+            f"u = Understander.from_content(Path({str(CONTENT)!r}), Path({str(DATA / 'procedures')!r})); "
+            "u.understand('ITA ปี 2564 ได้กี่คะแนน'); "
+            "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHAINLP_OFFLINE": "1"})
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_training_is_deterministic(nlu: Understander, heldout: list[dict]) -> None:

@@ -2,13 +2,63 @@
 groups the bot is in (for staff alerts)."""
 from __future__ import annotations
 
-from datetime import datetime
+import threading
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage import utcnow
 from bot.storage.models import ChatGroup, Follower
+
+# A user writes many messages in a row: their follower row is written at most this often per process (and
+# whenever the hour noted for Messenger's window changes), not on every message.
+TOUCH_EVERY = timedelta(minutes=5)
+MEMO_SIZE = 50_000  # users remembered per process (a few MB); beyond it the memo starts over
+
+
+class TouchMemo:
+    """When this process last recorded each user's message, and the hour it recorded."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], tuple[datetime, datetime]] = {}
+        self._lock = threading.Lock()
+
+    def fresh(self, key: tuple[str, str], hour: datetime, now: datetime) -> bool:
+        seen = self._seen.get(key)
+        return seen is not None and seen[1] == hour and timedelta(0) <= now - seen[0] < TOUCH_EVERY
+
+    def remember(self, key: tuple[str, str], hour: datetime, now: datetime) -> None:
+        with self._lock:
+            if len(self._seen) >= MEMO_SIZE:
+                self._seen.clear()
+            self._seen[key] = (now, hour)
+
+    def forget(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._seen.pop(key, None)
+
+
+def _messaged(insert):
+    table = Follower.__table__
+    at = table.c.last_message_at.type
+    stmt = insert(table).values(channel=bindparam("b_channel"), user_id=bindparam("b_user_id"), active=True,
+                                followed_at=bindparam("b_now", type_=at), last_message_at=bindparam("b_hour", type_=at),
+                                unfollowed_at=None)
+    return stmt.on_conflict_do_update(index_elements=["channel", "user_id"],
+                                      set_={"active": True, "last_message_at": stmt.excluded.last_message_at,
+                                            "unfollowed_at": None})
+
+
+MESSAGED = {"sqlite": _messaged(sqlite_insert), "postgresql": _messaged(pg_insert)}  # built once
+
+
+def _memo(services) -> TouchMemo:
+    if services.follower_touches is None:
+        services.follower_touches = TouchMemo()
+    return services.follower_touches
 
 
 def _upsert_follower(services, channel: str, user_id: str, **values) -> None:
@@ -31,10 +81,12 @@ def _upsert_follower(services, channel: str, user_id: str, **values) -> None:
 
 def followed(services, channel: str, user_id: str, now: datetime | None = None) -> None:
     """Added as a friend (or unblocked): a new following period starts."""
+    _memo(services).forget((channel, user_id))
     _upsert_follower(services, channel, user_id, active=True, followed_at=now or utcnow(), unfollowed_at=None)
 
 
 def unfollowed(services, channel: str, user_id: str, now: datetime | None = None) -> None:
+    _memo(services).forget((channel, user_id))
     _upsert_follower(services, channel, user_id, active=False, unfollowed_at=now or utcnow())
 
 
@@ -47,10 +99,18 @@ def coarse(moment: datetime) -> datetime:
 def messaged(services, channel: str, user_id: str, now: datetime | None = None) -> None:
     """A user wrote to the bot, so they can be reached (on Messenger, for 24 hours from the hour noted).
 
-    Only a friend can write to a LINE account one-to-one, so the row is (re)activated too.
+    Only a friend can write to a LINE account one-to-one, so the row is (re)activated too. One upsert, and
+    none at all when this process recorded the same hour for the user less than TOUCH_EVERY ago.
     """
-    _upsert_follower(services, channel, user_id, active=True, last_message_at=coarse(now or utcnow()),
-                     unfollowed_at=None)
+    now = now or utcnow()
+    hour, key, memo = coarse(now), (channel, user_id), _memo(services)
+    if memo.fresh(key, hour, now):
+        return
+    db = services.db
+    with db.engine.begin() as c:
+        c.execute(MESSAGED[db.engine.dialect.name], {"b_channel": channel, "b_user_id": user_id, "b_now": now,
+                                                      "b_hour": hour})
+    memo.remember(key, hour, now)
 
 
 def joined_group(services, channel: str, group_id: str, kind: str, now: datetime | None = None) -> None:

@@ -5,7 +5,6 @@ otherwise both read the same state and the later save would drop what the earlie
 """
 from __future__ import annotations
 
-import copy
 import threading
 import zlib
 from contextlib import contextmanager, nullcontext
@@ -13,12 +12,39 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.storage import Database, utcnow
 from bot.storage.models import ConversationState
+
+TABLE = ConversationState.__table__
+KEY = (TABLE.c.channel, TABLE.c.user_id)
+# Built once: constructing a statement costs more than running it on SQLite; per call only values are bound.
+IS_USER = (KEY[0] == bindparam("b_channel")) & (KEY[1] == bindparam("b_user_id"))
+LOAD = select(TABLE.c.data, TABLE.c.updated_at).where(IS_USER)
+DELETE = delete(TABLE).where(IS_USER)
+UPDATE = update(TABLE).where(IS_USER).values(data=bindparam("new_data"), updated_at=bindparam("now"))
+
+
+def _upsert(insert):
+    stmt = insert(TABLE).values(channel=bindparam("b_channel"), user_id=bindparam("b_user_id"),
+                                data=bindparam("new_data", type_=TABLE.c.data.type),
+                                updated_at=bindparam("now", type_=TABLE.c.updated_at.type))
+    return stmt.on_conflict_do_update(index_elements=list(KEY), set_={"data": stmt.excluded.data,
+                                                                      "updated_at": stmt.excluded.updated_at})
+
+
+UPSERT = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
+# PostgreSQL: a new row is inserted, an existing one "updated" to itself; either way it is locked for the
+# turn's transaction and returned, in one round trip.
+_claim = pg_insert(TABLE).values(channel=bindparam("b_channel"), user_id=bindparam("b_user_id"),
+                                 data=bindparam("new_data", type_=TABLE.c.data.type),
+                                 updated_at=bindparam("now", type_=TABLE.c.updated_at.type))
+LOCK_PG = _claim.on_conflict_do_update(index_elements=list(KEY), set_={"channel": _claim.excluded.channel}) \
+    .returning(TABLE.c.data, TABLE.c.updated_at)
 
 
 @dataclass
@@ -30,7 +56,12 @@ class TurnState:
 
 
 class StateStore:
+    """Lean on purpose (it runs on every message): Core statements, one upsert or delete per save."""
+
     LOCKS = 64  # striped in-process locks: bounded memory, rare false sharing
+    # Keys that outlive an expired state: the live chat's flag (bot/livechat/handlers.py), because a chat a
+    # person holds does not end when the conversation state does.
+    KEPT_ON_EXPIRY = ("livechat",)
 
     def __init__(self, db: Database, ttl: timedelta):
         self.db = db
@@ -41,69 +72,64 @@ class StateStore:
         # for a second one. Bounding the turns leaves each a second connection, and a few for other threads.
         capacity = getattr(db, "pool_capacity", None) or 0
         self._pg_turns = threading.BoundedSemaphore(max(1, (capacity - 2) // 2)) if capacity else None
+        self._postgresql = db.engine.dialect.name == "postgresql"
 
     def _interpret(self, data: dict | None, updated_at: datetime, now: datetime) -> TurnState:
-        # A deep copy: the ORM compares old and new values to decide on an UPDATE, so the loaded value
-        # must not be changed in place.
-        data = copy.deepcopy(data or {})
+        data = data or {}  # freshly decoded JSON: the caller may change it in place
         if now - updated_at > self.ttl:
-            return TurnState({"expired": data}, True)
+            kept = {k: data[k] for k in self.KEPT_ON_EXPIRY if k in data}
+            return TurnState({"expired": data, **kept}, True)
         return TurnState(data, False)
 
     @contextmanager
     def turn(self, channel: str, user_id: str, now: datetime | None = None) -> Iterator[TurnState]:
         """The user's state for one turn, saved when the block ends without error.
 
-        Threads of this process wait on a striped lock; on PostgreSQL the row is also locked
-        (SELECT ... FOR UPDATE) so turns in other workers wait too. SQLite serialises writers itself,
-        and holding its transaction open across the turn would conflict with the handlers' own writes.
+        Threads of this process wait on a striped lock; on PostgreSQL the row is also locked (an upsert
+        that returns the row takes its lock) so turns in other workers wait too. SQLite serialises writers
+        itself, and holding its transaction open across the turn would conflict with the handlers' own
+        writes.
         """
         now = now or utcnow()
         with self._locks[zlib.crc32(f"{channel}:{user_id}".encode()) % self.LOCKS]:
-            if self.db.engine.dialect.name != "postgresql":
+            if not self._postgresql:
                 data, expired = self.load(channel, user_id, now)
                 state = TurnState(data, expired)
                 yield state
                 self.save(channel, user_id, state.data, now, state.writes)
                 return
             with self._pg_turns or nullcontext(), self.db.session() as s:
-                s.execute(pg_insert(ConversationState).values(channel=channel, user_id=user_id, data={},
-                                                              updated_at=now).on_conflict_do_nothing())
-                row = s.execute(select(ConversationState).where(
-                    ConversationState.channel == channel, ConversationState.user_id == user_id)
-                    .with_for_update()).scalar_one()
+                key = {"b_channel": channel, "b_user_id": user_id}
+                row = s.execute(LOCK_PG, {**key, "new_data": {}, "now": now}).one()
                 state = self._interpret(row.data, row.updated_at, now)
                 yield state
                 if not state.data:
-                    s.delete(row)  # nothing to remember: no row (and no time) is kept
+                    s.execute(DELETE, key)  # nothing to remember: no row (and no time) is kept
                 else:
-                    row.data = state.data
-                    row.updated_at = now
+                    s.execute(UPDATE, {**key, "new_data": state.data, "now": now})
                 for write in state.writes:  # the turn's own writes (its stored answer) go in either way
                     write(s)
 
     def load(self, channel: str, user_id: str, now: datetime | None = None) -> tuple[dict, bool]:
         """The user's state, and whether an older one expired (so a flow can say nothing was filed)."""
         now = now or utcnow()
-        with self.db.session() as s:
-            row = s.get(ConversationState, (channel, user_id))
-            if row is None:
-                return {}, False
-            state = self._interpret(row.data, row.updated_at, now)
-            return state.data, state.expired
+        with self.db.engine.connect() as c:
+            row = c.execute(LOAD, {"b_channel": channel, "b_user_id": user_id}).first()
+        if row is None:
+            return {}, False
+        state = self._interpret(row.data, row.updated_at, now)
+        return state.data, state.expired
 
     def save(self, channel: str, user_id: str, data: dict, now: datetime | None = None,
              writes: list[Callable[[Session], None]] = ()) -> None:
+        """One statement for the state (an upsert, or a delete when nothing is left), then the turn's writes,
+        in one transaction."""
         now = now or utcnow()
+        key = {"b_channel": channel, "b_user_id": user_id}
         with self.db.session() as s:
-            row = s.get(ConversationState, (channel, user_id))
             if not data:
-                if row is not None:
-                    s.delete(row)  # nothing to remember: no row (and no time) is kept
-            elif row is None:
-                s.add(ConversationState(channel=channel, user_id=user_id, data=data, updated_at=now))
+                s.execute(DELETE, key)  # nothing to remember: no row (and no time) is kept
             else:
-                row.data = data
-                row.updated_at = now
+                s.execute(UPSERT[self.db.engine.dialect.name], {**key, "new_data": data, "now": now})
             for write in writes:  # the turn's own writes (its stored answer) go in either way
                 write(s)

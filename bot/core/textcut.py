@@ -13,7 +13,9 @@ def words(text: str) -> tuple[str, ...]:
     """The text as newmm words, whitespace kept, so that "".join(words(t)) == t."""
     from pythainlp.tokenize import word_tokenize
 
-    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
+    from bot.nlu.wordlist import thai_dictionary  # the default words without PyThaiNLP's 60 MB trie
+
+    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=thai_dictionary()))
 
 
 def word_prefix(text: str, limit: int) -> str:

@@ -10,6 +10,7 @@ not know and how to reach the office. Nothing here names an office: its report i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from .content import Passage, Report, load_report
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "Knowledge", "Passage", "of"]
 
 SIBLING_RATIO = 0.9
+SEARCH_CACHE = 2048  # distinct searches remembered per process
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class Knowledge:
         self.heads = Retriever([prepare(_head(report, p)) for p in self.passages], analyzer, self.settings.word_weight)
         self.retriever = Retriever([prepare(_document(report, p)) for p in self.passages], analyzer,
                                    self.settings.word_weight)
+        # A search is a pure function of its arguments and the content (Hit is frozen): repeated questions
+        # ("ใครรับผิดชอบ", the fallback's try for the same message) are remembered, bounded.
+        self._search = lru_cache(maxsize=SEARCH_CACHE)(self._search_uncached)
 
     def scores(self, text: str, indicator: int | None = None):
         """Similarity with every passage; a named indicator favours passages about it."""
@@ -80,6 +85,9 @@ class Knowledge:
 
     def search(self, text: str, indicator: int | None = None, threshold: float | None = None) -> Hit | None:
         """The best passage if it clears the threshold (report.yaml's, unless given)."""
+        return self._search(text, indicator, threshold)
+
+    def _search_uncached(self, text: str, indicator: int | None, threshold: float | None) -> Hit | None:
         if threshold is None:
             threshold = self.settings.threshold
         scores = self.scores(text, indicator)

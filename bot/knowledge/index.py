@@ -1,8 +1,8 @@
 """Thai-aware search over the report's passages: TF-IDF of PyThaiNLP words and character n-grams, cosine.
 
 Words carry meaning ("รับผิดชอบ", "ติดตาม"); character n-grams within words survive typos and odd
-segmentation ("รับผิดชอป"). scikit-learn fits the vocabularies and idf once; a question is then scored with
-a few numpy operations (tens of microseconds) instead of a full `transform`, as the intent classifier does.
+segmentation ("รับผิดชอป"). The vocabularies and idf are fitted once (bot/nlu/tfidf.py, as scikit-learn's
+TfidfVectorizer would, without importing it); a question is then scored with a few numpy operations.
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from collections import Counter
 from typing import Callable, Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.nlu import tfidf
 
 
 class Analyzer:
@@ -39,12 +40,9 @@ class _Block:
     """One TF-IDF vocabulary (words or character n-grams) exported for fast scoring."""
 
     def __init__(self, features: list[list[str]], weight: float):
-        vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True)
-        matrix = vec.fit_transform(features)  # rows are L2-normalised
-        self.vocabulary = vec.vocabulary_
-        self.idf = vec.idf_
+        self.vocabulary, self.idf, matrix = tfidf.fit_transform(features)  # rows are L2-normalised
         self.weight = weight
-        self.by_feature = np.ascontiguousarray(matrix.T.toarray() * weight)  # (features, passages)
+        self.by_feature = np.ascontiguousarray(matrix.T * weight)  # (features, passages)
 
     def query(self, items: list[str]) -> tuple[list[int], np.ndarray]:
         counts = [(self.vocabulary[f], c) for f, c in Counter(items).items() if f in self.vocabulary]

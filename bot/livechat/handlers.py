@@ -8,11 +8,18 @@ from bot.core.messages import Reply, Text
 
 from . import service, stats
 
+# In the conversation state: True while this user may have a waiting or held chat, False when they have
+# none. Only the user's own turn (`handoff`) opens a chat, so with False the database is not asked; a missing
+# flag (a new or forgotten state) is asked once. StateStore keeps the flag when a state expires, so a chat
+# still open after 30 idle minutes is held (or timed out) as before.
+FLAG = "livechat"
+
 
 def handoff(ctx: Context) -> list[Reply]:
     m = ctx.message
     chat, on_duty = service.start(ctx.services, m.channel, m.user_id, ctx.now)
     ctx.end_flow()
+    ctx.state[FLAG] = True
     if on_duty:
         return [Text(service.say(ctx.services, "waiting"))]
     return [Text(service.say(ctx.services, "out_of_hours", hours=ctx.services.content.office.hours.text,
@@ -22,16 +29,20 @@ def handoff(ctx: Context) -> list[Reply]:
 def hold(ctx: Context) -> list[Reply] | None:
     """[] (silence) while a person holds the conversation, every message kept for them; None otherwise."""
     m = ctx.message
-    chat = service.open_chat(ctx.services, m.channel, m.user_id, ctx.now)
-    if chat is None:
+    chat_id = None if ctx.state.get(FLAG) is False else service.open_chat_id(ctx.services, m.channel, m.user_id,
+                                                                              ctx.now)
+    ctx.state[FLAG] = chat_id is not None
+    if chat_id is None:
         if ctx.understood.intent not in ("fallback", "media", "handoff") and (m.utterance or "").strip():
             ctx.writes.append(lambda session: stats.count_bot_answer(session, m.channel, ctx.now))
         return None
     text = (m.utterance or "").strip()
     if squash(text) in {squash(w) for w in service.content(ctx.services).end_words}:
-        service.close(ctx.services, chat.id, ctx.now)
+        service.close(ctx.services, chat_id, ctx.now)
+        ctx.state[FLAG] = False
         return [Text(service.say(ctx.services, "ended"))]
-    service.add_citizen_message(ctx.services, chat.id, text or "[ไฟล์แนบ]", ctx.now)
+    kept, now = text or "[ไฟล์แนบ]", ctx.now
+    ctx.writes.append(lambda session: service.add_citizen_message(session, chat_id, kept, now))
     return []
 
 

@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from bot.channels import outbound
 from bot.channels.platforms import DeliveryError
@@ -66,6 +66,29 @@ def open_chat(services, channel: str, user_id: str, now: datetime) -> LiveChat |
         return chat
 
 
+_CHATS, _MESSAGES = LiveChat.__table__, LiveChatMessage.__table__
+# Built once (the held user's every message runs them): the open chat's id and last activity, and its closing.
+_OPEN = (select(_CHATS.c.id, _CHATS.c.last_activity_at)
+         .where(_CHATS.c.channel == bindparam("b_channel"), _CHATS.c.user_id == bindparam("b_user_id"),
+                _CHATS.c.status.in_((WAITING, HELD))).order_by(_CHATS.c.id.desc()).limit(1))
+_TIME_OUT = update(_CHATS).where(_CHATS.c.id == bindparam("b_id")).values(status=CLOSED, closed_at=bindparam("b_now"))
+_TOUCH = update(_CHATS).where(_CHATS.c.id == bindparam("b_id")).values(last_activity_at=bindparam("b_now"))
+_ADD = _MESSAGES.insert().values(chat_id=bindparam("b_id"), sender="citizen", text=bindparam("b_text"),
+                                 at=bindparam("b_now", type_=_MESSAGES.c.at.type))
+
+
+def open_chat_id(services, channel: str, user_id: str, now: datetime) -> int | None:
+    """`open_chat` for the conversation's hot path: Core statements, only the id."""
+    with services.db.engine.begin() as c:
+        row = c.execute(_OPEN, {"b_channel": channel, "b_user_id": user_id}).first()
+        if row is None:
+            return None
+        if now - row.last_activity_at > timedelta(minutes=content(services).timeout_minutes):
+            c.execute(_TIME_OUT, {"b_id": row.id, "b_now": now})
+            return None
+        return row.id
+
+
 def start(services, channel: str, user_id: str, now: datetime) -> tuple[LiveChat, bool]:
     """A new waiting conversation (or the open one); with whether a person is on duty now."""
     on_duty = in_office_hours(services, now)
@@ -78,11 +101,10 @@ def start(services, channel: str, user_id: str, now: datetime) -> tuple[LiveChat
     return chat, on_duty
 
 
-def add_citizen_message(services, chat_id: int, text: str, now: datetime) -> None:
-    with services.db.session() as s:
-        chat = s.get(LiveChat, chat_id)
-        chat.last_activity_at = now
-        s.add(LiveChatMessage(chat_id=chat_id, sender="citizen", text=text, at=now))
+def add_citizen_message(session: Session, chat_id: int, text: str, now: datetime) -> None:
+    """In the turn's transaction (a write of the turn): the message is kept exactly when the turn is saved."""
+    session.execute(_TOUCH, {"b_id": chat_id, "b_now": now})
+    session.execute(_ADD, {"b_id": chat_id, "b_text": text, "b_now": now})
 
 
 def close(services, chat_id: int, now: datetime | None = None) -> None:

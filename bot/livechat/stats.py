@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from statistics import median
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -16,13 +16,20 @@ from bot.thaitime import local
 from .models import BotAnswerCount, LiveChat, LiveChatMessage
 
 
+def _count(insert):
+    table = BotAnswerCount.__table__
+    return insert(table).values(day=bindparam("b_day"), channel=bindparam("b_channel"), count=1) \
+        .on_conflict_do_update(index_elements=["day", "channel"], set_={"count": table.c.count + 1})
+
+
+COUNT = {"sqlite": _count(sqlite_insert), "postgresql": _count(pg_insert)}  # built once: it runs every turn
+
+
 def count_bot_answer(session: Session, channel: str, now: datetime | None = None) -> None:
     """One more question answered by the bot today (Thailand day); no text and no user are kept. One upsert,
     so two first answers of a day at once both count and neither fails its turn's transaction."""
     day = local(now or utcnow()).date().isoformat()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(BotAnswerCount).values(day=day, channel=channel, count=1).on_conflict_do_update(
-        index_elements=["day", "channel"], set_={"count": BotAnswerCount.count + 1}))
+    session.execute(COUNT[session.get_bind().dialect.name], {"b_day": day, "b_channel": channel})
 
 
 def summary(services, lo: datetime, hi: datetime) -> dict:

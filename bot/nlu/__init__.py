@@ -11,11 +11,13 @@ from content/nlu/*.yaml (lexicon.py), so an office can extend it without touchin
 """
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import model_cache
 from .classifier import Decision, IntentClassifier, Rules
 from .entities import EntityExtractor
 from .lexicon import Lexicon, load_lexicon
@@ -51,7 +53,9 @@ class Understanding:
 def _newmm(text: str) -> list[str]:
     from pythainlp.tokenize import word_tokenize
 
-    return word_tokenize(text, engine="newmm", keep_whitespace=False)
+    from .wordlist import thai_dictionary
+
+    return word_tokenize(text, engine="newmm", keep_whitespace=False, custom_dict=thai_dictionary())
 
 
 def tokenize(text: str) -> list[str]:
@@ -59,10 +63,18 @@ def tokenize(text: str) -> list[str]:
     return list(_newmm(text))
 
 
+# Distinct messages remembered per process: chat traffic repeats itself (greetings, menu taps, the same
+# question from many people), and understanding is a pure function of the text.
+CACHE_SIZE = 4096
+
+
 class Understander:
     """Built once per process (training takes about a second); `understand` is then thread-safe."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, origin: tuple[Path, Path | None] | None = None, train: bool = False) -> None:
+        """`train`: fit with scikit-learn here (and cache the arrays). Otherwise the cached arrays are used,
+        trained first in a child process when missing and `origin` (content and procedures directories)
+        says where the content is, so this process never imports the training libraries."""
         self.lexicon = lexicon
         self.normalize = Normalizer(lexicon.normalize)
         self.extractor = EntityExtractor(lexicon.entities, lexicon.procedures, self.normalize, tokenize)
@@ -75,19 +87,34 @@ class Understander:
                 if normalized:  # "555" teaches nothing: noise is caught before the model
                     texts.append(self.extractor.extract(normalized).masked)
                     labels.append(intent)
-        self.classifier.fit(texts, labels)
+        model_key = model_cache.key(lexicon.classifier, texts, labels)
+        arrays = None if train else model_cache.load(model_key)
+        if arrays is None and not train and origin is not None and model_cache.train_apart(*origin):
+            arrays = model_cache.load(model_key)
+        if arrays is None:
+            model_cache.save(model_key, self.classifier.fit(texts, labels))
+        else:
+            self.classifier.use(arrays, texts, labels)
+        self._normalized = lru_cache(maxsize=CACHE_SIZE)(self.normalize)
+        self._understood = lru_cache(maxsize=CACHE_SIZE)(self._understand_normalized)
 
     @classmethod
-    def from_content(cls, content_dir: Path, procedures_dir: Path | None = None) -> "Understander":
-        """Load content/nlu/*.yaml and content/procedures/*.yaml (absent is fine) and train (~1 s)."""
-        return cls(load_lexicon(Path(content_dir), procedures_dir))
+    def from_content(cls, content_dir: Path, procedures_dir: Path | None = None, train: bool = False) -> "Understander":
+        """Load content/nlu/*.yaml and content/procedures/*.yaml (absent is fine) and the model: from its
+        cache, or trained (~1 s) when `train` or when the content changed."""
+        return cls(load_lexicon(Path(content_dir), procedures_dir), (Path(content_dir), procedures_dir), train)
 
     def warm(self) -> None:
         """Make sure PyThaiNLP's dictionary trie (~0.5 s to build) exists before the first user's reply."""
         self.understand("สวัสดีครับ ขอทราบผล ita ปี 2564")
 
     def understand(self, text: str) -> Understanding:
-        normalized = self.normalize(text or "")
+        """What the message means; remembered by its normalised text (bounded LRU). The entities are a copy,
+        so a caller changing them changes nothing for the next message."""
+        cached = self._understood(self._normalized(text or ""))
+        return Understanding(cached.intent, cached.confidence, copy.deepcopy(cached.entities), cached.normalized)
+
+    def _understand_normalized(self, normalized: str) -> Understanding:
         extraction = self.extractor.extract(normalized)
         entities = extraction.entities
         decision = self.classifier.decide(normalized, extraction.masked, entities)

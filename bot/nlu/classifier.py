@@ -3,8 +3,9 @@
 Rules (rules.yaml) catch what must never be a guess: a pasted tracking code, a bare "สวัสดี".
 The model is a linear SVM (with calibrated probabilities) on TF-IDF of character n-grams (robust to
 misspelling and to Thai written without spaces) and PyThaiNLP newmm words. It is trained with
-scikit-learn, then scored with a few numpy operations so one message costs tens of microseconds
-instead of the ~1 ms of a full scikit-learn `transform` + `predict_proba` call.
+scikit-learn (training.py, never imported by a serving process), exported as plain arrays (cached by
+model_cache.py), and scored with a few numpy operations: tens of microseconds a message instead of the
+~1 ms of a scikit-learn `transform` + `predict_proba` call, and no ~100 MB of scikit-learn and SciPy.
 """
 from __future__ import annotations
 
@@ -15,11 +16,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedKFold
-from sklearn.svm import LinearSVC
 
 from .entities import SLOT, compact
 from .lexicon import ClassifierConfig, Rule
@@ -74,7 +70,7 @@ class Features:
 
 
 class LinearModel:
-    """TF-IDF + linear SVM with temperature-calibrated softmax, exported to arrays for fast scoring.
+    """TF-IDF + linear SVM with temperature-calibrated softmax, scored from arrays.
 
     A linear SVM trains in tens of milliseconds on a few thousand sentences; its raw margins are
     turned into probabilities by one temperature fitted on cross-validated margins, so the fallback
@@ -84,30 +80,30 @@ class LinearModel:
     def __init__(self, config: ClassifierConfig, tokenize: Callable[[str], list[str]]) -> None:
         self.config = config
         self.features = Features(config.char_ngrams, tokenize)
+        self.reference = None  # scikit-learn's fitted objects, only in a process that trained the model
 
-    def fit(self, texts: list[str], labels: list[str]) -> "LinearModel":
-        self.char_vec = TfidfVectorizer(analyzer=self.features.chars, sublinear_tf=True)
-        self.word_vec = TfidfVectorizer(analyzer=self.features.words, sublinear_tf=True)
-        matrix = hstack([self.char_vec.fit_transform(texts), self.word_vec.fit_transform(texts) * self.config.word_weight])
-        folds = StratifiedKFold(self.config.calibration_folds, shuffle=True, random_state=0)
-        self.sk = CalibratedClassifierCV(
-            LinearSVC(C=self.config.C, random_state=0), method="temperature", cv=folds, ensemble=False
-        ).fit(matrix.tocsr(), labels)
-        fitted = self.sk.calibrated_classifiers_[0]
-        svm = fitted.estimator
-        self.classes: list[str] = [str(self.sk.classes_[i]) for i in svm.classes_]  # svm sees encoded labels
-        self.beta = float(fitted.calibrators[0].beta_)
-        n_char = len(self.char_vec.vocabulary_)
-        weights = np.ascontiguousarray(svm.coef_.T)  # (features, classes): rows gathered per message
-        self._char = (self.char_vec.vocabulary_, self.char_vec.idf_, weights[:n_char], 1.0)
-        self._word = (self.word_vec.vocabulary_, self.word_vec.idf_, weights[n_char:], self.config.word_weight)
-        self._bias = svm.intercept_.copy()
+    def fit(self, texts: list[str], labels: list[str]) -> dict:
+        """Train with scikit-learn (imported here, only here); returns the arrays and uses them."""
+        from .training import fit
+
+        arrays, self.reference = fit(self.config, self.features.chars, self.features.words, texts, labels)
+        self.use(arrays)
+        return arrays
+
+    def use(self, arrays: dict) -> "LinearModel":
+        """Score with exported arrays (see training.fit for what they hold)."""
+        self.classes: list[str] = list(arrays["classes"])
+        self.beta = float(arrays["beta"])
+        self._char = (arrays["char_vocabulary"], arrays["char_idf"], arrays["char_weights"], 1.0)
+        self._word = (arrays["word_vocabulary"], arrays["word_idf"], arrays["word_weights"], self.config.word_weight)
+        self._bias = np.asarray(arrays["bias"], dtype=np.float64)
         return self
 
     def sklearn_proba(self, text: str) -> np.ndarray:
-        """The reference scorer (slow); tests check `proba` agrees with it."""
-        matrix = hstack([self.char_vec.transform([text]), self.word_vec.transform([text]) * self.config.word_weight])
-        return self.sk.predict_proba(matrix.tocsr())[0]
+        """The reference scorer (slow, needs a process that trained); tests check `proba` agrees with it."""
+        if self.reference is None:
+            raise RuntimeError("this model was loaded from arrays; train it to compare with scikit-learn")
+        return self.reference.proba(text)
 
     def proba(self, text: str) -> tuple[np.ndarray, float]:
         """Class probabilities, and the share of the message's character n-grams (n >= 3) the model knows."""
@@ -148,8 +144,14 @@ class IntentClassifier:
         pieces = [re.escape(f) for f in fillers] + [re.escape(s) for s in SLOT.values()] + [r"[\s?.,!]"]
         self._filler = re.compile("|".join(pieces))
 
-    def fit(self, masked: list[str], labels: list[str]) -> "IntentClassifier":
-        self.model.fit(masked, labels)
+    def fit(self, masked: list[str], labels: list[str]) -> dict:
+        """Train the model (scikit-learn) and return its arrays, which `use` takes back on a later start."""
+        arrays = self.model.fit(masked, labels)
+        self.use(arrays, masked, labels)
+        return arrays
+
+    def use(self, arrays: dict, masked: list[str], labels: list[str]) -> "IntentClassifier":
+        self.model.use(arrays)
         # Remember training sentences verbatim, except forms that (after masking) mean two intents.
         seen: dict[str, set[str]] = {}
         for text, label in zip(masked, labels):

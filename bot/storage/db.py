@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy import DateTime, create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -60,6 +61,31 @@ def _quiet_engine_logs() -> None:
             logger.addFilter(NoRowLogging())
 
 
+# A pooled connection idle longer than this is pinged before use (a database restarted meanwhile is noticed
+# then, not by the request); one in steady use is not, which saves a round trip per checkout. Connections
+# older than RECYCLE are replaced, and a disconnect seen mid-request invalidates the whole pool.
+PING_AFTER_IDLE = 10.0
+RECYCLE = 1800
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def checked_in(_dbapi_conn, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked_out(dbapi_conn, record, _proxy) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            cur = dbapi_conn.cursor()
+            cur.execute("SELECT 1")
+            cur.close()
+        except Exception as error:  # the pool retries the checkout with a new connection
+            raise exc.DisconnectionError() from error
+
+
 class Database:
     def __init__(self, url: str):
         self.url = url
@@ -69,9 +95,11 @@ class Database:
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+            kwargs.update(pool_size=10, max_overflow=20, pool_recycle=RECYCLE)
             self.pool_capacity = 30
         self.engine: Engine = create_engine(url, **kwargs)
+        if not url.startswith("sqlite"):
+            _ping_when_idle(self.engine)
         _quiet_engine_logs()
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -243,3 +243,29 @@ def test_an_anonymous_corruption_report_at_phone_width(live_url, browser, servic
         assert "รับเรื่องแล้ว" in newest_reply(chat).inner_text()
     finally:
         context.close()
+
+
+def test_a_message_typed_while_the_history_loads_is_shown_once(live_url, browser):
+    """A person who types at once, while the page is still fetching the session's history, must not see
+    their message twice (typed, then again inside the history that arrives after it was answered)."""
+    from playwright.sync_api import expect
+
+    context, page = open_page(browser, 360)
+    try:
+        held = []
+        page.route("**/api/chat/history*", lambda route: held.append(route))
+        page.goto(f"{live_url}/chat")
+        page.wait_for_timeout(300)
+        assert held, "the page asks for its history"
+        page.fill("#text", "เบอร์โทรสำนักงาน")
+        page.press("#text", "Enter")  # while the history is still on its way
+        page.wait_for_timeout(500)
+        held[0].continue_()
+        expect(page.locator(".msg.bot").first).to_be_visible()
+        if page.locator("#text").input_value():  # the chat waited for the history: the text is still there
+            page.click("#send")
+        expect(page.locator("#typing")).to_have_count(0, timeout=10_000)
+        expect(page.locator(".msg.user")).to_have_count(1)
+        expect(page.locator(".msg.user")).to_have_text("เบอร์โทรสำนักงาน")
+    finally:
+        context.close()

@@ -250,12 +250,15 @@
   }
 
   /* A reload shows what this session already said (kept on the server for the session only) and, when a
-     complaint is half-filled, says so; a new visitor gets the welcome. */
+     complaint is half-filled, says so; a new visitor gets the welcome. Sending waits until then: a message
+     sent before the history arrives would be shown twice (typed, and again in the history). */
   function restore() {
+    setBusy(true);
     return request(config.history, { credentials: "same-origin", headers: headers() })
       .then(function (data) { return data.replies || []; })
       .catch(function () { return []; })
       .then(function (replies) {
+        setBusy(false);
         showReplies(replies.length ? replies : [config.welcome]);
         if (!replies.length) return;
         log.scrollTop = log.scrollHeight;

@@ -200,27 +200,33 @@ def load(directory: Path, group_ids: set[str] | None = None) -> ComplaintsConten
     return content
 
 
-def check_categories(directory: Path | str) -> None:
-    """The complaint categories are listed twice: in `complaints.yaml` (labels, units, codes) and in
-    `nlu/entities.yaml` (the words that recognise one in a message). Both must name the same ids: one the
-    NLU finds but complaints lack is never chosen, one complaints have but the NLU lacks is never
-    recognised. Raises ContentError naming the file and field; `python -m bot content check` runs it."""
+def category_disagreements(directory: Path | str, words: list[str], filed: list[str]) -> list[str]:
+    """The complaint categories are listed twice: in `complaints.yaml` (labels, units, codes: `filed`) and in
+    `nlu/entities.yaml` (the words that recognise one in a message: `words`). Both must name the same ids:
+    one the NLU finds but complaints lack is never chosen, one complaints have but the NLU lacks is never
+    recognised. Each disagreement names its file and field."""
     directory = Path(directory)
-    ours, nlu_path = directory / "complaints.yaml", directory / "nlu" / "entities.yaml"
-    ids = [c.id for c in load(directory).categories]
+    entities, complaints_file = directory / "nlu" / "entities.yaml", directory / "complaints.yaml"
+    problems = [f"{entities}: field 'categories': '{cid}' is not a category of {complaints_file} "
+                f"(field 'categories': {', '.join(filed)})" for cid in words if cid not in filed]
+    problems += [f"{complaints_file}: field 'categories.{i}.id': '{cid}' is named by no words in {entities}: "
+                 f"field 'categories' (an entry with no keywords is enough)"
+                 for i, cid in enumerate(filed) if cid not in words]
+    return problems
+
+
+def check_categories(directory: Path | str) -> None:
+    """Raises ContentError when the two lists of categories disagree (see `category_disagreements`)."""
+    directory = Path(directory)
+    nlu_path = directory / "nlu" / "entities.yaml"
     raw = read_yaml(nlu_path)
     listed = raw.get("categories") if isinstance(raw, dict) else None
     if not isinstance(listed, list):
-        raise ContentError(f"{nlu_path}: field 'categories': must list the categories of {ours} ({', '.join(ids)})")
-    named = [entry.get("id") if isinstance(entry, dict) else None for entry in listed]
-    for i, category in enumerate(named):
-        if category not in ids:
-            raise ContentError(f"{nlu_path}: field 'categories.{i}.id': must be a category of {ours} "
-                               f"({', '.join(ids)}) (got {category!r})")
-    missing = [c for c in ids if c not in named]
-    if missing:
-        raise ContentError(f"{nlu_path}: field 'categories': has no entry for {', '.join(missing)} of {ours} "
-                           f"(an entry with no keywords is enough)")
+        raise ContentError(f"{nlu_path}: field 'categories': must list the categories of complaints.yaml")
+    words = [str(entry.get("id")) if isinstance(entry, dict) else repr(entry) for entry in listed]
+    problems = category_disagreements(directory, words, [c.id for c in load(directory).categories])
+    if problems:
+        raise ContentError("\n".join(problems))
 
 
 def of(services: Services) -> ComplaintsContent:

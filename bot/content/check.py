@@ -89,19 +89,10 @@ def _intents_in(path: Path) -> list[str]:
 
 def category_problems(directory: Path, lexicon, complaints) -> list[str]:
     """The categories people's words are matched to (entities.yaml) are the ones complaints are filed under."""
-    words = [c.id for c in lexicon.entities.categories]
-    filed = [c.id for c in complaints.categories]
-    entities, complaints_file = Path(directory) / "nlu" / "entities.yaml", Path(directory) / "complaints.yaml"
-    problems = []
-    for cid in words:
-        if cid not in filed:
-            problems.append(f"{entities}: field 'categories': '{cid}' is not a category of {complaints_file} "
-                            f"(field 'categories': {', '.join(filed)})")
-    for i, cid in enumerate(filed):
-        if cid not in words:
-            problems.append(f"{complaints_file}: field 'categories.{i}.id': '{cid}' is named by no words in {entities} "
-                            f"(field 'categories': {', '.join(words)})")
-    return problems
+    from bot.complaints.content import category_disagreements
+
+    return category_disagreements(directory, [c.id for c in lexicon.entities.categories],
+                                  [c.id for c in complaints.categories])
 
 
 def procedure_problems(directory: Path) -> list[str]:

@@ -225,7 +225,8 @@ def test_signed_line_webhooks_have_their_own_limit_and_leave_the_others_to_every
 
     services.settings = services.settings.replace(rate_limit_per_address="100 per minute",
                                                   rate_limit_webhook_per_address="2 per minute",
-                                                  rate_limit_global="3 per minute", rate_limit_line_signed="5 per minute")
+                                                  rate_limit_global="3 per minute",
+                                                  rate_limit_line_signed="5 per minute")
     client = create_app(services.settings, services).test_client()
     body = b'{"events": []}'
 

@@ -7,11 +7,6 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from linebot.v3.webhooks import (AudioMessageContent, Event, FileMessageContent, FollowEvent, GroupSource,
-                                 ImageMessageContent, JoinEvent, LeaveEvent, LocationMessageContent, MessageEvent,
-                                 PostbackEvent, RoomSource, StickerMessageContent, TextMessageContent,
-                                 UnfollowEvent, UserMentionee, UserSource, VideoMessageContent)
-
 from bot.core.messages import Incoming, Location, Media
 
 from . import answers, audience, fixed_replies
@@ -25,21 +20,32 @@ CHANNEL = "line"
 MAX_EVENT_AGE_SECONDS = 3 * 3600
 
 
+def sdk():
+    """line-bot-sdk's webhook models (~20 MB a worker), imported on the first event the plain-text fast path
+    does not take (a follow, a sticker, a group message...), not when the worker starts."""
+    from linebot.v3 import webhooks
+
+    return webhooks
+
+
 def chat_id(source) -> str:
     """Where answers go: the user for one-to-one chats, else the group or room."""
-    if isinstance(source, GroupSource):
+    if isinstance(source, TextFromUser):
+        return source.user_id
+    m = sdk()
+    if isinstance(source, m.GroupSource):
         return source.group_id
-    if isinstance(source, RoomSource):
+    if isinstance(source, m.RoomSource):
         return source.room_id
     return getattr(source, "user_id", "") or ""
 
 
-def mentions_bot(message: TextMessageContent) -> bool:
+def mentions_bot(message) -> bool:
     mentionees = message.mention.mentionees if message.mention else []
-    return any(isinstance(m, UserMentionee) and m.is_self for m in mentionees)
+    return any(isinstance(m, sdk().UserMentionee) and m.is_self for m in mentionees)
 
 
-def without_mentions(message: TextMessageContent) -> str:
+def without_mentions(message) -> str:
     """The text with the @mentions cut out, so "@bot เบอร์โทร" is understood as "เบอร์โทร"."""
     text = message.text
     for m in sorted(message.mention.mentionees if message.mention else [], key=lambda m: m.index, reverse=True):
@@ -49,21 +55,22 @@ def without_mentions(message: TextMessageContent) -> str:
 
 def incoming_from_message(user: str, message) -> Incoming | None:
     """The core's view of a LINE message; media refs are LINE message ids (content via the data API)."""
-    if isinstance(message, TextMessageContent):
+    m = sdk()
+    if isinstance(message, m.TextMessageContent):
         return Incoming(CHANNEL, user, text=message.text)
-    if isinstance(message, ImageMessageContent):
+    if isinstance(message, m.ImageMessageContent):
         return Incoming(CHANNEL, user, media=Media("image", message.id))
-    if isinstance(message, VideoMessageContent):
+    if isinstance(message, m.VideoMessageContent):
         return Incoming(CHANNEL, user, media=Media("video", message.id))
-    if isinstance(message, AudioMessageContent):
+    if isinstance(message, m.AudioMessageContent):
         return Incoming(CHANNEL, user, media=Media("audio", message.id))
-    if isinstance(message, FileMessageContent):
+    if isinstance(message, m.FileMessageContent):
         return Incoming(CHANNEL, user, media=Media("file", message.id, name=message.file_name,
                                                    size=message.file_size))
-    if isinstance(message, StickerMessageContent):
+    if isinstance(message, m.StickerMessageContent):
         return Incoming(CHANNEL, user, media=Media("sticker", message.id,
                                                    name=f"{message.package_id}/{message.sticker_id}"))
-    if isinstance(message, LocationMessageContent):
+    if isinstance(message, m.LocationMessageContent):
         return Incoming(CHANNEL, user, location=Location(message.latitude, message.longitude,
                                                          message.title or "", message.address or ""))
     return None
@@ -131,20 +138,34 @@ class LineEvents:
         self.services = services
         self.channel = Channel(services)
         self.content = services.content
-        self.handlers: dict[type, Callable] = {
-            TextFromUser: self.on_text_from_user, MessageEvent: self.on_message, PostbackEvent: self.on_postback, FollowEvent: self.on_follow,
-            UnfollowEvent: self.on_unfollow, JoinEvent: self.on_join, LeaveEvent: self.on_leave,
-        }
+        self._handlers: dict[type, Callable] | None = None
+
+    @property
+    def handlers(self) -> dict[type, Callable]:
+        """Handler by event class; built on the first event that needs the SDK's models."""
+        if self._handlers is None:
+            m = sdk()
+            self._handlers = {
+                TextFromUser: self.on_text_from_user, m.MessageEvent: self.on_message, m.PostbackEvent: self.on_postback,
+                m.FollowEvent: self.on_follow, m.UnfollowEvent: self.on_unfollow, m.JoinEvent: self.on_join,
+                m.LeaveEvent: self.on_leave,
+            }
+        return self._handlers
+
+    def handler_for(self, event) -> Callable | None:
+        if type(event) is TextFromUser:
+            return self.on_text_from_user
+        return self.handlers.get(type(event))
 
     def handle(self, raw: dict) -> None:
         """Handle one event dict from the webhook body; unknown or malformed events are logged and skipped."""
         try:
-            event = plain_text(raw) or Event.from_dict(raw)
+            event = plain_text(raw) or sdk().Event.from_dict(raw)
         except Exception as exc:  # the SDK's models raise all kinds on a malformed event (no type, wrong types)
             log.info("LINE event of type %r ignored: %s", str(raw.get("type"))[:40] if isinstance(raw, dict) else None,
                      type(exc).__name__)  # the message would quote the event, user id included
             return
-        handler = self.handlers.get(type(event))
+        handler = self.handler_for(event)
         if handler is None:
             log.debug("LINE %s event ignored", str(raw.get("type"))[:40])
             return
@@ -184,15 +205,16 @@ class LineEvents:
     def deliver(self, event, owed: answers.Owed) -> None:
         deliver_owed(self.channel, owed, getattr(event, "reply_token", None))
 
-    def on_message(self, event: MessageEvent) -> None:
+    def on_message(self, event) -> None:
+        m = sdk()
         source, message = event.source, event.message
-        if isinstance(source, (GroupSource, RoomSource)):
+        if isinstance(source, (m.GroupSource, m.RoomSource)):
             audience.joined_group(self.services, CHANNEL, chat_id(source), source.type)
-            if not (isinstance(message, TextMessageContent) and mentions_bot(message)):
+            if not (isinstance(message, m.TextMessageContent) and mentions_bot(message)):
                 return  # in a group the bot speaks only when spoken to
             incoming = Incoming(CHANNEL, chat_id(source), text=without_mentions(message), group=True)
         else:
-            if isinstance(source, UserSource) and source.user_id:
+            if isinstance(source, m.UserSource) and source.user_id:
                 audience.messaged(self.services, CHANNEL, source.user_id)
             incoming = incoming_from_message(chat_id(source), message)
             if incoming is None:
@@ -205,24 +227,24 @@ class LineEvents:
         audience.messaged(self.services, CHANNEL, event.user_id)
         self.respond(event, Incoming(CHANNEL, event.user_id, text=event.text))
 
-    def on_postback(self, event: PostbackEvent) -> None:
-        if isinstance(event.source, UserSource) and event.source.user_id:
+    def on_postback(self, event) -> None:
+        if isinstance(event.source, sdk().UserSource) and event.source.user_id:
             audience.messaged(self.services, CHANNEL, event.source.user_id)
         incoming = Incoming(CHANNEL, chat_id(event.source), postback=event.postback.data)
         self.respond(event, incoming)
 
-    def on_follow(self, event: FollowEvent) -> None:
+    def on_follow(self, event) -> None:
         audience.followed(self.services, CHANNEL, event.source.user_id)
         unblocked = bool(event.follow and event.follow.is_unblocked)
         key = "line_welcome_back" if unblocked else "line_welcome"
         self.answer(event, fixed_replies.say(self.content, key, with_menu=True))
 
-    def on_unfollow(self, event: UnfollowEvent) -> None:
+    def on_unfollow(self, event) -> None:
         audience.unfollowed(self.services, CHANNEL, event.source.user_id)
 
-    def on_join(self, event: JoinEvent) -> None:
+    def on_join(self, event) -> None:
         audience.joined_group(self.services, CHANNEL, chat_id(event.source), event.source.type)
         self.answer(event, fixed_replies.say(self.content, "line_join_hello"))
 
-    def on_leave(self, event: LeaveEvent) -> None:
+    def on_leave(self, event) -> None:
         audience.left_group(self.services, CHANNEL, chat_id(event.source), event.source.type)

@@ -2,7 +2,10 @@
 
 Limits (Flask-Limiter) are counted per client address and for everyone together, in process memory by
 default (each gunicorn worker counts apart) or in RATE_LIMIT_STORAGE_URL (redis://; `limits` has no SQL
-backend) when several workers or instances share the load. While a shared store is unreachable each
+backend) when several workers or instances share the load. A LINE webhook whose signature matches its body
+can only come from LINE, so it is counted apart, against one generous limit for all of them
+(RATE_LIMIT_LINE_SIGNED): hundreds of real users a second must not get 429s, while anything unsigned or
+wrongly signed, and the web chat, stay under the per-address and global limits. While a shared store is unreachable each
 process counts in its own memory instead of failing the request (a webhook's 500 would be redelivered
 into the same outage). An excess gets 429 with a Thai message (JSON on the API and webhooks). Chat answers may hold a complaint, so they
 are never cached (`Cache-Control: no-store`), and no page leaks its address to other sites.
@@ -18,6 +21,7 @@ from flask_limiter.util import get_remote_address
 
 from bot.core.origin import client_origin
 
+from . import line_signature
 from .http_json import json_error
 
 PUBLIC_PREFIXES = ("/api/chat", "/webhooks/")
@@ -47,13 +51,22 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
     def per_address() -> str:
         return settings.rate_limit_webhook_per_address if is_webhook() else settings.rate_limit_per_address
 
+    def signed_by_line() -> bool:
+        return settings.line_enabled and line_signature.signed_by_line(settings.line_channel_secret)
+
+    def anonymous() -> bool:
+        """Limited per address and globally: public, and not a LINE webhook LINE signed."""
+        return is_public() and not signed_by_line()
+
     shared = not settings.rate_limit_storage_url.startswith("memory://")
     limiter = Limiter(
         get_remote_address, app=app, storage_uri=settings.rate_limit_storage_url, key_prefix="bot",
         in_memory_fallback_enabled=shared,
-        application_limits=[ApplicationLimit(per_address, exempt_when=not_public),
+        application_limits=[ApplicationLimit(per_address, exempt_when=lambda: not anonymous()),
                             ApplicationLimit(settings.rate_limit_global, key_function=lambda: "everyone",
-                                             scope="all-public", exempt_when=not_public)],
+                                             scope="all-public", exempt_when=lambda: not anonymous()),
+                            ApplicationLimit(settings.rate_limit_line_signed, key_function=lambda: "line",
+                                             scope="line-signed", exempt_when=lambda: not signed_by_line())],
         headers_enabled=True)
 
     @app.errorhandler(429)

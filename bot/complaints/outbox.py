@@ -20,7 +20,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.backoff import Backoff
@@ -92,11 +92,16 @@ def due_now(services: Services, row_id: int, now: datetime, retry_after: float |
                   .values(**values).execution_options(synchronize_session=False))
 
 
+_TABLE = OutboxMessage.__table__
+# Built once and run on a plain connection: it follows nearly every answer a webhook delivers.
+MARK_SENT = (update(_TABLE).where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.status == "pending")
+             .values(status="sent", sent_at=bindparam("b_now", type_=_TABLE.c.sent_at.type), locked_until=None,
+                     attempts=_TABLE.c.attempts + 1))
+
+
 def mark_sent(services: Services, row_id: int, now: datetime) -> None:
-    with services.db.session() as s:
-        s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
-                  .values(status="sent", sent_at=now, locked_until=None, attempts=OutboxMessage.attempts + 1)
-                  .execution_options(synchronize_session=False))
+    with services.db.engine.begin() as c:
+        c.execute(MARK_SENT, {"b_id": row_id, "b_now": now})
 
 
 def is_due(now: datetime):

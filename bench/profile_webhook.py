@@ -1,0 +1,80 @@
+"""Where one LINE text message's CPU goes: signed webhooks through the Flask test client (no HTTP server, so
+the figure is the app's own work), SQLite state, replies to the tests' fake LINE API, cProfile on demand.
+
+    python -m bench.profile_webhook              # CPU per message (median, mean) over the held-out utterances
+    python -m bench.profile_webhook --prof 40    # and the 40 biggest cumulative entries of a profiled pass
+
+Not part of `python -m bench`: a profile is for deciding what to change next, the bench is for the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+USERS = 50
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--prof", type=int, default=0, metavar="N", help="print the N biggest entries of a profile")
+    args.add_argument("--content", default=str(ROOT / "content"))
+    opts = args.parse_args(argv)
+
+    from app import create_app
+    from bot.config import Settings
+    from bot.services import build_services
+    from bot.storage.migrate import upgrade
+    from tests.conftest import LINE_SECRET
+    from tests.fakes.platform import fake_line
+    from tests.test_channel_line import body, post_line, text_event
+
+    lines = (ROOT / "tests" / "data" / "utterances_heldout.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines if line.strip()]
+    tmp = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{tmp}/profile.sqlite3"
+    upgrade(url)
+    line = fake_line()
+    settings = Settings(database_url=url, content_dir=Path(opts.content), evidence_dir=tmp / "evidence",
+                        line_channel_secret=LINE_SECRET, line_channel_access_token="token",
+                        line_api_base_url=line.url, line_data_api_base_url=line.url)
+    client = create_app(settings, build_services(settings)).test_client()
+
+    def one(i: int, text: str) -> None:
+        event = text_event(text, source={"type": "user", "userId": f"U{i % USERS:032x}"})
+        resp = post_line(client, body(event))
+        assert resp.status_code == 200, resp.data
+
+    def timed_pass() -> list[float]:
+        cpu = []
+        for i, text in enumerate(texts):
+            start = time.process_time()
+            one(i, text)
+            cpu.append((time.process_time() - start) * 1000)
+        return cpu
+
+    for i, text in enumerate(texts[:USERS]):  # warm: model, caches, connections
+        one(i, text)
+    cpu = timed_pass()
+    print(f"{len(cpu)} LINE text messages: CPU per message median {statistics.median(cpu):.2f} ms, "
+          f"mean {statistics.mean(cpu):.2f} ms")
+    if opts.prof:
+        profile = cProfile.Profile()
+        profile.enable()
+        timed_pass()
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(opts.prof)
+    os._exit(0)  # the fake API's server thread need not be joined
+
+
+if __name__ == "__main__":
+    main()

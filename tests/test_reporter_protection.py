@@ -413,3 +413,23 @@ def test_done_when_an_anonymous_gps_report_over_line_leaks_nowhere(app, client, 
     assert code not in other.says("รหัสของฉัน")
     assert "ไม่พบเรื่องตามรหัสนี้" in other.says(code)
     assert code in reporter.says("รหัสของฉัน")
+
+
+def test_a_web_complaint_is_not_held_back_while_the_shared_flood_store_is_down(services, caplog):
+    """With RATE_LIMIT_STORAGE_URL naming a redis that does not answer, the per-address count cannot be
+    read: the complaint is filed (and the fault logged), never refused or lost with an error."""
+    import dataclasses
+
+    from bot.complaints import floodgate
+    from bot.core.origin import client_origin
+
+    services.settings = dataclasses.replace(services.settings, rate_limit_storage_url="redis://127.0.0.1:9/0")
+    services.web_floodgate = None
+    token = client_origin.set("203.0.113.7")
+    try:
+        assert floodgate.refusal(services, "web", opened_at=None, now=utcnow()) is None
+        floodgate.count_filed(services, "web")
+    finally:
+        client_origin.reset(token)
+        services.web_floodgate = None
+    assert "flood count unavailable" in caplog.text and "203.0.113.7" not in caplog.text

@@ -21,7 +21,7 @@ from flask_limiter.util import get_remote_address
 
 from bot.core.origin import client_origin
 
-from . import line_signature
+from . import limit_storage, line_signature
 from .http_json import json_error
 
 PUBLIC_PREFIXES = ("/api/chat", "/webhooks/")
@@ -60,7 +60,7 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
 
     shared = not settings.rate_limit_storage_url.startswith("memory://")
     limiter = Limiter(
-        get_remote_address, app=app, storage_uri=settings.rate_limit_storage_url, key_prefix="bot",
+        get_remote_address, app=app, storage_uri=limit_storage.storage_uri(settings.rate_limit_storage_url), key_prefix="bot",
         in_memory_fallback_enabled=shared,
         application_limits=[ApplicationLimit(per_address, exempt_when=lambda: not anonymous()),
                             ApplicationLimit(settings.rate_limit_global, key_function=lambda: "everyone",

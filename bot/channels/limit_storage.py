@@ -6,6 +6,8 @@ every request (~1 ms of CPU each, the larger part of the limiter's cost on a LIN
 counter already drops it when expired, so the sweep only frees memory; here one daemon thread per storage
 and process sweeps once a second. Counting is MemoryStorage's own, unchanged. `memory://` in
 RATE_LIMIT_STORAGE_URL selects it (protect.py); shared stores (redis://) are untouched.
+It replaces two private hooks of `limits` 5.8 (`__schedule_expiry`, `__expire_events`): after an upgrade,
+tests/test_limit_storage.py says whether they are still there.
 """
 from __future__ import annotations
 

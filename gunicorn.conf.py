@@ -51,12 +51,11 @@ logger_class = BotLogger
 
 def on_starting(server):
     from bot.config import from_env
-    from bot.content import ContentError, load_content
+    from bot.content import ContentError
     from bot.content.check import refuse_inconsistent
 
-    try:
-        load_content(from_env().content_dir)
-        refuse_inconsistent(from_env().content_dir)  # intents without a handler, categories that disagree
+    try:  # loads and validates the content, then intents without a handler, categories that disagree
+        refuse_inconsistent(from_env().content_dir)
     except ContentError as exc:
         print(f"content error:\n{exc}", file=sys.stderr, flush=True)
         sys.exit(2)

@@ -83,11 +83,10 @@ class LinearModel:
         self.reference = None  # scikit-learn's fitted objects, only in a process that trained the model
 
     def fit(self, texts: list[str], labels: list[str]) -> dict:
-        """Train with scikit-learn (imported here, only here); returns the arrays and uses them."""
+        """Train with scikit-learn (imported here, only here); returns the arrays (the caller `use`s them)."""
         from .training import fit
 
         arrays, self.reference = fit(self.config, self.features.chars, self.features.words, texts, labels)
-        self.use(arrays)
         return arrays
 
     def use(self, arrays: dict) -> "LinearModel":

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, model_validator
 
 from bot.content.models import Strict
-from scoring.yamlfile import ContentError, load_model, read_yaml
+from scoring.yamlfile import ContentError, load_model
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -213,20 +213,6 @@ def category_disagreements(directory: Path | str, words: list[str], filed: list[
                  f"field 'categories' (an entry with no keywords is enough)"
                  for i, cid in enumerate(filed) if cid not in words]
     return problems
-
-
-def check_categories(directory: Path | str) -> None:
-    """Raises ContentError when the two lists of categories disagree (see `category_disagreements`)."""
-    directory = Path(directory)
-    nlu_path = directory / "nlu" / "entities.yaml"
-    raw = read_yaml(nlu_path)
-    listed = raw.get("categories") if isinstance(raw, dict) else None
-    if not isinstance(listed, list):
-        raise ContentError(f"{nlu_path}: field 'categories': must list the categories of complaints.yaml")
-    words = [str(entry.get("id")) if isinstance(entry, dict) else repr(entry) for entry in listed]
-    problems = category_disagreements(directory, words, [c.id for c in load(directory).categories])
-    if problems:
-        raise ContentError("\n".join(problems))
 
 
 def of(services: Services) -> ComplaintsContent:

@@ -49,7 +49,7 @@ def verified_payload(secret: str) -> dict:
 class Channel(Bound):
     name = "line"
     limits = Limits(messages_per_call=MAX_MESSAGES, text_chars=MAX_TEXT, quick_replies=MAX_QUICK)
-    webhook_path = "/webhooks/line"
+    webhook_path = line_signature.LINE_WEBHOOK_PATH
     needs = "LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN"
     fetches_media = True
     announces = True

@@ -146,7 +146,7 @@ class LineEvents:
         if self._handlers is None:
             m = sdk()
             self._handlers = {
-                TextFromUser: self.on_text_from_user, m.MessageEvent: self.on_message, m.PostbackEvent: self.on_postback,
+                m.MessageEvent: self.on_message, m.PostbackEvent: self.on_postback,
                 m.FollowEvent: self.on_follow, m.UnfollowEvent: self.on_unfollow, m.JoinEvent: self.on_join,
                 m.LeaveEvent: self.on_leave,
             }

@@ -51,6 +51,11 @@ def _sweep(ref: weakref.ref) -> None:
         del storage
 
 
+def in_memory(configured: str) -> bool:
+    """Whether RATE_LIMIT_STORAGE_URL keeps the counters in each process (not shared by instances)."""
+    return configured.startswith("memory://")
+
+
 def storage_uri(configured: str) -> str:
     """The URI Flask-Limiter is given: this storage for process memory, anything else as configured."""
-    return f"{SCHEME}://" if configured.startswith("memory://") else configured
+    return f"{SCHEME}://" if in_memory(configured) else configured

@@ -58,7 +58,7 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
         """Limited per address and globally: public, and not a LINE webhook LINE signed."""
         return is_public() and not signed_by_line()
 
-    shared = not settings.rate_limit_storage_url.startswith("memory://")
+    shared = not limit_storage.in_memory(settings.rate_limit_storage_url)
     limiter = Limiter(
         get_remote_address, app=app, storage_uri=limit_storage.storage_uri(settings.rate_limit_storage_url), key_prefix="bot",
         in_memory_fallback_enabled=shared,

@@ -44,16 +44,18 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
 SECRET_ENV = ("SECRET_KEY", "REPORTER_KEY", "CONSOLE_PASSWORD", "LINE_CHANNEL_SECRET",
               "LINE_CHANNEL_ACCESS_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN",
               "FACEBOOK_VERIFY_TOKEN")
-_secrets: set[str] = set()
+_secrets: tuple[str, ...] = ()  # longest first, so a secret holding another is masked whole
 
 
 def keep_secret(*values: str) -> None:
     """Values never to be written as they are (tokens, keys); short ones would mask ordinary words."""
-    _secrets.update(v for v in values if v and len(v) >= 6)
+    global _secrets
+    kept = set(_secrets) | {v for v in values if v and len(v) >= 6}
+    _secrets = tuple(sorted(kept, key=len, reverse=True))
 
 
 def redact(text: str) -> str:
-    for secret in sorted(_secrets, key=len, reverse=True):
+    for secret in _secrets:
         if secret in text:
             text = text.replace(secret, "[secret]")
     for pattern, replacement in PATTERNS:

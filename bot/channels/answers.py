@@ -10,11 +10,10 @@ handler died before its turn was saved is handled again (filing a complaint is i
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -41,22 +40,7 @@ def _claim(insert):
 
 CLAIM = {"sqlite": _claim(sqlite_insert), "postgresql": _claim(pg_insert)}  # built once: it runs every event
 
-_OUTBOX = OutboxMessage.__table__
 _EVENTS = ProcessedEvent.__table__
-# The answer's outbox row, as `outbox.enqueue` makes it (status and attempts take the columns' defaults) and
-# leased to this webhook for its grace; prebuilt Core, since SQLAlchemy's statement building and the ORM's
-# flush cost more than the INSERT itself.
-STORE_ANSWER = insert(_OUTBOX).values(
-    channel=bindparam("b_channel", type_=_OUTBOX.c.channel.type),
-    target=bindparam("b_target", type_=_OUTBOX.c.target.type),
-    payload=bindparam("b_payload", type_=_OUTBOX.c.payload.type),
-    purpose="answer",
-    ref=bindparam("b_ref", type_=_OUTBOX.c.ref.type),
-    next_attempt_at=bindparam("b_due", type_=_OUTBOX.c.next_attempt_at.type),
-    locked_until=bindparam("b_locked", type_=_OUTBOX.c.locked_until.type),
-    created_at=bindparam("b_now", type_=_OUTBOX.c.created_at.type),
-    retry_key=bindparam("b_retry_key", type_=_OUTBOX.c.retry_key.type),
-).returning(_OUTBOX.c.id)
 MARK_ANSWERED = (update(_EVENTS).where(_EVENTS.c.channel == bindparam("b_channel"),
                                        _EVENTS.c.event_id == bindparam("b_event_id"))
                  .values(answered_at=bindparam("b_now", type_=_EVENTS.c.answered_at.type),
@@ -135,13 +119,9 @@ class Owed:
         now = now or utcnow()
         self.rendered = self.render(replies) if replies else []
         if self.rendered:
-            due = now + ANSWER_GRACE
-            retry_key = str(uuid.uuid4())
-            self.row_id = session.execute(STORE_ANSWER, {
-                "b_channel": self.channel, "b_target": self.to, "b_payload": {"rendered": self.rendered},
-                "b_ref": self.event_id[:32] or None, "b_due": due, "b_locked": due, "b_now": now,
-                "b_retry_key": retry_key}).scalar_one()
-            self.retry_key = retry_key
+            self.row_id, self.retry_key = outbox.enqueue_leased(
+                session, self.channel, self.to, {"rendered": self.rendered}, purpose="answer",
+                ref=self.event_id[:32] or None, now=now, until=now + ANSWER_GRACE)
             if owed:
                 outbox.settle(session, owed, now, f"carried by answer {self.row_id}")
         if self.event_id:

@@ -17,7 +17,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.channels import registry
 
@@ -103,6 +103,17 @@ def claim(services, broadcast_id: int, revision: int, run_at: datetime, now: dat
             return run.id
     except IntegrityError:
         return None
+    except OperationalError as exc:
+        if not _lost_race(exc):
+            raise
+        return None  # PostgreSQL chose this claim as a deadlock's victim: the other scheduler's went through
+
+
+def _lost_race(exc: OperationalError) -> bool:
+    """A deadlock between two schedulers claiming the same occurrence at once: PostgreSQL rolls one back
+    (SQLSTATE 40P01), which, like the unique-key loss above, means another scheduler has it. Nothing of
+    this claim was kept, so if the other claim was for something else the next pass claims this one."""
+    return getattr(exc.orig, "sqlstate", None) == "40P01"
 
 
 def mark_missed(services, broadcast_id: int, revision: int, run_at: datetime, now: datetime, grace: timedelta) -> bool:

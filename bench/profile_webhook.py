@@ -64,15 +64,15 @@ def main(argv: list[str] | None = None) -> None:
 
     for i, text in enumerate(texts[:USERS]):  # warm: model, caches, connections
         one(i, text)
-    cpu = timed_pass()
+    cpu = min((timed_pass() for _ in range(int(os.environ.get("PASSES", "1")))), key=statistics.median)
     print(f"{len(cpu)} LINE text messages: CPU per message median {statistics.median(cpu):.2f} ms, "
           f"mean {statistics.mean(cpu):.2f} ms")
     if opts.prof:
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)
         profile.enable()
         timed_pass()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(opts.prof)
+        pstats.Stats(profile).sort_stats(os.environ.get("PROF_SORT", "cumulative")).print_stats(opts.prof)
     os._exit(0)  # the fake API's server thread need not be joined
 
 

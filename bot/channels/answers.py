@@ -55,9 +55,10 @@ def begin(services, channel: str, event_id: str, now: datetime | None = None) ->
         return True  # nothing to deduplicate on
     key = event_id[:128]
     # The claim is one INSERT ... ON CONFLICT DO NOTHING on a plain connection: a new event (nearly every
-    # one) costs one statement and one commit, and a redelivery no exception.
+    # one) costs one statement and one commit (one a redelivery redoes: see Database.redoable_engine), and
+    # a redelivery no exception.
     db = services.db
-    with db.engine.begin() as c:
+    with db.redoable_engine.begin() as c:
         claimed = c.execute(CLAIM[db.engine.dialect.name], {"b_channel": channel, "b_event_id": key,
                                                              "b_now": now}).first() is not None
     if claimed:
@@ -130,7 +131,7 @@ class Owed:
 
     def store_alone(self, replies: list) -> None:
         """For answers given without a conversation turn (a welcome on follow)."""
-        with self.services.db.session() as s:
+        with self.services.db.redoable_session() as s:
             self.store(s, replies)
 
     def delivered(self) -> None:

@@ -127,7 +127,8 @@ MARK_SENT = (update(_TABLE).where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.sta
 
 
 def mark_sent(services: Services, row_id: int, now: datetime) -> None:
-    with services.db.engine.begin() as c:
+    """Lost only to a power cut (Database.redoable_engine): the row would then be sent once more."""
+    with services.db.redoable_engine.begin() as c:
         c.execute(MARK_SENT, {"b_id": row_id, "b_now": now})
 
 

@@ -123,10 +123,10 @@ class StateStore:
     def save(self, channel: str, user_id: str, data: dict, now: datetime | None = None,
              writes: list[Callable[[Session], None]] = ()) -> None:
         """One statement for the state (an upsert, or a delete when nothing is left), then the turn's writes,
-        in one transaction."""
+        in one transaction, one a redelivery of the message would redo (Database.redoable_engine)."""
         now = now or utcnow()
         key = {"b_channel": channel, "b_user_id": user_id}
-        with self.db.session() as s:
+        with self.db.redoable_session() as s:
             if not data:
                 s.execute(DELETE, key)  # nothing to remember: no row (and no time) is kept
             else:

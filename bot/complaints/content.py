@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from bot.content.models import Strict
 from scoring.yamlfile import ContentError, load_model
@@ -109,6 +109,7 @@ class ComplaintsContent(Strict):
     retention: Retention
     words: dict[str, list[str]]
     texts: dict[str, str]
+    _squashed: dict[tuple[str, bool], frozenset[str]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> "ComplaintsContent":
@@ -172,8 +173,15 @@ class ComplaintsContent(Strict):
     def is_word(self, kind: str, text: str) -> bool:
         """Whether `text` is the button for `kind` or one of the words people type instead (the button
         counts even when an office rewords it and forgets the word list)."""
-        words = self.words.get(kind, []) + [self.texts[b] for b in BUTTONS_OF.get(kind, ())]
-        return squash(text) in {squash(w) for w in words}
+        return squash(text) in self.squashed_words(kind, with_buttons=True)
+
+    def squashed_words(self, kind: str, with_buttons: bool = False) -> frozenset[str]:
+        """The word list `kind`, squashed once per content load rather than on every message."""
+        key = (kind, with_buttons)
+        if key not in self._squashed:
+            words = self.words.get(kind, []) + [self.texts[b] for b in BUTTONS_OF.get(kind, ()) if with_buttons]
+            self._squashed[key] = frozenset(squash(w) for w in words)
+        return self._squashed[key]
 
     def status_label(self, status: str) -> str:
         return self.statuses.get(status, status)  # type: ignore[call-overload]

@@ -71,13 +71,13 @@ def question_kind(ctx: Context, draft: Draft) -> str:
     if u.entities.get("complaint") or u.coarse in OWN_INTENTS:
         return "answer" if u.coarse == "track" and u.entities.get("code") else "detail"
     text = cc.squash(ctx.message.utterance or "")
-    asks = any(cc.squash(w) in text for w in cc.of(ctx.services).words["question"]) or "?" in text
+    content = cc.of(ctx.services)
+    asks = any(w in text for w in content.squashed_words("question")) or "?" in text
     if not (asks and len(text) <= STORY_CHARS) and len(text) > SHORT_CHARS:
         return "detail"  # a statement is part of the story
     if not asks and not draft.details and u.confidence < ANSWER_CONFIDENCE:
         return "detail"  # the first words after choosing a topic tell the story, unless surely a question
-    words = cc.of(ctx.services).words
-    about_the_story = any(cc.squash(w) in text for w in words["story"])  # "ผอ.เขตรู้เรื่องนี้ไหม"
+    about_the_story = any(w in text for w in content.squashed_words("story"))  # "ผอ.เขตรู้เรื่องนี้ไหม"
     if about_the_story:  # a question about the story could be either, whenever the bot has an answer to it
         return "ask" if u.intent != "fallback" else "detail"
     if u.confidence >= ANSWER_CONFIDENCE:

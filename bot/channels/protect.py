@@ -4,7 +4,7 @@ Limits (Flask-Limiter) are counted per client address and for everyone together,
 default (each gunicorn worker counts apart) or in RATE_LIMIT_STORAGE_URL (redis://; `limits` has no SQL
 backend) when several workers or instances share the load. A LINE webhook whose signature matches its body
 can only come from LINE, so it is counted apart, against one generous limit for all of them
-(RATE_LIMIT_LINE_SIGNED): hundreds of real users a second must not get 429s, while anything unsigned or
+(RATE_LIMIT_LINE_SIGNED, counted in signed_limit.py, outside Flask-Limiter): hundreds of real users a second must not get 429s, while anything unsigned or
 wrongly signed, and the web chat, stay under the per-address and global limits. While a shared store is unreachable each
 process counts in its own memory instead of failing the request (a webhook's 500 would be redelivered
 into the same outage). An excess gets 429 with a Thai message (JSON on the API and webhooks). Chat answers may hold a complaint, so they
@@ -16,6 +16,7 @@ import hashlib
 import hmac
 
 from flask import Flask, request
+from werkzeug.exceptions import TooManyRequests
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 
@@ -23,10 +24,17 @@ from bot.core.origin import client_origin
 
 from . import limit_storage, line_signature
 from .http_json import json_error
+from .signed_limit import SignedLineLimit
 
 PUBLIC_PREFIXES = ("/api/chat", "/webhooks/")
 NO_STORE_PREFIXES = ("/api/chat",)
 REFERRER_POLICY = "same-origin"
+
+
+class SignedLineFlood(TooManyRequests):
+    def __init__(self, retry_after: float):
+        super().__init__()
+        self.retry_after = retry_after
 
 
 def is_public() -> bool:
@@ -64,18 +72,28 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
         in_memory_fallback_enabled=shared,
         application_limits=[ApplicationLimit(per_address, exempt_when=lambda: not anonymous()),
                             ApplicationLimit(settings.rate_limit_global, key_function=lambda: "everyone",
-                                             scope="all-public", exempt_when=lambda: not anonymous()),
-                            ApplicationLimit(settings.rate_limit_line_signed, key_function=lambda: "line",
-                                             scope="line-signed", exempt_when=lambda: not signed_by_line())],
+                                             scope="all-public", exempt_when=lambda: not anonymous())],
         headers_enabled=True)
+    # A signed LINE webhook has one limit of its own, counted in signed_limit.py, not by Flask-Limiter.
+    limiter.request_filter(signed_by_line)
+    signed_limit = SignedLineLimit(settings.rate_limit_line_signed, limiter.storage)
+
+    @app.before_request
+    def count_signed_line_webhook():
+        if signed_by_line():  # checked once a request (cached), whoever asks first
+            retry_after = signed_limit.hit()
+            if retry_after is not None:
+                raise SignedLineFlood(retry_after)
 
     @app.errorhandler(429)
-    def too_many(_exc):
+    def too_many(exc):
         th, en = content.say("too_many_requests", "th"), content.say("too_many_requests", "en")
         if is_public():
             resp, status = json_error(429, th, error_en=en)
         else:
             resp, status = app.response_class(th, mimetype="text/plain"), 429
+        if isinstance(exc, SignedLineFlood):
+            resp.headers["Retry-After"] = str(int(exc.retry_after))
         resp.headers.setdefault("Retry-After", "60")
         return resp, status
 

@@ -11,11 +11,12 @@ of that hour go out as one digest, so a flood of filings does not flood staff.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from bot.channels import registry
@@ -114,8 +115,20 @@ def alert_text(services: Services, complaint: Complaint, evidence_count: int) ->
                   evidence=evidence, details=details)
 
 
+def hold_target(session: Session, channel: str, to: str) -> None:
+    """Until this transaction ends, other filings wait here before counting the target's alerts: without it
+    two filings at once on PostgreSQL (other workers or instances) both count 9 of 10 and both send a single
+    alert. SQLite needs none: the filing has written its complaint by then, which holds the database's one
+    write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.blake2b(f"staff-alert:{channel}:{to}".encode(), digest_size=8).digest(),
+                             "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def window_start(session: Session, channel: str, to: str, now: datetime) -> tuple[int, datetime | None]:
     """How many single alerts this target got in the last hour, and when the first of them was queued."""
+    hold_target(session, channel, to)
     count, first = session.execute(
         select(func.count(), func.min(OutboxMessage.created_at)).where(
             OutboxMessage.channel == channel, OutboxMessage.target == to, OutboxMessage.purpose == "staff_alert",
@@ -190,7 +203,7 @@ def queue_new_complaint(services: Services, session: Session, complaint: Complai
     per_hour = cc.of(services).limits.alerts_per_hour
     messages = [("line", to, pack([Text(short)])) for to in line_ids] + \
                [("email", to, {"subject": subject, "body": mail_body}) for to in emails]
-    for channel, to, payload in messages:
+    for channel, to, payload in sorted(messages, key=lambda m: m[:2]):  # targets held in one order: no deadlock
         count, first = window_start(session, channel, to, now)
         if count >= per_hour and first is not None:
             queue_digest(services, session, channel, to, complaint.code, first, now)

@@ -16,7 +16,7 @@ from typing import Callable
 from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from bot.complaints import delivery, outbox
 from bot.complaints.models import OutboxMessage
@@ -111,28 +111,28 @@ class Owed:
         self.row_id: int | None = None
         self.retry_key: str | None = None
 
-    def record(self, session: Session, turn) -> None:
+    def record(self, conn: Connection, turn) -> None:
         """In the turn's transaction: the answer as an outbox row, the event answered, and the turn's
         owed rows (a tracking code's receipt) settled, since the answer carries them."""
-        self.store(session, turn.replies, turn.owed)
+        self.store(conn, turn.replies, turn.owed)
 
-    def store(self, session: Session, replies: list, owed=(), now: datetime | None = None) -> None:
+    def store(self, conn: Connection, replies: list, owed=(), now: datetime | None = None) -> None:
         now = now or utcnow()
         self.rendered = self.render(replies) if replies else []
         if self.rendered:
             self.row_id, self.retry_key = outbox.enqueue_leased(
-                session, self.channel, self.to, {"rendered": self.rendered}, purpose="answer",
+                conn, self.channel, self.to, {"rendered": self.rendered}, purpose="answer",
                 ref=self.event_id[:32] or None, now=now, until=now + ANSWER_GRACE)
             if owed:
-                outbox.settle(session, owed, now, f"carried by answer {self.row_id}")
+                outbox.settle(conn, owed, now, f"carried by answer {self.row_id}")
         if self.event_id:
-            session.execute(MARK_ANSWERED, {"b_channel": self.channel, "b_event_id": self.event_id[:128],
+            conn.execute(MARK_ANSWERED, {"b_channel": self.channel, "b_event_id": self.event_id[:128],
                                             "b_now": now, "b_answer_id": self.row_id})
 
     def store_alone(self, replies: list) -> None:
         """For answers given without a conversation turn (a welcome on follow)."""
-        with self.services.db.redoable_session() as s:
-            self.store(s, replies)
+        with self.services.db.redoable_engine.begin() as c:
+            self.store(c, replies)
 
     def delivered(self) -> None:
         if self.row_id is not None:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.core.backoff import Backoff
@@ -80,7 +81,7 @@ _INSERT_LEASED = insert(_TABLE).values(
 ).returning(_TABLE.c.id)
 
 
-def enqueue_leased(session: Session, channel: str, target: str, payload: dict, purpose: str, ref: str | None,
+def enqueue_leased(session: Session | Connection, channel: str, target: str, payload: dict, purpose: str, ref: str | None,
                    now: datetime, until: datetime) -> tuple[int, str]:
     """`enqueue`, for a row its writer is about to send itself: no other sender takes it before `until`
     (when it is first due). Returns the row's id and retry key."""
@@ -91,7 +92,7 @@ def enqueue_leased(session: Session, channel: str, target: str, payload: dict, p
     return row_id, retry_key
 
 
-def settle(session: Session, row_ids, now: datetime, why: str) -> None:
+def settle(session: Session | Connection, row_ids, now: datetime, why: str) -> None:
     """Mark pending rows delivered by other means (their text went out with, or is queued in, an answer)."""
     if row_ids:
         session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(list(row_ids)),

@@ -61,7 +61,7 @@ class Context:
     owed: list[int] = field(default_factory=list)
     forget: bool = False  # delete the user's stored state after this turn (see forget_state)
     # Writes that belong to this turn (a statistic, say): done in the transaction that saves the state,
-    # so a turn costs no extra commit
+    # so a turn costs no extra commit; each gets the transaction's Core connection (state.TurnState)
     writes: list[Callable[[Any], None]] = field(default_factory=list)
 
     def say(self, key: str, **values: object) -> str:
@@ -163,7 +163,7 @@ class Bot:
 
     def respond(self, message: Incoming, now: datetime | None = None,
                 record: Callable[[Any, Turn], None] | None = None) -> Turn:
-        """The turn's answer. `record(session, turn)` runs in the transaction that saves the state: a
+        """The turn's answer. `record(conn, turn)` runs in the transaction that saves the state: a
         channel that delivers later stores the answer there. Without it the caller hands the answer over
         at once (web chat, CLI), and the turn's owed outbox rows are settled with the state."""
         now = now or utcnow()
@@ -171,11 +171,11 @@ class Bot:
             replies, understood, owed = self._answer(message, turn_state, now)
             turn = Turn(message, understood, replies, tuple(owed))
             if record is not None:
-                turn_state.writes.append(lambda session: record(session, turn))
+                turn_state.writes.append(lambda conn: record(conn, turn))
             elif owed:
                 from bot.complaints.outbox import settle  # the outbox holds them; the core only passes ids
 
-                turn_state.writes.append(lambda session: settle(session, owed, now, "answered in the chat"))
+                turn_state.writes.append(lambda conn: settle(conn, owed, now, "answered in the chat"))
         return turn
 
     def _answer(self, message: Incoming, turn_state, now: datetime) -> tuple[list[Reply], Understanding, list[int]]:

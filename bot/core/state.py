@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from bot.storage import Database, utcnow
 from bot.storage.models import ConversationState
@@ -51,8 +51,10 @@ LOCK_PG = _claim.on_conflict_do_update(index_elements=list(KEY), set_={"channel"
 class TurnState:
     data: dict
     expired: bool
-    # Written in the transaction that saves the state (e.g. the turn's answer), so both or neither stay.
-    writes: list[Callable[[Session], None]] = field(default_factory=list)
+    # Written in the transaction that saves the state (e.g. the turn's answer), so both or neither stay. A
+    # write gets the transaction's Core connection: it executes statements, as a Session would, without
+    # the ORM's unit of work (which a turn, run on every message, never needs).
+    writes: list[Callable[[Connection], None]] = field(default_factory=list)
 
 
 class StateStore:
@@ -98,7 +100,7 @@ class StateStore:
                 yield state
                 self.save(channel, user_id, state.data, now, state.writes)
                 return
-            with self._pg_turns or nullcontext(), self.db.session() as s:
+            with self._pg_turns or nullcontext(), self.db.engine.begin() as s:
                 key = {"b_channel": channel, "b_user_id": user_id}
                 row = s.execute(LOCK_PG, {**key, "new_data": {}, "now": now}).one()
                 state = self._interpret(row.data, row.updated_at, now)
@@ -121,12 +123,12 @@ class StateStore:
         return state.data, state.expired
 
     def save(self, channel: str, user_id: str, data: dict, now: datetime | None = None,
-             writes: list[Callable[[Session], None]] = ()) -> None:
+             writes: list[Callable[[Connection], None]] = ()) -> None:
         """One statement for the state (an upsert, or a delete when nothing is left), then the turn's writes,
         in one transaction, one a redelivery of the message would redo (Database.redoable_engine)."""
         now = now or utcnow()
         key = {"b_channel": channel, "b_user_id": user_id}
-        with self.db.redoable_session() as s:
+        with self.db.redoable_engine.begin() as s:
             if not data:
                 s.execute(DELETE, key)  # nothing to remember: no row (and no time) is kept
             else:

@@ -34,7 +34,7 @@ def hold(ctx: Context) -> list[Reply] | None:
     ctx.state[FLAG] = chat_id is not None
     if chat_id is None:
         if ctx.understood.intent not in ("fallback", "media", "handoff") and (m.utterance or "").strip():
-            ctx.writes.append(lambda session: stats.count_bot_answer(session, m.channel, ctx.now))
+            ctx.writes.append(lambda conn: stats.count_bot_answer(conn, m.channel, ctx.now))
         return None
     text = (m.utterance or "").strip()
     if squash(text) in {squash(w) for w in service.content(ctx.services).end_words}:
@@ -42,7 +42,7 @@ def hold(ctx: Context) -> list[Reply] | None:
         ctx.state[FLAG] = False
         return [Text(service.say(ctx.services, "ended"))]
     kept, now = text or "[ไฟล์แนบ]", ctx.now
-    ctx.writes.append(lambda session: service.add_citizen_message(session, chat_id, kept, now))
+    ctx.writes.append(lambda conn: service.add_citizen_message(conn, chat_id, kept, now))
     return []
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
 from bot.channels import outbound
@@ -101,10 +102,10 @@ def start(services, channel: str, user_id: str, now: datetime) -> tuple[LiveChat
     return chat, on_duty
 
 
-def add_citizen_message(session: Session, chat_id: int, text: str, now: datetime) -> None:
+def add_citizen_message(conn: Connection, chat_id: int, text: str, now: datetime) -> None:
     """In the turn's transaction (a write of the turn): the message is kept exactly when the turn is saved."""
-    session.execute(_TOUCH, {"b_id": chat_id, "b_now": now})
-    session.execute(_ADD, {"b_id": chat_id, "b_text": text, "b_now": now})
+    conn.execute(_TOUCH, {"b_id": chat_id, "b_now": now})
+    conn.execute(_ADD, {"b_id": chat_id, "b_text": text, "b_now": now})
 
 
 def close(services, chat_id: int, now: datetime | None = None) -> None:

@@ -8,7 +8,7 @@ from statistics import median
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from bot.storage import utcnow
 from bot.thaitime import local
@@ -25,11 +25,11 @@ def _count(insert):
 COUNT = {"sqlite": _count(sqlite_insert), "postgresql": _count(pg_insert)}  # built once: it runs every turn
 
 
-def count_bot_answer(session: Session, channel: str, now: datetime | None = None) -> None:
+def count_bot_answer(conn: Connection, channel: str, now: datetime | None = None) -> None:
     """One more question answered by the bot today (Thailand day); no text and no user are kept. One upsert,
     so two first answers of a day at once both count and neither fails its turn's transaction."""
     day = local(now or utcnow()).date().isoformat()
-    session.execute(COUNT[session.get_bind().dialect.name], {"b_day": day, "b_channel": channel})
+    conn.execute(COUNT[conn.dialect.name], {"b_day": day, "b_channel": channel})
 
 
 def summary(services, lo: datetime, hi: datetime) -> dict:

@@ -3,6 +3,11 @@ the figure is the app's own work), SQLite state, replies to the tests' fake LINE
 
     python -m bench.profile_webhook              # CPU per message (median, mean) over the held-out utterances
     python -m bench.profile_webhook --prof 40    # and the 40 biggest cumulative entries of a profiled pass
+    PASSES=3 python -m bench.profile_webhook     # the quietest of 3 passes (a shared machine is noisy)
+    PROF_SORT=tottime python -m bench.profile_webhook --prof 40   # by own time instead
+
+The profile counts CPU time (time.process_time), not wall time: waiting on the fake API or the disk is
+not in it. The fake LINE API runs in a thread of this process, so its CPU is in the per-message figure.
 
 Not part of `python -m bench`: a profile is for deciding what to change next, the bench is for the figures.
 """

@@ -144,9 +144,16 @@ def published_total(data: ItaData, year: int) -> Decimal:
 
 
 def year_result(data: ItaData, year: int, overrides: Mapping[int, Decimal] | None = None) -> YearResult:
-    """All figures of one year; `overrides` replaces indicator scores for what-if planning."""
+    """All figures of one year; `overrides` replaces indicator scores for what-if planning. The published
+    figures are computed once per content load (answers ask for them on most ITA questions)."""
     if year not in data.years:
         raise KeyError(year)
+    if not overrides:
+        return data.memo(("year_result", year), lambda: _year_result(data, year, None))
+    return _year_result(data, year, overrides)
+
+
+def _year_result(data: ItaData, year: int, overrides: Mapping[int, Decimal] | None) -> YearResult:
     year_file = data.years[year]
     scale = data.scale_for(year)
     tools: dict[str, ToolResult] = {}

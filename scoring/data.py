@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Callable, Hashable, TypeVar
 
 from .model import Scale, ScalesFile, TargetFile, YearFile
 from .yamlfile import ContentError, load_model
 
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,16 @@ class ItaData:
     years: dict[int, YearFile]
     scales: tuple[Scale, ...]
     target: TargetFile
+    # Figures computed from this content (a year's result, a plan): the content is frozen, so each is
+    # computed once per load instead of on every question about it.
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, done once for this content under `key` (two threads may both compute it first:
+        the figures are equal, and the dict keeps one)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def latest_year(self) -> int:

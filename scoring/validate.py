@@ -26,6 +26,12 @@ class Mismatch:
 
 
 def check(data: ItaData) -> list[Mismatch]:
+    """Every mismatch in the content; found once per content load (the chat checks a figure asked about
+    on each ITA question), a new list each call."""
+    return list(data.memo(("check",), lambda: tuple(_check(data))))
+
+
+def _check(data: ItaData) -> list[Mismatch]:
     found: list[Mismatch] = []
     for year in sorted(data.years):
         published = data.years[year].published

@@ -55,8 +55,15 @@ def plan_to_level(data: ItaData, year: int, level: str | None = None,
     starting from the published scores or from `changes` to them (the console's what-if inputs).
 
     Lifting the weakest first is what the report asks for; the floor keeps the plan one number to aim at.
+    The plan from the published scores is searched once per content load (the chat's guidance gives it).
     """
-    start = dict(changes or {})
+    if not changes:
+        return data.memo(("plan_to_level", year, level), lambda: _plan_to_level(data, year, level, {}))
+    return _plan_to_level(data, year, level, changes)
+
+
+def _plan_to_level(data: ItaData, year: int, level: str | None, changes: dict[int, Decimal]) -> Plan:
+    start = dict(changes)
     base = year_result(data, year, start)
     if not base.detailed:
         raise ValueError(f"{year} has no indicator scores to plan with")

@@ -1,15 +1,15 @@
 """Chart pictures of the office's ITA results, for people who would rather look than read: the yearly
 trend (`trend`) and one year's indicators (`indicators-<year>`), each against the office's target and
 the pass mark. Figures come from `scoring/`, texts from `content/replies.yaml`; each picture is drawn
-once per process and served at a stable URL (`/charts/<name>.png`, see `web.py`), absolute through
-`PUBLIC_BASE_URL` because LINE and Messenger fetch images themselves and need https.
+once per process, when first fetched, and served at a stable URL (`/charts/<name>.png`, see `web.py`),
+absolute through `PUBLIC_BASE_URL` because LINE and Messenger fetch images themselves and need https.
 """
 from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
 
 from bot.core.messages import Image
 from scoring import year_result
@@ -26,13 +26,23 @@ NAME = re.compile(r"^(trend|indicators-(\d{4}))$")
 @dataclass(frozen=True)
 class Chart:
     name: str
-    png: bytes
     alt_text: str
     size: tuple[int, int]
+    drawing: Callable[[], bytes] = field(repr=False, compare=False)
+
+    @property
+    def png(self) -> bytes:
+        """Drawn when the picture is first fetched, not when an answer names it: the answer carries only
+        the URL and the alt text, and encoding the PNG takes ~90 ms, which would land on one user's turn."""
+        with _draw_lock:
+            if "_png" not in self.__dict__:
+                object.__setattr__(self, "_png", self.drawing())
+            return self.__dict__["_png"]
 
 
 _cache: dict[tuple[int, str, str], tuple[object, Chart]] = {}
 _lock = threading.Lock()
+_draw_lock = threading.Lock()  # apart from _lock: drawing one picture does not hold up naming another
 
 
 def _lines(content, year: int, lang: str) -> draw.Lines:
@@ -54,7 +64,7 @@ def _trend(content, lang: str) -> Chart:
     title = content.say("chart_trend_title", lang, first=results[0].year, last=latest.year)
     alt = content.say("chart_trend_alt", lang, title=title, rows=rows, target=fmt(ita.target.default),
                       pass_mark=fmt(latest.grade.pass_mark) if latest.grade.pass_mark is not None else "-")
-    return Chart("trend", draw.trend(title, bars, lines), alt, draw.TREND_SIZE)
+    return Chart("trend", alt, draw.TREND_SIZE, lambda: draw.trend(title, bars, lines))
 
 
 def _indicators(content, year: int, lang: str) -> Chart | None:
@@ -68,12 +78,13 @@ def _indicators(content, year: int, lang: str) -> Chart | None:
     title = content.say("chart_indicators_title", lang, year=year)
     alt = content.say("chart_indicators_alt", lang, title=title, rows=rows, target=fmt(ita.target.default),
                       pass_mark=fmt(r.grade.pass_mark) if r.grade.pass_mark is not None else "-")
-    return Chart(f"indicators-{year}", draw.indicators(title, bars, _lines(content, year, lang)), alt,
-                 draw.INDICATORS_SIZE)
+    lines = _lines(content, year, lang)
+    return Chart(f"indicators-{year}", alt, draw.INDICATORS_SIZE, lambda: draw.indicators(title, bars, lines))
 
 
 def chart(content, name: str, lang: str = "th") -> Chart | None:
-    """The named chart (drawn on first use, then cached), or None for a name or year that has none."""
+    """The named chart (described on first use, then cached; its picture is drawn when first fetched), or
+    None for a name or year that has none."""
     match = NAME.match(name)
     if not match:
         return None

@@ -43,6 +43,7 @@ class _Block:
         self.vocabulary, self.idf, matrix = tfidf.fit_transform(features)  # rows are L2-normalised
         self.weight = weight
         self.by_feature = np.ascontiguousarray(matrix.T * weight)  # (features, passages)
+        self.unknown_idf = float(np.median(self.idf))  # an unknown feature's weight: fixed once fitted
 
     def query(self, items: list[str]) -> tuple[list[int], np.ndarray]:
         counts = [(self.vocabulary[f], c) for f, c in Counter(items).items() if f in self.vocabulary]
@@ -53,7 +54,7 @@ class _Block:
         # The query is normalised over all its features, known or not, so an off-topic message with one
         # shared word scores low instead of looking like a perfect match.
         total = len(set(items)) or 1
-        norm = math.sqrt(float(values @ values) + max(0, total - len(index)) * float(np.median(self.idf)) ** 2)
+        norm = math.sqrt(float(values @ values) + max(0, total - len(index)) * self.unknown_idf ** 2)
         return index, values * (self.weight / norm)
 
 

@@ -14,13 +14,11 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import bindparam, delete, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from bot.complaints import delivery, outbox
 from bot.complaints.models import OutboxMessage
-from bot.storage import utcnow
+from bot.storage import per_dialect, utcnow
 from bot.storage.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
@@ -38,7 +36,7 @@ def _claim(insert):
         .on_conflict_do_nothing().returning(table.c.event_id)  # RETURNING: drivers may report rowcount -1
 
 
-CLAIM = {"sqlite": _claim(sqlite_insert), "postgresql": _claim(pg_insert)}  # built once: it runs every event
+CLAIM = per_dialect(_claim)  # built once: it runs every event
 
 _EVENTS = ProcessedEvent.__table__
 MARK_ANSWERED = (update(_EVENTS).where(_EVENTS.c.channel == bindparam("b_channel"),

@@ -6,11 +6,9 @@ import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage import utcnow
+from bot.storage import per_dialect, utcnow
 from bot.storage.models import ChatGroup, Follower
 
 # A user writes many messages in a row: their follower row is written at most this often per process (and
@@ -52,7 +50,7 @@ def _messaged(insert):
                                             "unfollowed_at": None})
 
 
-MESSAGED = {"sqlite": _messaged(sqlite_insert), "postgresql": _messaged(pg_insert)}  # built once
+MESSAGED = per_dialect(_messaged)  # built once
 
 
 def _memo(services) -> TouchMemo:

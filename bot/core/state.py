@@ -14,10 +14,9 @@ from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from bot.storage import Database, utcnow
+from bot.storage import Database, per_dialect, utcnow
 from bot.storage.models import ConversationState
 
 TABLE = ConversationState.__table__
@@ -37,7 +36,7 @@ def _upsert(insert):
                                                                       "updated_at": stmt.excluded.updated_at})
 
 
-UPSERT = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
+UPSERT = per_dialect(_upsert)
 # PostgreSQL: a new row is inserted, an existing one "updated" to itself; either way it is locked for the
 # turn's transaction and returned, in one round trip.
 _claim = pg_insert(TABLE).values(channel=bindparam("b_channel"), user_id=bindparam("b_user_id"),

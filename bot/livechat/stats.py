@@ -6,11 +6,9 @@ from datetime import datetime
 from statistics import median
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from bot.storage import utcnow
+from bot.storage import per_dialect, utcnow
 from bot.thaitime import local
 
 from .models import BotAnswerCount, LiveChat, LiveChatMessage
@@ -22,7 +20,7 @@ def _count(insert):
         .on_conflict_do_update(index_elements=["day", "channel"], set_={"count": table.c.count + 1})
 
 
-COUNT = {"sqlite": _count(sqlite_insert), "postgresql": _count(pg_insert)}  # built once: it runs every turn
+COUNT = per_dialect(_count)  # built once: it runs every turn
 
 
 def count_bot_answer(conn: Connection, channel: str, now: datetime | None = None) -> None:

@@ -5,12 +5,15 @@ import logging
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import ContextManager, Iterator
+from typing import Callable, ContextManager, Iterator, TypeVar
 
 from sqlalchemy import DateTime, create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -36,6 +39,16 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
+
+
+def per_dialect(build: Callable[[Callable], T]) -> dict[str, T]:
+    """A statement with an upsert (`INSERT ... ON CONFLICT`), built once for each backend from its dialect's
+    `insert`, looked up by `engine.dialect.name` per call: on the hot path constructing a statement costs
+    more than running it on SQLite."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return {"sqlite": build(sqlite_insert), "postgresql": build(pg_insert)}
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -105,6 +105,7 @@ class Owed:
 
     def __init__(self, services, channel: str, event_id: str, to: str, render: Callable[[list], list]):
         self.services, self.channel, self.event_id, self.to, self.render = services, channel, event_id, to, render
+        self.writes: list[Callable[[Connection], None]] = []  # stored with the answer (a follower's touch)
         self.rendered: list = []
         self.row_id: int | None = None
         self.retry_key: str | None = None
@@ -116,6 +117,8 @@ class Owed:
 
     def store(self, conn: Connection, replies: list, owed=(), now: datetime | None = None) -> None:
         now = now or utcnow()
+        for write in self.writes:
+            write(conn)
         self.rendered = self.render(replies) if replies else []
         if self.rendered:
             self.row_id, self.retry_key = outbox.enqueue_leased(

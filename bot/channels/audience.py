@@ -5,7 +5,10 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
+from typing import Callable
+
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage import per_dialect, utcnow
@@ -15,6 +18,7 @@ from bot.storage.models import ChatGroup, Follower
 # whenever the hour noted for Messenger's window changes), not on every message.
 TOUCH_EVERY = timedelta(minutes=5)
 MEMO_SIZE = 50_000  # users remembered per process (a few MB); beyond it the memo starts over
+Write = Callable[[Connection], None]
 
 
 class TouchMemo:
@@ -94,21 +98,33 @@ def coarse(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def messaged(services, channel: str, user_id: str, now: datetime | None = None) -> None:
+def touch(services, channel: str, user_id: str, now: datetime | None = None) -> Write | None:
     """A user wrote to the bot, so they can be reached (on Messenger, for 24 hours from the hour noted).
 
-    Only a friend can write to a LINE account one-to-one, so the row is (re)activated too. One upsert, and
-    none at all when this process recorded the same hour for the user less than TOUCH_EVERY ago.
+    Only a friend can write to a LINE account one-to-one, so the row is (re)activated too. The upsert is
+    returned as a write for the message's own transaction (its turn's: a first message costs no commit of
+    its own), or None when this process recorded the same hour for the user less than TOUCH_EVERY ago.
     """
     now = now or utcnow()
     hour, key, memo = coarse(now), (channel, user_id), _memo(services)
     if memo.fresh(key, hour, now):
-        return
-    db = services.db
-    with db.engine.begin() as c:
-        c.execute(MESSAGED[db.engine.dialect.name], {"b_channel": channel, "b_user_id": user_id, "b_now": now,
-                                                      "b_hour": hour})
-    memo.remember(key, hour, now)
+        return None
+
+    def write(conn: Connection) -> None:
+        conn.execute(MESSAGED[conn.dialect.name], {"b_channel": channel, "b_user_id": user_id, "b_now": now,
+                                                    "b_hour": hour})
+        memo.remember(key, hour, now)  # a turn rolled back after this leaves the row to the next touch
+
+    return write
+
+
+def messaged(services, channel: str, user_id: str, now: datetime | None = None) -> None:
+    """`touch` in a transaction of its own, for a message handled without a turn. A redelivery or the
+    user's next message redoes it, so it does not wait for the disk (Database.redoable_engine)."""
+    write = touch(services, channel, user_id, now)
+    if write is not None:
+        with services.db.redoable_engine.begin() as c:
+            write(c)
 
 
 def joined_group(services, channel: str, group_id: str, kind: str, now: datetime | None = None) -> None:

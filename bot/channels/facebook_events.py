@@ -102,9 +102,11 @@ class FacebookEvents:
         if not answers.begin(self.services, CHANNEL, key):
             return
         try:
-            audience.messaged(self.services, CHANNEL, incoming.user_id)
             owed = answers.Owed(self.services, CHANNEL, key, incoming.user_id,
                                 lambda replies: self.channel.render(replies, incoming.user_id))
+            touch = audience.touch(self.services, CHANNEL, incoming.user_id)
+            if touch is not None:
+                owed.writes.append(touch)  # in the turn's transaction, with the answer
             self.bot.respond(incoming, record=owed.record)
         except Exception:
             answers.release(self.services, CHANNEL, key)

@@ -185,14 +185,16 @@ class LineEvents:
         return answers.Owed(self.services, CHANNEL, str(event.webhook_event_id or ""), chat_id(event.source),
                             self.channel.render)
 
-    def respond(self, event, incoming: Incoming) -> None:
-        """A conversation turn; its answer is stored with the turn's state, then delivered. In standby
-        mode another module answers this chat: the bot neither answers nor lets the message move a flow
-        or count as a rating, so it only notes the event as handled."""
-        if standby(event):
-            self.owed(event).store_alone([])
-            return
+    def respond(self, event, incoming: Incoming, touch: audience.Write | None = None) -> None:
+        """A conversation turn; its answer is stored with the turn's state (and the follower's `touch`),
+        then delivered. In standby mode another module answers this chat: the bot neither answers nor lets
+        the message move a flow or count as a rating, so it only notes the event as handled."""
         owed = self.owed(event)
+        if touch is not None:
+            owed.writes.append(touch)
+        if standby(event):
+            owed.store_alone([])
+            return
         self.bot.respond(incoming, record=owed.record)
         self.deliver(event, owed)
 
@@ -213,25 +215,27 @@ class LineEvents:
             if not (isinstance(message, m.TextMessageContent) and mentions_bot(message)):
                 return  # in a group the bot speaks only when spoken to
             incoming = Incoming(CHANNEL, chat_id(source), text=without_mentions(message), group=True)
-        else:
-            if isinstance(source, m.UserSource) and source.user_id:
-                audience.messaged(self.services, CHANNEL, source.user_id)
-            incoming = incoming_from_message(chat_id(source), message)
-            if incoming is None:
-                log.info("LINE message of type %s ignored", message.type)
-                return
-        self.respond(event, incoming)
+            self.respond(event, incoming)
+            return
+        user = source.user_id if isinstance(source, m.UserSource) and source.user_id else None
+        incoming = incoming_from_message(chat_id(source), message)
+        if incoming is None:
+            if user:
+                audience.messaged(self.services, CHANNEL, user)
+            log.info("LINE message of type %s ignored", message.type)
+            return
+        self.respond(event, incoming, audience.touch(self.services, CHANNEL, user) if user else None)
 
     def on_text_from_user(self, event: TextFromUser) -> None:
         """What on_message does for a text in a one-to-one chat."""
-        audience.messaged(self.services, CHANNEL, event.user_id)
-        self.respond(event, Incoming(CHANNEL, event.user_id, text=event.text))
+        self.respond(event, Incoming(CHANNEL, event.user_id, text=event.text),
+                     audience.touch(self.services, CHANNEL, event.user_id))
 
     def on_postback(self, event) -> None:
-        if isinstance(event.source, sdk().UserSource) and event.source.user_id:
-            audience.messaged(self.services, CHANNEL, event.source.user_id)
+        touch = audience.touch(self.services, CHANNEL, event.source.user_id) \
+            if isinstance(event.source, sdk().UserSource) and event.source.user_id else None
         incoming = Incoming(CHANNEL, chat_id(event.source), postback=event.postback.data)
-        self.respond(event, incoming)
+        self.respond(event, incoming, touch)
 
     def on_follow(self, event) -> None:
         audience.followed(self.services, CHANNEL, event.source.user_id)

@@ -128,7 +128,7 @@ class Database:
 
     def _redoable_engine(self, url: str, kwargs: dict) -> Engine:
         """For the writes of a message's turn that the platform's redelivery would make again (the event's
-        claim, the conversation state and its stored answer, the answer marked sent).
+        claim, the conversation state and its stored answer, the follower's touch, the answer marked sent).
 
         On a SQLite file a commit at synchronous=FULL waits for the disk (fsync), about half of a
         message's database cost. These commit at NORMAL (WAL): never corrupt and durable across any crash

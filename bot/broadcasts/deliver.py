@@ -9,8 +9,8 @@ the first one had gone through.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import Callable
 
 from sqlalchemy import bindparam, select, update

@@ -1,6 +1,7 @@
-"""LINE's Messaging API send calls (reply, push, multicast, broadcast) as JSON posted on one pooled
-connection per process: the one send path for LINE. The SDK stays for the webhook's signature and parsing
-and for rare calls (rich menus); turning our messages into its models and back cost more than the post.
+"""LINE's Messaging API send calls (reply, push, multicast, broadcast) as JSON posted on one keep-alive
+connection per thread (keepalive.py): the one send path for LINE. The SDK stays for the webhook's
+signature and parsing and for rare calls (rich menus); turning our messages into its models and back
+cost more than the post.
 
 Every failure becomes a DeliveryError: retryable for timeouts, refused connections, 429 and 5xx (with the
 Retry-After LINE gave); 409 to a reused X-Line-Retry-Key means LINE already accepted that batch.
@@ -13,9 +14,9 @@ import threading
 import uuid
 from typing import Sequence
 
-import urllib3
-
-from .platforms import NETWORK_ERRORS, DeliveryError, network_error, retry_after_seconds, retryable_status
+from . import keepalive
+from .keepalive import KeepAlive
+from .platforms import DeliveryError, network_error, retry_after_seconds, retryable_status
 
 log = logging.getLogger(__name__)
 USER_AGENT = "sesa-bot (line-messaging-api)"
@@ -29,33 +30,26 @@ def batch_retry_key(retry_key: str, n: int) -> str:
 
 class LineApi:
     """The send endpoints of https://api.line.me with a (connect, read) timeout on every call and no
-    hidden retries (urllib3 would retry three times on its own; the outbox decides when to try again)."""
+    hidden retries (the outbox decides when to try again), on one keep-alive connection per thread."""
 
     def __init__(self, base_url: str, access_token: str, timeout: tuple[float, float]):
-        self.base_url = base_url.rstrip("/")
         self.headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json",
                         "User-Agent": USER_AGENT}
-        self.pool = urllib3.PoolManager(num_pools=2, maxsize=8, retries=False,
-                                        timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]))
-        # Every call goes to this one host: its pool is looked up once, not re-parsed from the URL per call
-        # (a fan-out makes 200 calls per 100,000 followers). Redirects come back as answers, as before.
-        self.host = self.pool.connection_from_url(self.base_url)
-        self.prefix = urllib3.util.parse_url(self.base_url).path or ""
+        self.http = KeepAlive(base_url, timeout)
 
     def post(self, path: str, body: dict, retry_key: str | None = None) -> bool:
         """True when LINE took it; False when it had already taken this retry key (409). The body is
         serialised as line-bot-sdk does (`json.dumps` with its defaults), byte for byte."""
         headers = {**self.headers, "X-Line-Retry-Key": retry_key} if retry_key else self.headers
         try:
-            resp = self.host.urlopen("POST", self.prefix + path, body=json.dumps(body).encode(), headers=headers,
-                                     redirect=False)
-        except NETWORK_ERRORS as exc:
+            resp = self.http.post(path, json.dumps(body).encode(), headers)
+        except keepalive.ERRORS as exc:
             raise network_error(exc) from exc
         if resp.status < 300:
             return True
         if resp.status == 409 and retry_key:
             return False
-        raise DeliveryError(f"LINE API {resp.status}: {resp.data.decode('utf-8', 'replace')[:500]}", resp.status,
+        raise DeliveryError(f"LINE API {resp.status}: {resp.body.decode('utf-8', 'replace')[:500]}", resp.status,
                             retryable_status(resp.status), retry_after_seconds(resp.headers.get("Retry-After")))
 
     def reply(self, reply_token: str, batch: list[dict]) -> bool:

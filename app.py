@@ -31,10 +31,7 @@ log = logging.getLogger("bot")
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
     settings = settings or from_env()
-    logs.keep_secret(settings.secret_key, settings.reporter_key, settings.console_password,
-                     settings.line_channel_secret, settings.line_channel_access_token,
-                     settings.facebook_app_secret, settings.facebook_page_access_token,
-                     settings.facebook_verify_token)
+    logs.keep_secret(*settings.secret_values())
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",

@@ -128,8 +128,20 @@ class Settings:
     def reporter_secret(self) -> bytes:
         return (self.reporter_key or self.secret_key).encode("utf-8")
 
+    def secret_values(self) -> list[str]:
+        """What no log line may show as it is (bot/logs.py masks them)."""
+        return [getattr(self, name) for name in SECRETS]
+
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
+
+
+# The settings that are secrets, by field and by environment variable: logs mask them from the process's
+# start (from the environment), and again once the settings are built (tests build their own).
+SECRETS = {"secret_key": "SECRET_KEY", "reporter_key": "REPORTER_KEY", "console_password": "CONSOLE_PASSWORD",
+           "line_channel_secret": "LINE_CHANNEL_SECRET", "line_channel_access_token": "LINE_CHANNEL_ACCESS_TOKEN",
+           "facebook_app_secret": "FACEBOOK_APP_SECRET", "facebook_page_access_token": "FACEBOOK_PAGE_ACCESS_TOKEN",
+           "facebook_verify_token": "FACEBOOK_VERIFY_TOKEN"}
 
 
 def from_env() -> Settings:

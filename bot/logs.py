@@ -41,9 +41,6 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?<![A-Za-z0-9.])[๐-๙](?:[\s-]?[๐-๙]){8,9}(?![A-Za-z0-9.])"), "[phone]"),  # Thai digits
     (re.compile(r"(?<![A-Za-z0-9.])\d{13,20}(?![A-Za-z0-9])"), "[id]"),  # Messenger PSIDs, and ids as long
 ]
-SECRET_ENV = ("SECRET_KEY", "REPORTER_KEY", "CONSOLE_PASSWORD", "LINE_CHANNEL_SECRET",
-              "LINE_CHANNEL_ACCESS_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN",
-              "FACEBOOK_VERIFY_TOKEN")
 _secrets: tuple[str, ...] = ()  # longest first, so a secret holding another is masked whole
 
 
@@ -189,7 +186,9 @@ def handler(stream: IO[str] | None = None, fmt: str = "plain") -> logging.Handle
 
 
 def secrets_from_env(environ=os.environ) -> Iterable[str]:
-    return [environ.get(name, "") for name in SECRET_ENV]
+    from bot.config import SECRETS
+
+    return [environ.get(name, "") for name in SECRETS.values()]
 
 
 def configure(fmt: str | None = None, level: int | str | None = None, stream: IO[str] | None = None) -> None:

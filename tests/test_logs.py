@@ -168,3 +168,17 @@ def test_gunicorn_access_lines_carry_the_request_id_and_no_query_or_address(log_
         assert json.loads(err.splitlines()[-1])["msg"] == "worker 7 booted"
     else:
         assert '"GET /api/chat/inbox HTTP/1.1" 200' in line and rid in line
+
+
+def test_every_secret_setting_is_masked_whether_read_from_the_environment_or_built(monkeypatch):
+    from bot.config import SECRETS, from_env
+
+    for n, env in enumerate(SECRETS.values()):
+        monkeypatch.setenv(env, f"value-of-secret-{n}-{env.lower()}")
+    settings = from_env()
+    for n, (field, env) in enumerate(SECRETS.items()):
+        assert getattr(settings, field) == f"value-of-secret-{n}-{env.lower()}"  # the same setting, both names
+    assert sorted(logs.secrets_from_env()) == sorted(settings.secret_values())
+    logs.keep_secret(*settings.secret_values())
+    line = logs.redact(" ".join(settings.secret_values()))
+    assert "value-of-secret" not in line

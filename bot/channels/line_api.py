@@ -45,6 +45,7 @@ class LineApi:
             resp = self.http.post(path, json.dumps(body).encode(), headers)
         except keepalive.ERRORS as exc:
             raise network_error(exc) from exc
+        log.debug("LINE API POST %s: %s", path, resp.status)  # what urllib3's log said; never the body
         if resp.status < 300:
             return True
         if resp.status == 409 and retry_key:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from bot.content.models import Strict
+from bot.core.messages import QuickReply
 from scoring.yamlfile import ContentError, load_model
 
 if TYPE_CHECKING:
@@ -234,3 +235,13 @@ def of(services: Services) -> ComplaintsContent:
 def say(services: Services, key: str, **values: object) -> str:
     office = services.content.office
     return of(services).texts[key].format(office=office.short_name, office_phone=office.phone, **values)
+
+
+def say_in(ctx, key: str, **values: object) -> str:
+    """`say` within a conversation turn (the complaint and feedback flows speak from complaints.yaml)."""
+    return say(ctx.services, key, **values)
+
+
+def buttons(ctx, *keys: str) -> tuple[QuickReply, ...]:
+    """Quick replies whose label and sent text are the same texts of complaints.yaml."""
+    return tuple(QuickReply(say_in(ctx, k), say_in(ctx, k)) for k in keys)

@@ -23,7 +23,8 @@ from bot.core.thai import THAI_DIGITS
 
 from . import content as cc
 from . import evidence, floodgate, service
-from .content import Category
+from .content import Category, buttons
+from .content import say_in as say
 from .draft import Draft
 from .steps import Back, End, Go, NotForUs, Outcome, Stay, Step
 
@@ -49,14 +50,6 @@ STORY_CHARS = 50
 SHORT_CHARS = 20
 PHONE = re.compile(r"^0\d{8,9}$")
 SUMMARY_DETAILS = 300
-
-
-def say(ctx: Context, key: str, **values: object) -> str:
-    return cc.say(ctx.services, key, **values)
-
-
-def buttons(ctx: Context, *keys: str) -> tuple[QuickReply, ...]:
-    return tuple(QuickReply(say(ctx, k), say(ctx, k)) for k in keys)
 
 
 def elsewhere(ctx: Context) -> bool:

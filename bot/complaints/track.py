@@ -10,7 +10,8 @@ from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
 from . import content as cc
 from . import service
 from .codes import find_code
-from .flow import elsewhere, say
+from .content import say_in as say
+from .flow import elsewhere
 from .models import Complaint
 from bot.thaitime import local, thai_date, thai_datetime
 

@@ -9,8 +9,10 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.complaints import content as cc
+from bot.complaints.content import buttons
+from bot.complaints.content import say_in as say
 from bot.core.conversation import Context, for_another_topic
-from bot.core.messages import QuickReply, Reply, Text
+from bot.core.messages import Reply, Text
 from bot.core.thai import THAI_DIGITS
 
 from .models import Feedback
@@ -22,14 +24,6 @@ NAME = "feedback"
 LONE_DIGIT = re.compile(r"(?<!\d)([1-5])(?!\d)")
 # Intents that do not take a person out of the rating (as in the complaint flow, whose texts these share).
 OWN_INTENTS = {"complaint", "feedback", "track", "fallback", "media"}
-
-
-def say(ctx: Context, key: str, **values: object) -> str:
-    return cc.say(ctx.services, key, **values)
-
-
-def buttons(ctx: Context, *keys: str) -> tuple[QuickReply, ...]:
-    return tuple(QuickReply(say(ctx, k), say(ctx, k)) for k in keys)
 
 
 def rating_in(services: Services, text: str) -> int | None:
@@ -56,7 +50,7 @@ class FeedbackFlow:
             return self.rated(ctx, rating)
         return [Text(say(ctx, "ask_rating"), self.rating_buttons(ctx))]
 
-    def rating_buttons(self, ctx: Context) -> tuple[QuickReply, ...]:
+    def rating_buttons(self, ctx: Context) -> tuple[...]:
         return buttons(ctx, *(f"rating_{n}" for n in range(5, 0, -1))) + buttons(ctx, "btn_cancel")
 
     def rated(self, ctx: Context, rating: int) -> list[Reply]:

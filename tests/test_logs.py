@@ -38,7 +38,7 @@ def captured(caplog):
     root = logging.getLogger()
     root.addHandler(on_main), root.addHandler(off_main)
     caplog.set_level(logging.DEBUG)
-    for held in ("sqlalchemy", "urllib3", "linebot"):  # they hold themselves at WARNING otherwise
+    for held in ("sqlalchemy", "urllib3", "linebot", "bot"):  # held at WARNING by themselves, "bot" by a CLI
         caplog.set_level(logging.DEBUG, logger=held)
     yield SimpleNamespace(lines=lambda: stream.getvalue().splitlines(),
                           background=lambda: background.getvalue().splitlines())

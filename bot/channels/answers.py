@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from bot.complaints import delivery, outbox
 from bot.complaints.models import OutboxMessage
+from bot.core.state import TurnWrite
 from bot.storage import per_dialect, utcnow
 from bot.storage.models import ProcessedEvent
 
@@ -105,7 +106,7 @@ class Owed:
 
     def __init__(self, services, channel: str, event_id: str, to: str, render: Callable[[list], list]):
         self.services, self.channel, self.event_id, self.to, self.render = services, channel, event_id, to, render
-        self.writes: list[Callable[[Connection], None]] = []  # stored with the answer (a follower's touch)
+        self.writes: list[TurnWrite] = []  # stored with the answer (a follower's touch)
         self.rendered: list = []
         self.row_id: int | None = None
         self.retry_key: str | None = None

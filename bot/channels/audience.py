@@ -5,12 +5,11 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-from typing import Callable
-
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from bot.core.state import TurnWrite
 from bot.storage import per_dialect, utcnow
 from bot.storage.models import ChatGroup, Follower
 
@@ -18,7 +17,6 @@ from bot.storage.models import ChatGroup, Follower
 # whenever the hour noted for Messenger's window changes), not on every message.
 TOUCH_EVERY = timedelta(minutes=5)
 MEMO_SIZE = 50_000  # users remembered per process (a few MB); beyond it the memo starts over
-Write = Callable[[Connection], None]
 
 
 class TouchMemo:
@@ -98,7 +96,7 @@ def coarse(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def touch(services, channel: str, user_id: str, now: datetime | None = None) -> Write | None:
+def touch(services, channel: str, user_id: str, now: datetime | None = None) -> TurnWrite | None:
     """A user wrote to the bot, so they can be reached (on Messenger, for 24 hours from the hour noted).
 
     Only a friend can write to a LINE account one-to-one, so the row is (re)activated too. The upsert is

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from bot.core.messages import Incoming, Location, Media
+from bot.core.state import TurnWrite
 
 from . import answers, audience, fixed_replies
 from .line import Channel
@@ -185,7 +186,7 @@ class LineEvents:
         return answers.Owed(self.services, CHANNEL, str(event.webhook_event_id or ""), chat_id(event.source),
                             self.channel.render)
 
-    def respond(self, event, incoming: Incoming, touch: audience.Write | None = None) -> None:
+    def respond(self, event, incoming: Incoming, touch: TurnWrite | None = None) -> None:
         """A conversation turn; its answer is stored with the turn's state (and the follower's `touch`),
         then delivered. In standby mode another module answers this chat: the bot neither answers nor lets
         the message move a flow or count as a rating, so it only notes the event as handled."""

@@ -46,6 +46,10 @@ LOCK_PG = _claim.on_conflict_do_update(index_elements=list(KEY), set_={"channel"
     .returning(TABLE.c.data, TABLE.c.updated_at)
 
 
+# A write done in the transaction that saves a turn's state, on its Core connection.
+TurnWrite = Callable[[Connection], None]
+
+
 @dataclass
 class TurnState:
     data: dict
@@ -53,7 +57,7 @@ class TurnState:
     # Written in the transaction that saves the state (e.g. the turn's answer), so both or neither stay. A
     # write gets the transaction's Core connection: it executes statements, as a Session would, without
     # the ORM's unit of work (which a turn, run on every message, never needs).
-    writes: list[Callable[[Connection], None]] = field(default_factory=list)
+    writes: list[TurnWrite] = field(default_factory=list)
 
 
 class StateStore:
@@ -122,7 +126,7 @@ class StateStore:
         return state.data, state.expired
 
     def save(self, channel: str, user_id: str, data: dict, now: datetime | None = None,
-             writes: list[Callable[[Connection], None]] = ()) -> None:
+             writes: list[TurnWrite] = ()) -> None:
         """One statement for the state (an upsert, or a delete when nothing is left), then the turn's writes,
         in one transaction, one a redelivery of the message would redo (Database.redoable_engine)."""
         now = now or utcnow()

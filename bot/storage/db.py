@@ -5,7 +5,7 @@ import logging
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Callable, ContextManager, Iterator, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import DateTime, create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
@@ -124,7 +124,6 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.redoable_engine = self._redoable_engine(url, kwargs)
-        self.redoable_sessions = sessionmaker(self.redoable_engine, expire_on_commit=False)
 
     def _redoable_engine(self, url: str, kwargs: dict) -> Engine:
         """For the writes of a message's turn that the platform's redelivery would make again (the event's
@@ -148,25 +147,17 @@ class Database:
     def engines(self) -> tuple[Engine, ...]:
         return (self.engine,) if self.redoable_engine is self.engine else (self.engine, self.redoable_engine)
 
-    def session(self) -> ContextManager[Session]:
+    @contextmanager
+    def session(self) -> Iterator[Session]:
         """A unit of work: committed on success, rolled back on any error."""
-        return _unit_of_work(self.sessions)
-
-    def redoable_session(self) -> ContextManager[Session]:
-        """A unit of work on `redoable_engine` (see there)."""
-        return _unit_of_work(self.redoable_sessions)
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
 
     def dispose(self) -> None:
         for engine in self.engines:
             engine.dispose()
-
-
-@contextmanager
-def _unit_of_work(sessions: sessionmaker) -> Iterator[Session]:
-    with sessions() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise

@@ -7,7 +7,8 @@ the figure is the app's own work), SQLite state, replies to the tests' fake LINE
     PROF_SORT=tottime python -m bench.profile_webhook --prof 40   # by own time instead
 
 The profile counts CPU time (time.process_time), not wall time: waiting on the fake API or the disk is
-not in it. The fake LINE API runs in a thread of this process, so its CPU is in the per-message figure.
+not in it. The fake LINE API is the bench's own (bench/fake_line_api.py) in a process of its own, as under
+gunicorn, so its CPU is not in the per-message figure.
 
 Not part of `python -m bench`: a profile is for deciding what to change next, the bench is for the figures.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import contextlib
 import json
 import os
 import pstats
@@ -42,15 +44,16 @@ def main(argv: list[str] | None = None) -> None:
     from bot.services import build_services
     from bot.storage.migrate import upgrade
     from tests.conftest import LINE_SECRET
-    from tests.fakes.platform import fake_line
+    from bench.servers import fake_api
     from tests.test_channel_line import body, post_line, text_event
 
     lines = (ROOT / "tests" / "data" / "utterances_heldout.jsonl").read_text(encoding="utf-8").splitlines()
     texts = [json.loads(line)["text"] for line in lines if line.strip()]
+    stack = contextlib.ExitStack()
     tmp = Path(tempfile.mkdtemp())
     url = f"sqlite:///{tmp}/profile.sqlite3"
     upgrade(url)
-    line = fake_line()
+    line = stack.enter_context(fake_api())
     settings = Settings(database_url=url, content_dir=Path(opts.content), evidence_dir=tmp / "evidence",
                         line_channel_secret=LINE_SECRET, line_channel_access_token="token",
                         line_api_base_url=line.url, line_data_api_base_url=line.url)
@@ -79,8 +82,10 @@ def main(argv: list[str] | None = None) -> None:
         profile.enable()
         timed_pass()
         profile.disable()
+        if os.environ.get("PROF_OUT"):
+            profile.dump_stats(os.environ["PROF_OUT"])
         pstats.Stats(profile).sort_stats(os.environ.get("PROF_SORT", "cumulative")).print_stats(opts.prof)
-    os._exit(0)  # the fake API's server thread need not be joined
+    stack.close()  # the fake API's process
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from bot.complaints.models import OutboxMessage
 from bot.core.state import TurnWrite
 from bot.storage import per_dialect, utcnow
 from bot.storage.models import ProcessedEvent
+from bot.storage.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +38,13 @@ def _claim(insert):
         .on_conflict_do_nothing().returning(table.c.event_id)  # RETURNING: drivers may report rowcount -1
 
 
-CLAIM = per_dialect(_claim)  # built once: it runs every event
+CLAIM = Prepared(per_dialect(_claim))  # it runs every event
 
 _EVENTS = ProcessedEvent.__table__
-MARK_ANSWERED = (update(_EVENTS).where(_EVENTS.c.channel == bindparam("b_channel"),
-                                       _EVENTS.c.event_id == bindparam("b_event_id"))
-                 .values(answered_at=bindparam("b_now", type_=_EVENTS.c.answered_at.type),
-                         answer_id=bindparam("b_answer_id", type_=_EVENTS.c.answer_id.type)))
+MARK_ANSWERED = Prepared(update(_EVENTS).where(_EVENTS.c.channel == bindparam("b_channel"),
+                                                _EVENTS.c.event_id == bindparam("b_event_id"))
+                         .values(answered_at=bindparam("b_now", type_=_EVENTS.c.answered_at.type),
+                                 answer_id=bindparam("b_answer_id", type_=_EVENTS.c.answer_id.type)))
 
 
 def begin(services, channel: str, event_id: str, now: datetime | None = None) -> bool:
@@ -58,8 +59,7 @@ def begin(services, channel: str, event_id: str, now: datetime | None = None) ->
     # a redelivery no exception.
     db = services.db
     with db.redoable_engine.begin() as c:
-        claimed = c.execute(CLAIM[db.engine.dialect.name], {"b_channel": channel, "b_event_id": key,
-                                                             "b_now": now}).first() is not None
+        claimed = CLAIM.first(c, {"b_channel": channel, "b_event_id": key, "b_now": now}) is not None
     if claimed:
         return True
     with services.db.session() as s:
@@ -128,7 +128,7 @@ class Owed:
             if owed:
                 outbox.settle(conn, owed, now, f"carried by answer {self.row_id}")
         if self.event_id:
-            conn.execute(MARK_ANSWERED, {"b_channel": self.channel, "b_event_id": self.event_id[:128],
+            MARK_ANSWERED.execute(conn, {"b_channel": self.channel, "b_event_id": self.event_id[:128],
                                             "b_now": now, "b_answer_id": self.row_id})
 
     def store_alone(self, replies: list) -> None:

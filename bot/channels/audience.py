@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.core.state import TurnWrite
 from bot.storage import per_dialect, utcnow
 from bot.storage.models import ChatGroup, Follower
+from bot.storage.prepared import Prepared
 
 # A user writes many messages in a row: their follower row is written at most this often per process (and
 # whenever the hour noted for Messenger's window changes), not on every message.
@@ -52,7 +53,7 @@ def _messaged(insert):
                                             "unfollowed_at": None})
 
 
-MESSAGED = per_dialect(_messaged)  # built once
+MESSAGED = Prepared(per_dialect(_messaged))
 
 
 def _memo(services) -> TouchMemo:
@@ -109,8 +110,7 @@ def touch(services, channel: str, user_id: str, now: datetime | None = None) -> 
         return None
 
     def write(conn: Connection) -> None:
-        conn.execute(MESSAGED[conn.dialect.name], {"b_channel": channel, "b_user_id": user_id, "b_now": now,
-                                                    "b_hour": hour})
+        MESSAGED.execute(conn, {"b_channel": channel, "b_user_id": user_id, "b_now": now, "b_hour": hour})
         memo.remember(key, hour, now)  # a turn rolled back after this leaves the row to the next touch
 
     return write

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from bot.core.backoff import Backoff
 from bot.core.messages import QuickReply, Text
 from bot.storage import utcnow
+from bot.storage.prepared import Prepared
 
 from .models import OutboxMessage
 
@@ -66,9 +67,9 @@ def enqueue(session: Session, channel: str, target: str, payload: dict, purpose:
 
 
 _TABLE = OutboxMessage.__table__
-# `enqueue`'s row (status and attempts take the columns' defaults), leased to its writer: prebuilt Core, since
-# on the chat hot path SQLAlchemy's statement building and the ORM's flush cost more than the INSERT itself.
-_INSERT_LEASED = insert(_TABLE).values(
+# `enqueue`'s row, leased to its writer: prepared (bot/storage/prepared.py), since on the chat hot path
+# SQLAlchemy's statement building and execution cost more than the INSERT itself.
+_INSERT_LEASED = Prepared(insert(_TABLE).values(
     channel=bindparam("b_channel", type_=_TABLE.c.channel.type),
     target=bindparam("b_target", type_=_TABLE.c.target.type),
     payload=bindparam("b_payload", type_=_TABLE.c.payload.type),
@@ -78,17 +79,18 @@ _INSERT_LEASED = insert(_TABLE).values(
     locked_until=bindparam("b_until", type_=_TABLE.c.locked_until.type),
     created_at=bindparam("b_now", type_=_TABLE.c.created_at.type),
     retry_key=bindparam("b_retry_key", type_=_TABLE.c.retry_key.type),
-).returning(_TABLE.c.id)
+    status="pending", attempts=0,
+).returning(_TABLE.c.id))
 
 
-def enqueue_leased(session: Session | Connection, channel: str, target: str, payload: dict, purpose: str, ref: str | None,
+def enqueue_leased(conn: Connection, channel: str, target: str, payload: dict, purpose: str, ref: str | None,
                    now: datetime, until: datetime) -> tuple[int, str]:
     """`enqueue`, for a row its writer is about to send itself: no other sender takes it before `until`
     (when it is first due). Returns the row's id and retry key."""
     retry_key = str(uuid.uuid4())
-    row_id = session.execute(_INSERT_LEASED, {
+    (row_id,) = _INSERT_LEASED.first(conn, {
         "b_channel": channel, "b_target": target, "b_payload": payload, "b_purpose": purpose, "b_ref": ref,
-        "b_until": until, "b_now": now, "b_retry_key": retry_key}).scalar_one()
+        "b_until": until, "b_now": now, "b_retry_key": retry_key})
     return row_id, retry_key
 
 
@@ -121,16 +123,16 @@ def due_now(services: Services, row_id: int, now: datetime, retry_after: float |
 
 
 _TABLE = OutboxMessage.__table__
-# Built once and run on a plain connection: it follows nearly every answer a webhook delivers.
-MARK_SENT = (update(_TABLE).where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.status == "pending")
-             .values(status="sent", sent_at=bindparam("b_now", type_=_TABLE.c.sent_at.type), locked_until=None,
-                     attempts=_TABLE.c.attempts + 1))
+# Prepared: it follows nearly every answer a webhook delivers.
+MARK_SENT = Prepared(update(_TABLE).where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.status == "pending")
+                     .values(status="sent", sent_at=bindparam("b_now", type_=_TABLE.c.sent_at.type),
+                             locked_until=None, attempts=_TABLE.c.attempts + 1))
 
 
 def mark_sent(services: Services, row_id: int, now: datetime) -> None:
     """Lost only to a power cut (Database.redoable_engine): the row would then be sent once more."""
     with services.db.redoable_engine.begin() as c:
-        c.execute(MARK_SENT, {"b_id": row_id, "b_now": now})
+        MARK_SENT.execute(c, {"b_id": row_id, "b_now": now})
 
 
 def is_due(now: datetime):

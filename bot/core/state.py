@@ -18,14 +18,16 @@ from sqlalchemy.engine import Connection
 
 from bot.storage import Database, per_dialect, utcnow
 from bot.storage.models import ConversationState
+from bot.storage.prepared import Prepared
 
 TABLE = ConversationState.__table__
 KEY = (TABLE.c.channel, TABLE.c.user_id)
-# Built once: constructing a statement costs more than running it on SQLite; per call only values are bound.
+# Prepared (bot/storage/prepared.py): they run on every message, where SQLAlchemy's building and executing
+# of a statement cost more than SQLite's running it.
 IS_USER = (KEY[0] == bindparam("b_channel")) & (KEY[1] == bindparam("b_user_id"))
-LOAD = select(TABLE.c.data, TABLE.c.updated_at).where(IS_USER)
-DELETE = delete(TABLE).where(IS_USER)
-UPDATE = update(TABLE).where(IS_USER).values(data=bindparam("new_data"), updated_at=bindparam("now"))
+LOAD = Prepared(select(TABLE.c.data, TABLE.c.updated_at).where(IS_USER))
+DELETE = Prepared(delete(TABLE).where(IS_USER))
+UPDATE = Prepared(update(TABLE).where(IS_USER).values(data=bindparam("new_data"), updated_at=bindparam("now")))
 
 
 def _upsert(insert):
@@ -36,14 +38,14 @@ def _upsert(insert):
                                                                       "updated_at": stmt.excluded.updated_at})
 
 
-UPSERT = per_dialect(_upsert)
+UPSERT = Prepared(per_dialect(_upsert))
 # PostgreSQL: a new row is inserted, an existing one "updated" to itself; either way it is locked for the
 # turn's transaction and returned, in one round trip.
 _claim = pg_insert(TABLE).values(channel=bindparam("b_channel"), user_id=bindparam("b_user_id"),
                                  data=bindparam("new_data", type_=TABLE.c.data.type),
                                  updated_at=bindparam("now", type_=TABLE.c.updated_at.type))
-LOCK_PG = _claim.on_conflict_do_update(index_elements=list(KEY), set_={"channel": _claim.excluded.channel}) \
-    .returning(TABLE.c.data, TABLE.c.updated_at)
+LOCK_PG = Prepared(_claim.on_conflict_do_update(index_elements=list(KEY), set_={"channel": _claim.excluded.channel})
+                   .returning(TABLE.c.data, TABLE.c.updated_at))
 
 
 # A write done in the transaction that saves a turn's state, on its Core connection.
@@ -105,13 +107,13 @@ class StateStore:
                 return
             with self._pg_turns or nullcontext(), self.db.engine.begin() as s:
                 key = {"b_channel": channel, "b_user_id": user_id}
-                row = s.execute(LOCK_PG, {**key, "new_data": {}, "now": now}).one()
-                state = self._interpret(row.data, row.updated_at, now)
+                data, updated_at = LOCK_PG.first(s, {**key, "new_data": {}, "now": now})
+                state = self._interpret(data, updated_at, now)
                 yield state
                 if not state.data:
-                    s.execute(DELETE, key)  # nothing to remember: no row (and no time) is kept
+                    DELETE.execute(s, key)  # nothing to remember: no row (and no time) is kept
                 else:
-                    s.execute(UPDATE, {**key, "new_data": state.data, "now": now})
+                    UPDATE.execute(s, {**key, "new_data": state.data, "now": now})
                 for write in state.writes:  # the turn's own writes (its stored answer) go in either way
                     write(s)
 
@@ -119,10 +121,10 @@ class StateStore:
         """The user's state, and whether an older one expired (so a flow can say nothing was filed)."""
         now = now or utcnow()
         with self.db.engine.connect() as c:
-            row = c.execute(LOAD, {"b_channel": channel, "b_user_id": user_id}).first()
+            row = LOAD.first(c, {"b_channel": channel, "b_user_id": user_id})
         if row is None:
             return {}, False
-        state = self._interpret(row.data, row.updated_at, now)
+        state = self._interpret(*row, now)
         return state.data, state.expired
 
     def save(self, channel: str, user_id: str, data: dict, now: datetime | None = None,
@@ -133,8 +135,8 @@ class StateStore:
         key = {"b_channel": channel, "b_user_id": user_id}
         with self.db.redoable_engine.begin() as s:
             if not data:
-                s.execute(DELETE, key)  # nothing to remember: no row (and no time) is kept
+                DELETE.execute(s, key)  # nothing to remember: no row (and no time) is kept
             else:
-                s.execute(UPSERT[self.db.engine.dialect.name], {**key, "new_data": data, "now": now})
+                UPSERT.execute(s, {**key, "new_data": data, "now": now})
             for write in writes:  # the turn's own writes (its stored answer) go in either way
                 write(s)

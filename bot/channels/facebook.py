@@ -12,13 +12,13 @@ import logging
 
 from typing import Sequence
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 
 from bot.core.messages import Media, Reply
 
 from .base import Bound, BroadcastPlan, Limits
 from .facebook_render import MAX_QUICK, MAX_TEXT, announcement_messages, render_payloads
-from .http_json import HttpError, read_body, register_json_errors
+from .http_json import ACCEPTED, HttpError, read_body, register_json_errors
 from .platforms import DeliveryError, FacebookSendApi
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def facebook_blueprint(bot, services, path: str) -> Blueprint:
             raise HttpError(400, "body must be a JSON object")
         for item in messaging_items(payload):
             handler.handle(item)
-        return jsonify(status="ok")
+        return ACCEPTED
 
     return bp
 

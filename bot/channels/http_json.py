@@ -4,6 +4,9 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+# A webhook's answer to the platform (which reads only the status): built once, not per event batch.
+ACCEPTED = ('{"status":"ok"}', 200, {"Content-Type": "application/json"})
+
 
 class HttpError(Exception):
     """Raised inside a view to answer with a JSON error instead of Flask's HTML pages."""

@@ -10,13 +10,13 @@ import json
 import logging
 from typing import Sequence
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 
 from bot.core.messages import Media, Reply
 
 from . import line_signature
 from .base import Bound, BroadcastPlan, Limits
-from .http_json import HttpError, read_body, register_json_errors
+from .http_json import ACCEPTED, HttpError, read_body, register_json_errors
 from .line_api import LineApi, line_api
 from .line_render import MAX_MESSAGES, MAX_QUICK, MAX_TEXT, announcement_messages, render_messages
 from .platforms import DeliveryError
@@ -73,7 +73,7 @@ class Channel(Bound):
             for raw in payload.get("events", []):
                 if isinstance(raw, dict):
                     handler.handle(raw)
-            return jsonify(status="ok")
+            return ACCEPTED
 
         return bp
 

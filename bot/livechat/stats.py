@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from bot.storage import per_dialect, utcnow
+from bot.storage.prepared import Prepared
 from bot.thaitime import local
 
 from .models import BotAnswerCount, LiveChat, LiveChatMessage
@@ -20,14 +21,14 @@ def _count(insert):
         .on_conflict_do_update(index_elements=["day", "channel"], set_={"count": table.c.count + 1})
 
 
-COUNT = per_dialect(_count)  # built once: it runs every turn
+COUNT = Prepared(per_dialect(_count))  # it runs every turn
 
 
 def count_bot_answer(conn: Connection, channel: str, now: datetime | None = None) -> None:
     """One more question answered by the bot today (Thailand day); no text and no user are kept. One upsert,
     so two first answers of a day at once both count and neither fails its turn's transaction."""
     day = local(now or utcnow()).date().isoformat()
-    conn.execute(COUNT[conn.dialect.name], {"b_day": day, "b_channel": channel})
+    COUNT.execute(conn, {"b_day": day, "b_channel": channel})
 
 
 def summary(services, lo: datetime, hi: datetime) -> dict:

@@ -43,7 +43,8 @@ class MemoryStates:
         self.data: dict = {}
 
     @contextmanager
-    def turn(self, channel, user_id, now=None):
+    def turn(self, channel, user_id, now=None, first=None):
+        assert first is None  # no channel claims an event here
         state = TurnState(dict(self.data.get((channel, user_id), {})), False)
         yield state
         self.data[(channel, user_id)] = state.data

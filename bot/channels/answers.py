@@ -47,21 +47,76 @@ MARK_ANSWERED = Prepared(update(_EVENTS).where(_EVENTS.c.channel == bindparam("b
                                  answer_id=bindparam("b_answer_id", type_=_EVENTS.c.answer_id.type)))
 
 
+class NotClaimed(Exception):
+    """The event was claimed by another delivery of it: the turn that tried to claim it is not run."""
+
+
+def claimed(conn: Connection, channel: str, event_id: str, now: datetime) -> bool:
+    """The claim: one INSERT ... ON CONFLICT DO NOTHING; a new event (nearly every one) costs one statement,
+    a redelivery no exception. Its commit is one a redelivery redoes (Database.redoable_engine)."""
+    return CLAIM.first(conn, {"b_channel": channel, "b_event_id": event_id[:128], "b_now": now}) is not None
+
+
+def claim_in_turn(channel: str, event_id: str, now: datetime | None = None) -> TurnWrite:
+    """The claim as the first write of the message's turn (StateStore.turn's `first`), so claim, state,
+    follower and stored answer take one transaction on PostgreSQL (one for the claim and the state's read,
+    one for the rest on SQLite). Raises NotClaimed, leaving the turn unrun; `unclaimed` then says what to do."""
+    now = now or utcnow()
+
+    def claim(conn: Connection) -> None:
+        if not claimed(conn, channel, event_id, now):
+            raise NotClaimed(channel)
+
+    return claim
+
+
+def handle_once(services, channel: str, event_id: str, handle: Callable[[TurnWrite | None], None]) -> None:
+    """Handle an event whose handling is one conversation turn, at most once: `handle(claim)` passes `claim`
+    to the turn (Bot.respond's `first`), so the claim costs no transaction of its own. `claim` is None
+    when there is nothing to claim (no event id, or a claim taken over from a handler that died)."""
+    if not event_id:
+        handle(None)
+        return
+    try:
+        handle(claim_in_turn(channel, event_id))
+        return
+    except NotClaimed:  # another delivery's claim: never released from here
+        pass
+    except Exception:
+        release(services, channel, event_id)
+        raise
+    if unclaimed(services, channel, event_id):
+        handled(services, channel, event_id, lambda: handle(None))
+
+
+def handled(services, channel: str, event_id: str, handle: Callable[[], None]) -> None:
+    """`handle()` for an event this delivery has claimed; its claim is forgotten if handling fails before
+    the answer is stored, so the platform's redelivery is handled."""
+    try:
+        handle()
+    except Exception:
+        release(services, channel, event_id)
+        raise
+
+
 def begin(services, channel: str, event_id: str, now: datetime | None = None) -> bool:
     """True when this delivery of the event is to be handled; False for a redelivery (answered from the
     stored answer) or while another process is still handling it."""
     now = now or utcnow()
     if not event_id:
         return True  # nothing to deduplicate on
+    with services.db.redoable_engine.begin() as c:
+        if claimed(c, channel, event_id, now):
+            return True
+    return unclaimed(services, channel, event_id, now)
+
+
+def unclaimed(services, channel: str, event_id: str, now: datetime | None = None) -> bool:
+    """For an event whose claim found it claimed already: True when this delivery is to handle it after all
+    (the process handling it died mid-turn: the claim is taken over), False when it is answered (from the
+    stored answer, pushed now if still owed) or still being handled elsewhere."""
+    now = now or utcnow()
     key = event_id[:128]
-    # The claim is one INSERT ... ON CONFLICT DO NOTHING on a plain connection: a new event (nearly every
-    # one) costs one statement and one commit (one a redelivery redoes: see Database.redoable_engine), and
-    # a redelivery no exception.
-    db = services.db
-    with db.redoable_engine.begin() as c:
-        claimed = CLAIM.first(c, {"b_channel": channel, "b_event_id": key, "b_now": now}) is not None
-    if claimed:
-        return True
     with services.db.session() as s:
         seen = s.get(ProcessedEvent, (channel, key))
         if seen is None:

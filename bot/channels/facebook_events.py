@@ -99,18 +99,13 @@ class FacebookEvents:
         if incoming is None:
             return
         key = event_id(item)
-        if not answers.begin(self.services, CHANNEL, key):
-            return
-        try:
-            owed = answers.Owed(self.services, CHANNEL, key, incoming.user_id,
-                                lambda replies: self.channel.render(replies, incoming.user_id))
-            touch = audience.touch(self.services, CHANNEL, incoming.user_id)
-            if touch is not None:
-                owed.writes.append(touch)  # in the turn's transaction, with the answer
-            self.bot.respond(incoming, record=owed.record)
-        except Exception:
-            answers.release(self.services, CHANNEL, key)
-            raise
+        owed = answers.Owed(self.services, CHANNEL, key, incoming.user_id,
+                            lambda replies: self.channel.render(replies, incoming.user_id))
+        touch = audience.touch(self.services, CHANNEL, incoming.user_id)
+        if touch is not None:
+            owed.writes.append(touch)  # in the turn's transaction, with the answer
+        answers.handle_once(self.services, CHANNEL, key,  # (for another delivery's event nothing is stored)
+                            lambda claim: self.bot.respond(incoming, record=owed.record, first=claim))
         self.deliver(owed)
 
     def deliver(self, owed: answers.Owed) -> None:

@@ -174,29 +174,28 @@ class LineEvents:
             log.warning("LINE %s event older than %s h ignored (replay?)", event.type, MAX_EVENT_AGE_SECONDS // 3600)
             return
         event_id = str(event.webhook_event_id or "")
-        if not answers.begin(self.services, CHANNEL, event_id):
-            return
-        try:
-            handler(event)
-        except Exception:
-            answers.release(self.services, CHANNEL, event_id)
-            raise
+        if handler == self.on_text_from_user and not standby(event):  # nearly every event: claimed in its turn
+            answers.handle_once(self.services, CHANNEL, event_id, lambda claim: self.on_text_from_user(event, claim))
+        elif answers.begin(self.services, CHANNEL, event_id):
+            answers.handled(self.services, CHANNEL, event_id, lambda: handler(event))
 
     def owed(self, event) -> answers.Owed:
         return answers.Owed(self.services, CHANNEL, str(event.webhook_event_id or ""), chat_id(event.source),
                             self.channel.render)
 
-    def respond(self, event, incoming: Incoming, touch: TurnWrite | None = None) -> None:
+    def respond(self, event, incoming: Incoming, touch: TurnWrite | None = None,
+                claim: TurnWrite | None = None) -> None:
         """A conversation turn; its answer is stored with the turn's state (and the follower's `touch`),
-        then delivered. In standby mode another module answers this chat: the bot neither answers nor lets
-        the message move a flow or count as a rating, so it only notes the event as handled."""
+        then delivered. `claim` is the event's claim, when the turn makes it. In standby mode another
+        module answers this chat: the bot neither answers nor lets the message move a flow or count as a
+        rating, so it only notes the event as handled."""
         owed = self.owed(event)
         if touch is not None:
             owed.writes.append(touch)
         if standby(event):
             owed.store_alone([])
             return
-        self.bot.respond(incoming, record=owed.record)
+        self.bot.respond(incoming, record=owed.record, first=claim)
         self.deliver(event, owed)
 
     def answer(self, event, replies) -> None:
@@ -227,10 +226,10 @@ class LineEvents:
             return
         self.respond(event, incoming, audience.touch(self.services, CHANNEL, user) if user else None)
 
-    def on_text_from_user(self, event: TextFromUser) -> None:
+    def on_text_from_user(self, event: TextFromUser, claim: TurnWrite | None = None) -> None:
         """What on_message does for a text in a one-to-one chat."""
         self.respond(event, Incoming(CHANNEL, event.user_id, text=event.text),
-                     audience.touch(self.services, CHANNEL, event.user_id))
+                     audience.touch(self.services, CHANNEL, event.user_id), claim)
 
     def on_postback(self, event) -> None:
         touch = audience.touch(self.services, CHANNEL, event.source.user_id) \

@@ -89,8 +89,14 @@ class StateStore:
         return TurnState(data, False)
 
     @contextmanager
-    def turn(self, channel: str, user_id: str, now: datetime | None = None) -> Iterator[TurnState]:
+    def turn(self, channel: str, user_id: str, now: datetime | None = None,
+             first: TurnWrite | None = None) -> Iterator[TurnState]:
         """The user's state for one turn, saved when the block ends without error.
+
+        `first` (a channel's claim of the platform's event id) is written in the transaction that reads the
+        state, before the turn runs: on PostgreSQL that is the turn's one transaction (after the user's row
+        is locked), so the claim commits or rolls back with the turn; on SQLite it is the read's. An
+        exception from it leaves the turn unrun.
 
         Threads of this process wait on a striped lock; on PostgreSQL the row is also locked (an upsert
         that returns the row takes its lock) so turns in other workers wait too. SQLite serialises writers
@@ -100,7 +106,7 @@ class StateStore:
         now = now or utcnow()
         with self._locks[zlib.crc32(f"{channel}:{user_id}".encode()) % self.LOCKS]:
             if not self._postgresql:
-                data, expired = self.load(channel, user_id, now)
+                data, expired = self.load(channel, user_id, now, first)
                 state = TurnState(data, expired)
                 yield state
                 self.save(channel, user_id, state.data, now, state.writes)
@@ -108,6 +114,8 @@ class StateStore:
             with self._pg_turns or nullcontext(), self.db.engine.begin() as s:
                 key = {"b_channel": channel, "b_user_id": user_id}
                 data, updated_at = LOCK_PG.first(s, {**key, "new_data": {}, "now": now})
+                if first is not None:
+                    first(s)
                 state = self._interpret(data, updated_at, now)
                 yield state
                 if not state.data:
@@ -117,10 +125,14 @@ class StateStore:
                 for write in state.writes:  # the turn's own writes (its stored answer) go in either way
                     write(s)
 
-    def load(self, channel: str, user_id: str, now: datetime | None = None) -> tuple[dict, bool]:
-        """The user's state, and whether an older one expired (so a flow can say nothing was filed)."""
+    def load(self, channel: str, user_id: str, now: datetime | None = None,
+             first: TurnWrite | None = None) -> tuple[dict, bool]:
+        """The user's state, and whether an older one expired (so a flow can say nothing was filed);
+        `first` is written in the same transaction, before the read (one commit for both)."""
         now = now or utcnow()
-        with self.db.engine.connect() as c:
+        with (self.db.redoable_engine.begin() if first is not None else self.db.engine.connect()) as c:
+            if first is not None:
+                first(c)
             row = LOAD.first(c, {"b_channel": channel, "b_user_id": user_id})
         if row is None:
             return {}, False

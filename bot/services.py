@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .channels.audience import TouchMemo
     from .complaints.content import ComplaintsContent
     from .complaints.delivery import Kicker
+    from .complaints.sent_marks import SentMarks
     from .knowledge import Knowledge
     from .livechat.service import LiveChatContent
     from .nlu import Understander
@@ -45,6 +46,7 @@ class Services:
     knowledge: Knowledge | None = None  # knowledge.of (stays None for an office without content/report/)
     livechat_content: LiveChatContent | None = None  # livechat.service.content
     follower_touches: TouchMemo | None = None  # channels.audience (when each follower row was last written)
+    sent_marks: SentMarks | None = None  # complaints.sent_marks (delivered answers, marked sent a moment later)
 
 
 class NoUnderstanding:

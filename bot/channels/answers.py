@@ -16,7 +16,7 @@ from typing import Callable
 from sqlalchemy import bindparam, delete, update
 from sqlalchemy.engine import Connection
 
-from bot.complaints import delivery, outbox
+from bot.complaints import delivery, outbox, sent_marks
 from bot.complaints.models import OutboxMessage
 from bot.core.state import TurnWrite
 from bot.storage import per_dialect, utcnow
@@ -193,7 +193,7 @@ class Owed:
 
     def delivered(self) -> None:
         if self.row_id is not None:
-            outbox.mark_sent(self.services, self.row_id, utcnow())
+            sent_marks.of(self.services).add(self.row_id, utcnow())
 
     def leave_to_outbox(self, rest: list, error: Exception | None = None) -> None:
         """What is left of the answer goes by push from the outbox, now or after the platform's Retry-After."""

@@ -18,7 +18,7 @@ from bot.channels.outbound import push, push_rendered
 from bot.core.backoff import Backoff
 from bot.storage import utcnow
 
-from . import mailer, notifier, outbox
+from . import mailer, notifier, outbox, sent_marks
 from .models import OutboxMessage
 
 if TYPE_CHECKING:
@@ -68,6 +68,7 @@ def deliver_due(services: Services, now: datetime | None = None, limit: int = 10
     are reckoned from the clock at that moment, not from the pass's start (a slow send would eat both)."""
     result = Result()
     clock = clock or ((lambda: now) if now else utcnow)
+    sent_marks.flush_pending(services)  # an answer delivered a moment ago is not due again
     for row_id in outbox.due_ids(services, clock(), limit):
         if not outbox.claim(services, row_id, clock()):
             continue  # another sender has it

@@ -123,16 +123,10 @@ def due_now(services: Services, row_id: int, now: datetime, retry_after: float |
 
 
 _TABLE = OutboxMessage.__table__
-# Prepared: it follows nearly every answer a webhook delivers.
+# Prepared: it follows nearly every answer a webhook delivers (written by sent_marks.py, a moment later).
 MARK_SENT = Prepared(update(_TABLE).where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.status == "pending")
                      .values(status="sent", sent_at=bindparam("b_now", type_=_TABLE.c.sent_at.type),
                              locked_until=None, attempts=_TABLE.c.attempts + 1))
-
-
-def mark_sent(services: Services, row_id: int, now: datetime) -> None:
-    """Lost only to a power cut (Database.redoable_engine): the row would then be sent once more."""
-    with services.db.redoable_engine.begin() as c:
-        MARK_SENT.execute(c, {"b_id": row_id, "b_now": now})
 
 
 def is_due(now: datetime):

@@ -1,0 +1,105 @@
+"""Answers a webhook delivered are marked sent a moment later, many in one transaction.
+
+The mark follows nearly every chat answer, and a transaction of its own for each cost about a third of a
+message's storage work. Here marks wait in the process at most FLUSH_AFTER seconds, then go in one
+transaction (`Database.redoable_engine`, like the mark they replace). Meanwhile the row stays leased to its
+writer (answers.ANSWER_GRACE: minutes), so no sender takes it. A mark is lost only if the process dies in
+that moment: the answer is then pushed once more when its lease ends (never lost; at worst twice, as when
+a power cut undoes a redoable commit). Pending marks are written before this process's outbox pass, when
+the database is disposed of and when the process exits.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import weakref
+from datetime import datetime
+
+from bot.storage import Database
+
+from .outbox import MARK_SENT
+
+log = logging.getLogger(__name__)
+
+FLUSH_AFTER = 0.2  # seconds a mark may wait
+RETRY_AFTER = 5.0  # seconds, after the database refused a flush
+MAX_WAITING = 10_000  # marks kept while the database is down; beyond, the oldest answers may go twice
+
+_ALL: weakref.WeakSet[SentMarks] = weakref.WeakSet()
+
+
+class SentMarks:
+    def __init__(self, db: Database):
+        self.db = db
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[int, datetime]] = []
+        self._timer: tuple[int, threading.Timer] | None = None  # (pid, timer): a timer does not survive fork
+        db.on_dispose.append(self.flush)
+        _ALL.add(self)
+
+    def add(self, row_id: int, sent_at: datetime) -> None:
+        with self._lock:
+            self._waiting.append((row_id, sent_at))
+            del self._waiting[:-MAX_WAITING]
+            self._arm(FLUSH_AFTER)
+
+    def _arm(self, delay: float) -> None:
+        if self._timer is not None and self._timer[0] == os.getpid():
+            return
+        timer = threading.Timer(delay, self._due)
+        timer.daemon = True
+        self._timer = (os.getpid(), timer)
+        timer.start()
+
+    def _due(self) -> None:
+        with self._lock:
+            self._timer = None
+        if not self.flush():
+            with self._lock:
+                self._arm(RETRY_AFTER)
+
+    def flush(self, quiet: bool = False) -> bool:
+        """Write the waiting marks now; False (and kept for a later try) when the database refused them."""
+        with self._lock:
+            marks, self._waiting = self._waiting, []
+        if not marks:
+            return True
+        try:
+            with self.db.redoable_engine.begin() as conn:
+                for row_id, sent_at in marks:
+                    MARK_SENT.execute(conn, {"b_id": row_id, "b_now": sent_at})
+        except Exception as error:
+            if not quiet:
+                log.warning("answers not yet marked sent: %d (%s); tried again shortly", len(marks),
+                            type(error).__name__)
+            with self._lock:
+                self._waiting[:0] = marks
+                del self._waiting[:-MAX_WAITING]
+            return False
+        return True
+
+
+_MAKING = threading.Lock()
+
+
+def of(services) -> SentMarks:
+    """The services' marks (made on first use)."""
+    if services.sent_marks is None:
+        with _MAKING:
+            if services.sent_marks is None:
+                services.sent_marks = SentMarks(services.db)
+    return services.sent_marks
+
+
+def flush_pending(services) -> None:
+    """Before this process sends what is due: an answer whose mark is still waiting is not due again."""
+    if services.sent_marks is not None:
+        services.sent_marks.flush()
+
+
+@atexit.register
+def _flush_all_at_exit() -> None:
+    for marks in list(_ALL):  # what fails now is pushed again by the outbox when its lease ends
+        marks.flush(quiet=True)

@@ -184,7 +184,7 @@ class Owed:
                 outbox.settle(conn, owed, now, f"carried by answer {self.row_id}")
         if self.event_id:
             MARK_ANSWERED.execute(conn, {"b_channel": self.channel, "b_event_id": self.event_id[:128],
-                                            "b_now": now, "b_answer_id": self.row_id})
+                                         "b_now": now, "b_answer_id": self.row_id})
 
     def store_alone(self, replies: list) -> None:
         """For answers given without a conversation turn (a welcome on follow)."""

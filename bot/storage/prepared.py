@@ -6,7 +6,7 @@ result wrapping. On SQLite that costs about three times what SQLite takes to run
 `Prepared` keeps SQLAlchemy's parts that matter here (the statement built as Core, its SQL per dialect,
 the columns' own bind and result processors so the ORM reads the rows alike, the connection's
 transaction, `before_cursor_execute` listeners, errors wrapped and disconnects noticed as SQLAlchemy does)
-and drops the rest.
+and drops the rest, SQLAlchemy's own statement log (`echo`) included.
 """
 from __future__ import annotations
 

@@ -96,6 +96,13 @@ def test_listeners_see_the_statement(db):
     assert len(seen) == 1 and seen[0].startswith("INSERT INTO conversation_state")
 
 
+def test_a_statement_whose_sql_is_finished_at_execution_is_refused(db):
+    """An expanding IN is rendered per execution by SQLAlchemy: compiled once, it would not be SQL."""
+    chosen = Prepared(select(OUTBOX.c.id).where(OUTBOX.c.status.in_(("pending", "sent"))))
+    with pytest.raises(ValueError, match="expanding IN"), db.engine.connect() as conn:
+        chosen.first(conn, {})
+
+
 def test_a_statement_relying_on_python_side_defaults_is_refused(db):
     """Such defaults are filled in by SQLAlchemy's execution, which a prepared statement skips: the row
     would silently miss them."""

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,6 +15,7 @@ from bot.channels.platforms import DeliveryError
 from bot.complaints.deadlines import add_working_days, is_working_day
 from bot.core.messages import Text
 from bot.storage import utcnow
+from bot.storage.prepared import Prepared
 from bot.thaitime import local, thai_date
 from scoring.yamlfile import load_model
 
@@ -69,9 +70,10 @@ def open_chat(services, channel: str, user_id: str, now: datetime) -> LiveChat |
 
 _CHATS, _MESSAGES = LiveChat.__table__, LiveChatMessage.__table__
 # Built once (the held user's every message runs them): the open chat's id and last activity, and its closing.
-_OPEN = (select(_CHATS.c.id, _CHATS.c.last_activity_at)
-         .where(_CHATS.c.channel == bindparam("b_channel"), _CHATS.c.user_id == bindparam("b_user_id"),
-                _CHATS.c.status.in_((WAITING, HELD))).order_by(_CHATS.c.id.desc()).limit(1))
+_OPEN = Prepared(select(_CHATS.c.id, _CHATS.c.last_activity_at)
+                  .where(_CHATS.c.channel == bindparam("b_channel"), _CHATS.c.user_id == bindparam("b_user_id"),
+                         or_(_CHATS.c.status == WAITING, _CHATS.c.status == HELD))  # (no expanding IN)
+                  .order_by(_CHATS.c.id.desc()).limit(1))
 _TIME_OUT = update(_CHATS).where(_CHATS.c.id == bindparam("b_id")).values(status=CLOSED, closed_at=bindparam("b_now"))
 _TOUCH = update(_CHATS).where(_CHATS.c.id == bindparam("b_id")).values(last_activity_at=bindparam("b_now"))
 _ADD = _MESSAGES.insert().values(chat_id=bindparam("b_id"), sender="citizen", text=bindparam("b_text"),
@@ -81,13 +83,14 @@ _ADD = _MESSAGES.insert().values(chat_id=bindparam("b_id"), sender="citizen", te
 def open_chat_id(services, channel: str, user_id: str, now: datetime) -> int | None:
     """`open_chat` for the conversation's hot path: Core statements, only the id."""
     with services.db.engine.begin() as c:
-        row = c.execute(_OPEN, {"b_channel": channel, "b_user_id": user_id}).first()
+        row = _OPEN.first(c, {"b_channel": channel, "b_user_id": user_id})
         if row is None:
             return None
-        if now - row.last_activity_at > timedelta(minutes=content(services).timeout_minutes):
-            c.execute(_TIME_OUT, {"b_id": row.id, "b_now": now})
+        chat_id, last_activity_at = row
+        if now - last_activity_at > timedelta(minutes=content(services).timeout_minutes):
+            c.execute(_TIME_OUT, {"b_id": chat_id, "b_now": now})
             return None
-        return row.id
+        return chat_id
 
 
 def start(services, channel: str, user_id: str, now: datetime) -> tuple[LiveChat, bool]:

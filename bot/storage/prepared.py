@@ -46,6 +46,8 @@ def _plan(statement: ClauseElement, dialect: Dialect) -> _Plan:
     compiled = statement.compile(dialect=dialect)
     if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None):
         raise ValueError("a prepared statement gives every column's value itself (no Python-side defaults)")
+    if compiled.post_compile_params or compiled.literal_execute_params:
+        raise ValueError("a prepared statement's SQL is final when compiled (no expanding IN, no literal_execute)")
     binds = {name: bind for bind, name in compiled.bind_names.items()}
     names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
     keys = tuple(binds[n].key if binds[n].required else None for n in names)

@@ -24,7 +24,6 @@ from .outbox import MARK_SENT
 log = logging.getLogger(__name__)
 
 FLUSH_AFTER = 0.2  # seconds a mark may wait
-RETRY_AFTER = 5.0  # seconds, after the database refused a flush
 MAX_WAITING = 10_000  # marks kept while the database is down; beyond, the oldest answers may go twice
 
 _ALL: weakref.WeakSet[SentMarks] = weakref.WeakSet()
@@ -54,11 +53,11 @@ class SentMarks:
         timer.start()
 
     def _due(self) -> None:
+        """Refused marks wait for the next delivered answer's timer (or the outbox pass, disposal, exit):
+        no thread of its own retries a database that is down."""
         with self._lock:
             self._timer = None
-        if not self.flush():
-            with self._lock:
-                self._arm(RETRY_AFTER)
+        self.flush()
 
     def flush(self, quiet: bool = False) -> bool:
         """Write the waiting marks now; False (and kept for a later try) when the database refused them."""
@@ -72,7 +71,7 @@ class SentMarks:
                     MARK_SENT.execute(conn, {"b_id": row_id, "b_now": sent_at})
         except Exception as error:
             if not quiet:
-                log.warning("answers not yet marked sent: %d (%s); tried again shortly", len(marks),
+                log.warning("answers not yet marked sent: %d (%s); tried again with the next ones", len(marks),
                             type(error).__name__)
             with self._lock:
                 self._waiting[:0] = marks

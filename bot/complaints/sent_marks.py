@@ -34,7 +34,7 @@ class SentMarks:
         self.db = db
         self._lock = threading.Lock()
         self._waiting: list[tuple[int, datetime]] = []
-        self._timer: tuple[int, threading.Timer] | None = None  # (pid, timer): a timer does not survive fork
+        self._armed_in: int | None = None  # the process whose timer is pending (a timer does not survive fork)
         db.on_dispose.append(self.flush)
         _ALL.add(self)
 
@@ -42,21 +42,17 @@ class SentMarks:
         with self._lock:
             self._waiting.append((row_id, sent_at))
             del self._waiting[:-MAX_WAITING]
-            self._arm(FLUSH_AFTER)
-
-    def _arm(self, delay: float) -> None:
-        if self._timer is not None and self._timer[0] == os.getpid():
-            return
-        timer = threading.Timer(delay, self._due)
-        timer.daemon = True
-        self._timer = (os.getpid(), timer)
-        timer.start()
+            if self._armed_in != os.getpid():
+                timer = threading.Timer(FLUSH_AFTER, self._due)
+                timer.daemon = True
+                self._armed_in = os.getpid()
+                timer.start()
 
     def _due(self) -> None:
         """Refused marks wait for the next delivered answer's timer (or the outbox pass, disposal, exit):
         no thread of its own retries a database that is down."""
         with self._lock:
-            self._timer = None
+            self._armed_in = None
         self.flush()
 
     def flush(self, quiet: bool = False) -> bool:

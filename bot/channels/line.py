@@ -32,14 +32,19 @@ def verified_payload(secret: str) -> dict:
     if not signature:
         raise HttpError(400, "missing X-Line-Signature header")
     try:
-        text = body.decode("utf-8")
+        body.decode("utf-8")
     except UnicodeDecodeError:
         raise HttpError(400, "invalid signature") from None
     if not (line_signature.already_signed() or line_signature.valid(secret, body, signature)):
         raise HttpError(400, "invalid signature")
+    return payload_of(body)
+
+
+def payload_of(body: bytes) -> dict:
+    """A signed body as JSON: an object with an `events` list, else HttpError 400."""
     try:
-        payload = json.loads(text)
-    except ValueError:
+        payload = json.loads(body.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError included
         raise HttpError(400, "body is not valid JSON") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
         raise HttpError(400, "body must be a JSON object with an 'events' list")
@@ -63,19 +68,28 @@ class Channel(Bound):
         from .line_events import LineEvents
 
         secret = services.settings.line_channel_secret
-        handler = LineEvents(bot, services)
+        self._events = LineEvents(bot, services)
         bp = Blueprint("line", __name__)
         register_json_errors(bp)
 
         @bp.post(self.webhook_path)
         def webhook():
-            payload = verified_payload(secret)
-            for raw in payload.get("events", []):
-                if isinstance(raw, dict):
-                    handler.handle(raw)
+            self.handle_payload(verified_payload(secret))
             return ACCEPTED
 
         return bp
+
+    def handle_payload(self, payload: dict) -> None:
+        for raw in payload.get("events", []):
+            if isinstance(raw, dict):
+                self._events.handle(raw)
+
+    def wsgi_lane(self, app, inner):
+        """Signed webhooks answered in front of Flask (signed_lane.py), by the handler blueprint() made."""
+        from .signed_lane import SignedLineLane
+
+        return SignedLineLane(app, inner, self.services.settings.line_channel_secret,
+                              app.extensions["line_signed_limit"], payload_of, self.handle_payload)
 
     def api(self) -> LineApi:
         settings = self.services.settings

@@ -77,6 +77,7 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
     # A signed LINE webhook has one limit of its own, counted in signed_limit.py, not by Flask-Limiter.
     limiter.request_filter(signed_by_line)
     signed_limit = SignedLineLimit(settings.rate_limit_line_signed, limiter.storage)
+    app.extensions["line_signed_limit"] = signed_limit  # counted in front of Flask too (signed_lane.py)
 
     @app.before_request
     def count_signed_line_webhook():

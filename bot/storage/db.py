@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from . import sqlite_writers
+
 
 T = TypeVar("T")
 
@@ -112,7 +114,10 @@ class Database:
         kwargs: dict = {"future": True, "hide_parameters": True}
         self.pool_capacity: int | None = None  # connections a pool may open at once (None: no limit kept)
         if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": sqlite_writers.WAIT_AT_MOST}
+            path = make_url(url).database
+            if path not in (None, "", ":memory:"):
+                kwargs["connect_args"]["factory"] = sqlite_writers.for_database(path)
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_recycle=RECYCLE)
             self.pool_capacity = 30

@@ -93,3 +93,87 @@ def test_each_thread_has_its_own_connection(server):
     other.start()
     other.join()
     assert len(server.peers) == 2
+
+
+class Scripted:
+    """A raw TCP server answering each request on a connection with the next of `answers`, byte for byte."""
+
+    def __init__(self, answers: list[bytes]):
+        import socket
+
+        self.answers = list(answers)
+        self.requests: list[bytes] = []
+        self.connections = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def _serve(self):
+        while self.answers:
+            conn, _ = self.sock.accept()
+            self.connections += 1
+            with conn, conn.makefile("rb") as rfile:
+                while self.answers:
+                    head = b""
+                    while not head.endswith(b"\r\n\r\n"):
+                        line = rfile.readline()
+                        if not line:
+                            break
+                        head += line
+                    if not head:
+                        break
+                    length = int(next(l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")))
+                    self.requests.append(head + rfile.read(length))
+                    answer = self.answers.pop(0)
+                    conn.sendall(answer)
+                    if b"Connection: close" in answer or b"Content-Length" not in answer and b"chunked" not in answer:
+                        break
+
+
+def test_chunked_answers_and_headers_by_any_case():
+    s = Scripted([b"HTTP/1.1 100 Continue\r\n\r\n"
+                  b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  b"4\r\n{\"me\r\n9;ext=1\r\nssage\":1}\r\n0\r\nX-Trailer: t\r\n\r\n",
+                  b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"])
+    http = KeepAlive(s.url, (2.0, 2.0))
+    first = http.post("/push", b'{"a":1}', {"X-Line-Retry-Key": "k-1"})
+    assert (first.status, first.body, first.headers.get("Retry-After")) == (429, b'{"message":1}', "7")
+    assert http.post("/push", b"{}", {}).status == 200
+    assert s.connections == 1  # the chunked answer was read to its end, so the connection was reused
+    request = s.requests[0]
+    assert request.startswith(b"POST /push HTTP/1.1\r\nHost: 127.0.0.1:")
+    assert b"\r\nX-Line-Retry-Key: k-1\r\n" in request and request.endswith(b'\r\n\r\n{"a":1}')
+
+
+def test_an_answer_that_closes_the_connection_is_read_whole_and_the_next_post_reconnects():
+    s = Scripted([b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
+                  b"HTTP/1.0 500 Oops\r\n\r\nno length: read to the end",
+                  b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
+    http = KeepAlive(s.url, (2.0, 2.0))
+    assert http.post("/a", b"", {}).body == b"{}"
+    second = http.post("/b", b"", {})
+    assert (second.status, second.body) == (500, b"no length: read to the end")
+    assert http.post("/c", b"", {}).status == 200
+    assert s.connections == 3
+
+
+@pytest.mark.parametrize("answer", [b"garbage\r\n\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+                                    b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", b""])
+def test_a_malformed_or_cut_answer_is_an_error_and_the_connection_dropped(answer):
+    s = Scripted([answer, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
+    http = KeepAlive(s.url, (2.0, 2.0))
+    with pytest.raises(ERRORS):
+        http.post("/a", b"", {})
+    assert http.post("/b", b"", {}).status == 200
+    assert s.connections == 2
+
+
+def test_a_header_value_with_a_line_break_is_refused_before_anything_is_sent():
+    s = Scripted([b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
+    http = KeepAlive(s.url, (2.0, 2.0))
+    with pytest.raises(ValueError):
+        http.post("/a", b"", {"X-Line-Retry-Key": "k\r\nX-Evil: 1"})
+    assert s.requests == [] and s.connections == 0

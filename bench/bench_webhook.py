@@ -52,7 +52,7 @@ def closed(served: Served, api, events: Events, rounds: list[float], connections
     """Closed-loop figures summed over this server's rounds (see `interleaved`)."""
     pids = served.workers()
     cpu = answered = elapsed = 0.0
-    latencies: list[float] = []
+    latencies: list[float] = []  # of the events the app accepted (HTTP 200)
     errors: dict[str, int] = {}
     sent = opened_connections = 0
     for seconds in rounds:
@@ -67,10 +67,11 @@ def closed(served: Served, api, events: Events, rounds: list[float], connections
         sent += out.sent
         for k, v in out.errors.items():
             errors[k] = errors.get(k, 0) + v
-    answered = int(answered)
+    answered, accepted = int(answered), len(latencies)
     return {"connections": connections, "seconds": round(elapsed, 2), "rounds": len(rounds), "sent": sent,
-            "answered": answered, "messages_per_second": round(answered / elapsed, 1),
-            "worker_cpu_ms_per_message": round(cpu * 1000 / answered, 2) if answered else None,
+            "accepted": accepted, "answered": answered, "messages_per_second": round(answered / elapsed, 1),
+            "worker_cpu_ms_per_message": round(cpu * 1000 / accepted, 2) if accepted else None,
+            "worker_cpu_ms_per_answer": round(cpu * 1000 / answered, 2) if answered else None,
             "latency": summary_ms(latencies), "errors": errors, "workers_restarted": pids != served.workers(),
             "api_connections": opened_connections, "_latencies": latencies}
 
@@ -89,17 +90,19 @@ def interleaved(servers: dict[str, Served], api, events: dict[str, Events], seco
 
 def merge(runs: list[dict]) -> dict:
     answered = sum(r["answered"] for r in runs)
+    accepted = sum(r["accepted"] for r in runs)
     elapsed = sum(r["seconds"] for r in runs)
-    cpu = sum((r["worker_cpu_ms_per_message"] or 0) * r["answered"] for r in runs)
+    cpu = sum((r["worker_cpu_ms_per_message"] or 0) * r["accepted"] for r in runs)
     errors: dict[str, int] = {}
     for r in runs:
         for k, v in r["errors"].items():
             errors[k] = errors.get(k, 0) + v
     return {"connections": runs[0]["connections"], "seconds": round(elapsed, 2), "rounds": len(runs),
-            "sent": sum(r["sent"] for r in runs), "answered": answered,
+            "sent": sum(r["sent"] for r in runs), "accepted": accepted, "answered": answered,
             "messages_per_second": round(answered / elapsed, 1) if elapsed else None,
             "messages_per_second_by_round": [r["messages_per_second"] for r in runs],
-            "worker_cpu_ms_per_message": round(cpu / answered, 2) if answered else None,
+            "worker_cpu_ms_per_message": round(cpu / accepted, 2) if accepted else None,
+            "worker_cpu_ms_per_answer": round(cpu / answered, 2) if answered else None,
             "latency": summary_ms([x for r in runs for x in r["_latencies"]]),
             # connections the app opened to the LINE API: pooled, a handful; one per reply otherwise
             "api_connections_per_message": round(sum(r["api_connections"] for r in runs) / answered, 3)

@@ -79,6 +79,15 @@ def webhook_figures(variant: str, data: dict) -> list[Figure]:
     r = ratio(cpu_b, cpu_e)
     out.append(Figure(part, "web-worker CPU per message", "ms", cpu_b, cpu_e, echo_name,
                       "≤ 1.25× echo" if variant == "plain" else "report", _le(r, 1.25) if variant == "plain" else None))
+    out.append(Figure(part, "web-worker CPU per message answered", "ms",
+                      _get(bot, "closed_loop", "worker_cpu_ms_per_answer"),
+                      _get(echo, "closed_loop", "worker_cpu_ms_per_answer"), echo_name, "report", None))
+    # accepted (HTTP 200) less answered (replies and pushes the fake counted; an answer of more than five
+    # messages is a reply and a push, so this slightly undercounts)
+    quiet = [max(0, (_get(x, "closed_loop", "accepted") or 0) - (_get(x, "closed_loop", "answered") or 0))
+             for x in (bot, echo)]
+    out.append(Figure(part, "messages kept without an answer (a person holds the chat)", "count", quiet[0],
+                      quiet[1], echo_name, "report", None))
     out.append(Figure(part, "connections opened to the LINE API per message", "count",
                       _get(bot, "closed_loop", "api_connections_per_message"),
                       _get(echo, "closed_loop", "api_connections_per_message"), echo_name, "report", None))

@@ -106,10 +106,14 @@ class StateStore:
         now = now or utcnow()
         with self._locks[zlib.crc32(f"{channel}:{user_id}".encode()) % self.LOCKS]:
             if not self._postgresql:
-                data, expired = self.load(channel, user_id, now, first)
-                state = TurnState(data, expired)
-                yield state
-                self.save(channel, user_id, state.data, now, state.writes)
+                # One pooled connection for the read and the save, none of its transactions open meanwhile.
+                with self.db.redoable_engine.connect() as c:
+                    with c.begin():
+                        data, expired = self._load(c, channel, user_id, now, first)
+                    state = TurnState(data, expired)
+                    yield state
+                    with c.begin():
+                        self._save(c, channel, user_id, state.data, now, state.writes)
                 return
             with self._pg_turns or nullcontext(), self.db.engine.begin() as s:
                 key = {"b_channel": channel, "b_user_id": user_id}
@@ -131,9 +135,13 @@ class StateStore:
         `first` is written in the same transaction, before the read (one commit for both)."""
         now = now or utcnow()
         with (self.db.redoable_engine.begin() if first is not None else self.db.engine.connect()) as c:
-            if first is not None:
-                first(c)
-            row = LOAD.first(c, {"b_channel": channel, "b_user_id": user_id})
+            return self._load(c, channel, user_id, now, first)
+
+    def _load(self, c: Connection, channel: str, user_id: str, now: datetime,
+              first: TurnWrite | None) -> tuple[dict, bool]:
+        if first is not None:
+            first(c)
+        row = LOAD.first(c, {"b_channel": channel, "b_user_id": user_id})
         if row is None:
             return {}, False
         state = self._interpret(*row, now)
@@ -143,12 +151,16 @@ class StateStore:
              writes: list[TurnWrite] = ()) -> None:
         """One statement for the state (an upsert, or a delete when nothing is left), then the turn's writes,
         in one transaction, one a redelivery of the message would redo (Database.redoable_engine)."""
-        now = now or utcnow()
+        with self.db.redoable_engine.begin() as c:
+            self._save(c, channel, user_id, data, now or utcnow(), writes)
+
+    @staticmethod
+    def _save(c: Connection, channel: str, user_id: str, data: dict, now: datetime,
+              writes: list[TurnWrite]) -> None:
         key = {"b_channel": channel, "b_user_id": user_id}
-        with self.db.redoable_engine.begin() as s:
-            if not data:
-                DELETE.execute(s, key)  # nothing to remember: no row (and no time) is kept
-            else:
-                UPSERT.execute(s, {**key, "new_data": data, "now": now})
-            for write in writes:  # the turn's own writes (its stored answer) go in either way
-                write(s)
+        if not data:
+            DELETE.execute(c, key)  # nothing to remember: no row (and no time) is kept
+        else:
+            UPSERT.execute(c, {**key, "new_data": data, "now": now})
+        for write in writes:  # the turn's own writes (its stored answer) go in either way
+            write(c)

@@ -154,6 +154,8 @@ def services(settings, understander):
 
     svc = build_services(settings, understander)
     yield svc
+    if svc.kicker is not None:  # a delivery kicked by the test's last commit must not outlive its database
+        svc.kicker.idle.wait(10)
     svc.db.dispose()
 
 

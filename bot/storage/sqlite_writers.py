@@ -24,7 +24,7 @@ import time
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 FIRST_PAUSE, LONGEST_PAUSE = 25e-6, 5e-4  # seconds between tries while the lock is taken
-WAIT_AT_MOST = 30.0  # seconds; db.py gives SQLite the same busy timeout
+WAIT_AT_MOST = 10.0  # seconds; db.py gives SQLite's busy handler the same
 
 
 def take(fd: int, timeout: float) -> bool:

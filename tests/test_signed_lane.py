@@ -93,3 +93,16 @@ def test_an_error_while_handling_is_flasks_500_and_logged(app, client, line_api,
     resp = post_line(client, None, raw=raw)
     assert resp.status_code == 500
     assert any("Exception on /webhooks/line [POST]" in r.getMessage() for r in caplog.records)
+
+
+def test_a_chunked_webhook_is_left_to_flask_which_answers_it(app, client, line_api, seen_by_flask):
+    """Without a Content-Length the lane cannot know the body's end; Flask reads the stream (which the
+    server has de-chunked and ended, as gunicorn says with `wsgi.input_terminated`)."""
+    raw = json.dumps(body(text_event("สวัสดี")), ensure_ascii=False).encode()
+    resp = client.post("/webhooks/line", data=raw, headers={"Content-Type": "application/json",
+                                                          "Transfer-Encoding": "chunked",
+                                                          "X-Line-Signature": line_signature(raw)},
+                       environ_overrides={"wsgi.input_terminated": True})
+    assert resp.status_code == 200, resp.get_data()
+    assert seen_by_flask == ["flask"]
+    assert len(line_api.calls("POST", REPLY)) == 1

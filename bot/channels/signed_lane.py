@@ -19,6 +19,7 @@ import io
 from typing import Callable
 
 from flask import Flask
+from werkzeug.wsgi import get_content_length
 
 from . import line_signature
 from .http_json import ACCEPTED, HttpError
@@ -29,14 +30,6 @@ from .signed_limit import SignedLineLimit
 BODY = ACCEPTED[0].encode()
 HEADERS = [("Content-Type", ACCEPTED[2]["Content-Type"]), ("Content-Length", str(len(BODY))),
            ("Referrer-Policy", REFERRER_POLICY)]
-
-
-def content_length(environ) -> int | None:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or "")
-    except ValueError:
-        return None
-    return length if length >= 0 else None
 
 
 class SignedLineLane:
@@ -52,7 +45,7 @@ class SignedLineLane:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != line_signature.LINE_WEBHOOK_PATH:
             return self.inner(environ, start_response)
         signature = environ.get("HTTP_X_LINE_SIGNATURE")
-        length = content_length(environ)
+        length = get_content_length(environ)  # as Flask reads it: None when absent or chunked
         limit = self.app.config.get("MAX_CONTENT_LENGTH")
         if not signature or length is None or (limit is not None and length > limit):
             return self.inner(environ, start_response)
@@ -75,15 +68,13 @@ class SignedLineLane:
 
     def flask_error(self, environ, start_response, exc: Exception):
         """The answer Flask gives when a view raises `exc`: its error handlers (the database outage's 503),
-        else its 500, logged (re-raised where PROPAGATE_EXCEPTIONS is set, as under tests)."""
+        else its 500, logged (re-raised where PROPAGATE_EXCEPTIONS is set, as under tests). Called while
+        `exc` is being handled, which Flask's re-raise of an exception without a handler relies on."""
         app = self.app
         with app.request_context(environ):
             try:
-                raise exc
-            except Exception as raised:  # noqa: BLE001
-                try:
-                    rv = app.handle_user_exception(raised)
-                except Exception as unhandled:  # noqa: BLE001
-                    rv = app.handle_exception(unhandled)
+                rv = app.handle_user_exception(exc)
+            except Exception as unhandled:  # noqa: BLE001
+                rv = app.handle_exception(unhandled)
             response = app.finalize_request(rv, from_error_handler=True)
             return response(environ, start_response)

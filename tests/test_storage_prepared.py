@@ -61,6 +61,31 @@ def test_values_written_in_the_statement_itself_are_sent(db):
         assert (row.status, row.locked_until, row.attempts, row.sent_at) == ("sent", None, 1, T0 + timedelta(seconds=1))
 
 
+def test_a_batch_writes_each_row_as_one_statement_would(db):
+    mark = Prepared(update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id"), OUTBOX.c.status == "pending")
+                    .values(status="sent", sent_at=bindparam("b_now", type_=OUTBOX.c.sent_at.type)))
+    with db.session() as s:
+        rows = [OutboxMessage(channel="line", target=f"U{n}", purpose="answer", payload={}, retry_key=f"k{n}",
+                              next_attempt_at=T0, created_at=T0) for n in range(3)]
+        s.add_all(rows)
+        s.flush()
+        ids = [row.id for row in rows]
+    with db.engine.begin() as conn:
+        assert mark.execute_many(conn, []) == 0
+        assert mark.execute_many(conn, [{"b_id": ids[0], "b_now": T0 + timedelta(seconds=1)},
+                                        {"b_id": ids[1], "b_now": T0 + timedelta(seconds=2)},
+                                        {"b_id": 10**9, "b_now": T0}]) == 2  # no such row: nothing changed
+    with db.session() as s:
+        assert [(s.get(OutboxMessage, i).status, s.get(OutboxMessage, i).sent_at) for i in ids] == [
+            ("sent", T0 + timedelta(seconds=1)), ("sent", T0 + timedelta(seconds=2)), ("pending", None)]
+    values = {"b_channel": "line", "b_user": "U-batch", "b_data": {"phone": "0812345678"}, "b_now": T0}
+    with pytest.raises(exc.IntegrityError) as raised, db.engine.begin() as conn:
+        SAVE.execute_many(conn, [values, values])
+    assert "parameters hidden" in str(raised.value) and "0812345678" not in str(raised.value)
+    with db.session() as s:
+        assert s.get(ConversationState, ("line", "U-batch")) is None  # the batch's transaction rolled back
+
+
 def test_it_runs_in_the_callers_transaction(db):
     with db.engine.connect() as conn:
         SAVE.execute(conn, {"b_channel": "line", "b_user": "U-rolled-back", "b_data": {}, "b_now": T0})

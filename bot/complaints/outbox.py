@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
@@ -83,15 +84,27 @@ _INSERT_LEASED = Prepared(insert(_TABLE).values(
 ).returning(_TABLE.c.id))
 
 
-def enqueue_leased(conn: Connection, channel: str, target: str, payload: dict, purpose: str, ref: str | None,
-                   now: datetime, until: datetime) -> tuple[int, str]:
-    """`enqueue`, for a row its writer is about to send itself: no other sender takes it before `until`
-    (when it is first due). Returns the row's id and retry key."""
-    retry_key = str(uuid.uuid4())
-    (row_id,) = _INSERT_LEASED.first(conn, {
-        "b_channel": channel, "b_target": target, "b_payload": payload, "b_purpose": purpose, "b_ref": ref,
-        "b_until": until, "b_now": now, "b_retry_key": retry_key})
-    return row_id, retry_key
+@dataclass(frozen=True)
+class LeasedRow:
+    """`enqueue`'s row for a writer about to send it itself: no other sender takes it before `until` (when it
+    is first due). Made before the transaction that inserts it (its retry key drawn then, too)."""
+
+    params: dict
+
+    @property
+    def retry_key(self) -> str:
+        return self.params["b_retry_key"]
+
+    def insert(self, conn: Connection) -> tuple[int, str]:
+        """The row inserted; its id and retry key."""
+        (row_id,) = _INSERT_LEASED.first(conn, self.params)
+        return row_id, self.retry_key
+
+
+def leased_row(channel: str, target: str, payload: dict, purpose: str, ref: str | None, now: datetime,
+               until: datetime) -> LeasedRow:
+    return LeasedRow({"b_channel": channel, "b_target": target, "b_payload": payload, "b_purpose": purpose,
+                      "b_ref": ref, "b_until": until, "b_now": now, "b_retry_key": str(uuid.uuid4())})
 
 
 def settle(session: Session | Connection, row_ids, now: datetime, why: str) -> None:

@@ -63,8 +63,7 @@ class SentMarks:
             return True
         try:
             with self.db.redoable_engine.begin() as conn:
-                for row_id, sent_at in marks:
-                    MARK_SENT.execute(conn, {"b_id": row_id, "b_now": sent_at})
+                MARK_SENT.execute_many(conn, [{"b_id": row_id, "b_now": sent_at} for row_id, sent_at in marks])
         except Exception as error:
             if not quiet:
                 log.warning("answers not yet marked sent: %d (%s); tried again with the next ones", len(marks),

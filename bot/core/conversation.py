@@ -162,17 +162,19 @@ class Bot:
         return self.services.understander.understand(text)
 
     def respond(self, message: Incoming, now: datetime | None = None,
-                record: Callable[[Any, Turn], None] | None = None, first: Callable[[Any], None] | None = None) -> Turn:
-        """The turn's answer. `record(conn, turn)` runs in the transaction that saves the state: a
-        channel that delivers later stores the answer there. Without it the caller hands the answer over
-        at once (web chat, CLI), and the turn's owed outbox rows are settled with the state. `first(conn)`
-        runs before the state is read (a channel's claim of the event: see StateStore.turn)."""
+                record: Callable[[Turn], Callable[[Any], None]] | None = None,
+                first: Callable[[Any], None] | None = None) -> Turn:
+        """The turn's answer. `record(turn)`, called once the answer is known, returns a write for the
+        transaction that saves the state: a channel that delivers later stores the answer there (and does
+        its own work, rendering, before). Without it the caller hands the answer over at once (web chat,
+        CLI), and the turn's owed outbox rows are settled with the state. `first(conn)` is the turn's first
+        write, in the transaction that reads the state (a channel's claim of the event: see StateStore.turn)."""
         now = now or utcnow()
         with self.services.states.turn(message.channel, message.user_id, now, first) as turn_state:
             replies, understood, owed = self._answer(message, turn_state, now)
             turn = Turn(message, understood, replies, tuple(owed))
             if record is not None:
-                turn_state.writes.append(lambda conn: record(conn, turn))
+                turn_state.writes.append(record(turn))
             elif owed:
                 from bot.complaints.outbox import settle  # the outbox holds them; the core only passes ids
 

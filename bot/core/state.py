@@ -95,8 +95,8 @@ class StateStore:
 
         `first` (a channel's claim of the platform's event id) is written in the transaction that reads the
         state, before the turn runs: on PostgreSQL that is the turn's one transaction (after the user's row
-        is locked), so the claim commits or rolls back with the turn; on SQLite it is the read's. An
-        exception from it leaves the turn unrun.
+        is locked), so the claim commits or rolls back with the turn; on SQLite it is the read's (after the
+        read). An exception from it leaves the turn unrun.
 
         Threads of this process wait on a striped lock; on PostgreSQL the row is also locked (an upsert
         that returns the row takes its lock) so turns in other workers wait too. SQLite serialises writers
@@ -132,16 +132,20 @@ class StateStore:
     def load(self, channel: str, user_id: str, now: datetime | None = None,
              first: TurnWrite | None = None) -> tuple[dict, bool]:
         """The user's state, and whether an older one expired (so a flow can say nothing was filed);
-        `first` is written in the same transaction, before the read (one commit for both)."""
+        `first` is written in the same transaction, after the read (one commit for both)."""
         now = now or utcnow()
         with (self.db.redoable_engine.begin() if first is not None else self.db.engine.connect()) as c:
             return self._load(c, channel, user_id, now, first)
 
     def _load(self, c: Connection, channel: str, user_id: str, now: datetime,
               first: TurnWrite | None) -> tuple[dict, bool]:
+        # The read before the write: on SQLite the write lock, taken at the first write and kept to the
+        # commit (bot/storage/sqlite_writers.py), is then not held while the state is read and decoded. The
+        # driver begins SQLite's transaction at the first write (pysqlite's default), so the read is not one
+        # that the write could find outdated.
+        row = LOAD.first(c, {"b_channel": channel, "b_user_id": user_id})
         if first is not None:
             first(c)
-        row = LOAD.first(c, {"b_channel": channel, "b_user_id": user_id})
         if row is None:
             return {}, False
         state = self._interpret(*row, now)

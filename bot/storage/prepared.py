@@ -11,7 +11,7 @@ and drops the rest, SQLAlchemy's own statement log (`echo`) included.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement
@@ -75,16 +75,20 @@ class Prepared:
 
     def _run(self, conn: Connection, params: Mapping[str, Any], fetch: bool):
         plan = self._plan_for(conn.dialect)
+        args = plan.arguments(params)
+        return self._on_cursor(conn, plan, args, lambda cursor: (
+            plan.row(cursor.fetchone()) if fetch else None, cursor.rowcount), many=False)
+
+    @staticmethod
+    def _on_cursor(conn: Connection, plan: _Plan, args, run: Callable, many: bool):
         if not conn.in_transaction():
             conn.begin()
-        args = plan.arguments(params)
         cursor = conn.connection.cursor()
         try:
             for listener in conn.dispatch.before_cursor_execute:
-                listener(conn, cursor, plan.sql, args, None, False)
-            cursor.execute(plan.sql, args)
-            row = plan.row(cursor.fetchone()) if fetch else None
-            return row, cursor.rowcount
+                listener(conn, cursor, plan.sql, args, None, many)
+            (cursor.executemany if many else cursor.execute)(plan.sql, args)
+            return run(cursor)
         except Exception as error:
             # SQLAlchemy's own handling: DBAPI errors become sqlalchemy.exc ones (parameters hidden as the
             # engine says), and a lost connection invalidates the pool, as for any other statement.
@@ -100,3 +104,13 @@ class Prepared:
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> int:
         """Run it; the rows it changed (as the driver counts them)."""
         return self._run(conn, params, fetch=False)[1]
+
+    def execute_many(self, conn: Connection, many: Iterable[Mapping[str, Any]]) -> int:
+        """Run it once for each set of parameters, in one call to the driver (a batch, written at once: on
+        SQLite the database's write lock is held for the statements alone, not for their Python); the rows
+        it changed in all."""
+        plan = self._plan_for(conn.dialect)
+        args = [plan.arguments(params) for params in many]
+        if not args:
+            return 0
+        return self._on_cursor(conn, plan, args, lambda cursor: cursor.rowcount, many=True)

@@ -1,13 +1,17 @@
-"""A LINE text's event claim is the first write of its turn: one transaction with the state, the follower
-row and the stored answer on PostgreSQL; on SQLite one with the state's read, then one for the rest. A
-second delivery of the event, arriving while the first is still in its turn, is not answered again."""
+"""A LINE text's event claim commits with its turn: one transaction with the state, the follower row and
+the stored answer (on SQLite after a read of the state and of the claim, which takes no write lock). A
+second delivery of the event, arriving while the first is still in its turn, is not answered again; two
+deliveries of it run at once by two processes save one turn.
+"""
 from __future__ import annotations
 
 import threading
 
 from sqlalchemy import event
 
+from bot.channels import answers
 from bot.core.messages import Text
+from bot.core.state import StateStore
 from bot.storage.models import ProcessedEvent
 from tests.test_channel_fixtures import answer_everything, answer_with
 from tests.test_channel_line import REPLY, body, post_line, text_event
@@ -53,12 +57,12 @@ def test_a_first_message_claims_its_event_in_its_turns_transaction(client, servi
         assert {"update conversation_state", "insert follower", "insert outbox_message",
                 "update processed_event"} <= set(turn)
     else:
-        # the read, then the claim: SQLite's write lock is held from the claim to the commit, not while
-        # the state is read
-        assert turn == ["select conversation_state", "insert processed_event"]
-        saved = next(t for t in done[done.index(turn) + 1:] if "insert conversation_state" in t)
+        # the state and the claim read, then one write transaction: SQLite's write lock (and the other
+        # worker's wait for it) is taken once a message, and not while the state is read
+        assert ["select conversation_state", "select processed_event"] in done
+        assert turn[0] == "insert processed_event"
         assert {"insert conversation_state", "insert follower", "insert outbox_message",
-                "update processed_event"} <= set(saved)
+                "update processed_event"} <= set(turn)
     assert sum(t.count("insert processed_event") for t in done) == 1
 
 
@@ -87,3 +91,39 @@ def test_a_redelivery_arriving_mid_turn_is_not_answered_twice(app, client, servi
     assert [r.json["messages"][0]["text"] for r in replies] == ["คำตอบ"]
     with services.db.session() as s:
         assert s.get(ProcessedEvent, ("line", "01HMIDTURN0000000000000000")).answered_at is not None
+
+
+def test_two_processes_delivering_one_event_at_once_save_one_turn(services, database_url):
+    """Another worker's delivery of the same event (its own in-process locks: another StateStore). On
+    PostgreSQL it waits for the user's row and finds the event claimed, so it never runs; on SQLite it runs
+    and saves first, and the turn it beat to the save keeps nothing, its answer included."""
+    other_worker = StateStore(services.db, services.states.ttl)
+    first_in, go = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+    written: list[str] = []
+
+    def deliver(store: StateStore, name: str, wait: bool) -> None:
+        try:
+            with store.turn("line", "U-twice", claim=answers.claim_in_turn("line", "01HTWICE00000000000000000")) as t:
+                if wait:
+                    first_in.set()
+                    go.wait(10)
+                t.data = {"answered_by": name}
+                t.writes.append(lambda _conn: written.append(name))
+            outcome[name] = "saved"
+        except answers.NotClaimed:
+            outcome[name] = "not claimed"
+
+    first = threading.Thread(target=deliver, args=(services.states, "first", True))
+    first.start()
+    assert first_in.wait(10)
+    second = threading.Thread(target=deliver, args=(other_worker, "second", False))
+    second.start()
+    second.join(1)  # SQLite: done by now; PostgreSQL: waiting for the first turn's row lock
+    go.set()
+    first.join(10)
+    second.join(10)
+    winner, loser = ("first", "second") if database_url.startswith("postgresql") else ("second", "first")
+    assert outcome == {winner: "saved", loser: "not claimed"}
+    assert written == [winner]
+    assert services.states.load("line", "U-twice")[0] == {"answered_by": winner}

@@ -1,7 +1,8 @@
 """Each platform event is handled once and its answer is never lost.
 
-An event id is claimed before handling (a redelivery finds it), and the answer is stored in the outbox
-in the transaction that saves the turn's state, with the event marked answered. The webhook then tries to
+An event id is claimed (a redelivery finds it) and the answer stored in the outbox in the transaction
+that saves the turn's state, with the event marked answered; an event handled outside a turn is claimed
+before it is handled. The webhook then tries to
 deliver it (LINE's free reply first); whatever did not go — the platform failed, throttled, timed out,
 the reply token was spent — is left to the outbox, which pushes it with the row's retry key. A
 redelivered event is answered from the stored answer and never handled a second time; an event whose
@@ -13,12 +14,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from bot.complaints import delivery, outbox, sent_marks
 from bot.complaints.models import OutboxMessage
-from bot.core.state import TurnWrite
+from bot.core.state import TurnClaim, TurnWrite
 from bot.storage import per_dialect, utcnow
 from bot.storage.models import ProcessedEvent
 from bot.storage.prepared import Prepared
@@ -41,8 +42,9 @@ def _claim(insert):
 CLAIM = Prepared(per_dialect(_claim))  # it runs every event
 
 _EVENTS = ProcessedEvent.__table__
-MARK_ANSWERED = Prepared(update(_EVENTS).where(_EVENTS.c.channel == bindparam("b_channel"),
-                                                _EVENTS.c.event_id == bindparam("b_event_id"))
+_THE_EVENT = (_EVENTS.c.channel == bindparam("b_channel")) & (_EVENTS.c.event_id == bindparam("b_event_id"))
+SEEN = Prepared(select(_EVENTS.c.event_id).where(_THE_EVENT))
+MARK_ANSWERED = Prepared(update(_EVENTS).where(_THE_EVENT)
                          .values(answered_at=bindparam("b_now", type_=_EVENTS.c.answered_at.type),
                                  answer_id=bindparam("b_answer_id", type_=_EVENTS.c.answer_id.type)))
 
@@ -57,23 +59,28 @@ def claimed(conn: Connection, channel: str, event_id: str, now: datetime) -> boo
     return CLAIM.first(conn, {"b_channel": channel, "b_event_id": event_id[:128], "b_now": now}) is not None
 
 
-def claim_in_turn(channel: str, event_id: str, now: datetime | None = None) -> TurnWrite:
-    """The claim as the first write of the message's turn (StateStore.turn's `first`), so claim, state,
-    follower and stored answer take one transaction on PostgreSQL (one for the claim and the state's read,
-    one for the rest on SQLite). Raises NotClaimed, leaving the turn unrun; `unclaimed` then says what to do."""
+def claim_in_turn(channel: str, event_id: str, now: datetime | None = None) -> TurnClaim:
+    """The claim that commits with the message's turn (StateStore.turn), so claim, state, follower and
+    stored answer take one transaction. Raises NotClaimed, leaving the turn unrun or unsaved; `unclaimed`
+    then says what to do."""
     now = now or utcnow()
+    key = {"b_channel": channel, "b_event_id": event_id[:128]}
 
-    def claim(conn: Connection) -> None:
+    def check(conn: Connection) -> None:
+        if SEEN.first(conn, key) is not None:
+            raise NotClaimed(channel)
+
+    def take(conn: Connection) -> None:
         if not claimed(conn, channel, event_id, now):
             raise NotClaimed(channel)
 
-    return claim
+    return TurnClaim(check, take)
 
 
-def handle_once(services, channel: str, event_id: str, handle: Callable[[TurnWrite | None], None]) -> None:
+def handle_once(services, channel: str, event_id: str, handle: Callable[[TurnClaim | None], None]) -> None:
     """Handle an event whose handling is one conversation turn, at most once: `handle(claim)` passes `claim`
-    to the turn (Bot.respond's `first`), so the claim costs no transaction of its own. `claim` is None
-    when there is nothing to claim (no event id, or a claim taken over from a handler that died)."""
+    to the turn (Bot.respond's), so the claim costs no transaction of its own. `claim` is None when there
+    is nothing to claim (no event id, or a claim taken over from a handler that died)."""
     if not event_id:
         handle(None)
         return

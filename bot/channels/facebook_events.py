@@ -105,7 +105,7 @@ class FacebookEvents:
         if touch is not None:
             owed.writes.append(touch)  # in the turn's transaction, with the answer
         answers.handle_once(self.services, CHANNEL, key,  # (for another delivery's event nothing is stored)
-                            lambda claim: self.bot.respond(incoming, record=owed.record, first=claim))
+                            lambda claim: self.bot.respond(incoming, record=owed.record, claim=claim))
         self.deliver(owed)
 
     def deliver(self, owed: answers.Owed) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from bot.core.messages import Incoming, Location, Media
-from bot.core.state import TurnWrite
+from bot.core.state import TurnClaim, TurnWrite
 
 from . import answers, audience, fixed_replies
 from .line import Channel
@@ -184,7 +184,7 @@ class LineEvents:
                             self.channel.render)
 
     def respond(self, event, incoming: Incoming, touch: TurnWrite | None = None,
-                claim: TurnWrite | None = None) -> None:
+                claim: TurnClaim | None = None) -> None:
         """A conversation turn; its answer is stored with the turn's state (and the follower's `touch`),
         then delivered. `claim` is the event's claim, when the turn makes it. In standby mode another
         module answers this chat: the bot neither answers nor lets the message move a flow or count as a
@@ -195,7 +195,7 @@ class LineEvents:
         if standby(event):
             owed.store_alone([])
             return
-        self.bot.respond(incoming, record=owed.record, first=claim)
+        self.bot.respond(incoming, record=owed.record, claim=claim)
         self.deliver(event, owed)
 
     def answer(self, event, replies) -> None:
@@ -226,7 +226,7 @@ class LineEvents:
             return
         self.respond(event, incoming, audience.touch(self.services, CHANNEL, user) if user else None)
 
-    def on_text_from_user(self, event: TextFromUser, claim: TurnWrite | None = None) -> None:
+    def on_text_from_user(self, event: TextFromUser, claim: TurnClaim | None = None) -> None:
         """What on_message does for a text in a one-to-one chat."""
         self.respond(event, Incoming(CHANNEL, event.user_id, text=event.text),
                      audience.touch(self.services, CHANNEL, event.user_id), claim)

@@ -18,6 +18,7 @@ from .followup import remember, resolve
 from .messages import Incoming, Reply
 
 if TYPE_CHECKING:
+    from bot.core.state import TurnClaim
     from bot.nlu import Understanding
     from bot.services import Services
 
@@ -163,14 +164,14 @@ class Bot:
 
     def respond(self, message: Incoming, now: datetime | None = None,
                 record: Callable[[Turn], Callable[[Any], None]] | None = None,
-                first: Callable[[Any], None] | None = None) -> Turn:
+                claim: TurnClaim | None = None) -> Turn:
         """The turn's answer. `record(turn)`, called once the answer is known, returns a write for the
         transaction that saves the state: a channel that delivers later stores the answer there (and does
         its own work, rendering, before). Without it the caller hands the answer over at once (web chat,
-        CLI), and the turn's owed outbox rows are settled with the state. `first(conn)` is the turn's first
-        write, in the transaction that reads the state (a channel's claim of the event: see StateStore.turn)."""
+        CLI), and the turn's owed outbox rows are settled with the state. `claim` is a channel's claim of the
+        platform's event, which commits with the turn (StateStore.turn)."""
         now = now or utcnow()
-        with self.services.states.turn(message.channel, message.user_id, now, first) as turn_state:
+        with self.services.states.turn(message.channel, message.user_id, now, claim) as turn_state:
             replies, understood, owed = self._answer(message, turn_state, now)
             turn = Turn(message, understood, replies, tuple(owed))
             if record is not None:

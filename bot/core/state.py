@@ -52,6 +52,15 @@ LOCK_PG = Prepared(_claim.on_conflict_do_update(index_elements=list(KEY), set_={
 TurnWrite = Callable[[Connection], None]
 
 
+@dataclass(frozen=True)
+class TurnClaim:
+    """A channel's claim of the platform's event for a turn (bot/channels/answers.py), in two parts: `check`
+    reads whether the event is claimed already, `take` claims it; each raises to leave the turn unrun (or
+    unsaved)."""
+    check: TurnWrite
+    take: TurnWrite
+
+
 @dataclass
 class TurnState:
     data: dict
@@ -90,13 +99,16 @@ class StateStore:
 
     @contextmanager
     def turn(self, channel: str, user_id: str, now: datetime | None = None,
-             first: TurnWrite | None = None) -> Iterator[TurnState]:
+             claim: TurnClaim | None = None) -> Iterator[TurnState]:
         """The user's state for one turn, saved when the block ends without error.
 
-        `first` (a channel's claim of the platform's event id) is written in the transaction that reads the
-        state, before the turn runs: on PostgreSQL that is the turn's one transaction (after the user's row
-        is locked), so the claim commits or rolls back with the turn; on SQLite it is the read's (after the
-        read). An exception from it leaves the turn unrun.
+        `claim` (a channel's claim of the platform's event) commits or rolls back with the turn's state. On
+        PostgreSQL it is taken in the turn's one transaction, once the user's row is locked and before the
+        turn runs, so another instance's delivery of the event waits for the lock, then finds it claimed.
+        On SQLite it is checked with the state's read and taken as the save's first write: one write
+        transaction a message, not two (each a turn of the writers' lock, which the other worker waits
+        out). A delivery that finds the event claimed is not run; one that another process's delivery beat
+        to the save (both ran at once) is not saved, and its answer is not given.
 
         Threads of this process wait on a striped lock; on PostgreSQL the row is also locked (an upsert
         that returns the row takes its lock) so turns in other workers wait too. SQLite serialises writers
@@ -109,17 +121,21 @@ class StateStore:
                 # One pooled connection for the read and the save, none of its transactions open meanwhile.
                 with self.db.redoable_engine.connect() as c:
                     with c.begin():
-                        data, expired = self._load(c, channel, user_id, now, first)
+                        data, expired = self._load(c, channel, user_id, now)
+                        if claim is not None:
+                            claim.check(c)
                     state = TurnState(data, expired)
                     yield state
                     with c.begin():
+                        if claim is not None:
+                            claim.take(c)  # the first write: nothing is written when it raises
                         self._save(c, channel, user_id, state.data, now, state.writes)
                 return
             with self._pg_turns or nullcontext(), self.db.engine.begin() as s:
                 key = {"b_channel": channel, "b_user_id": user_id}
                 data, updated_at = LOCK_PG.first(s, {**key, "new_data": {}, "now": now})
-                if first is not None:
-                    first(s)
+                if claim is not None:
+                    claim.take(s)
                 state = self._interpret(data, updated_at, now)
                 yield state
                 if not state.data:
@@ -129,23 +145,13 @@ class StateStore:
                 for write in state.writes:  # the turn's own writes (its stored answer) go in either way
                     write(s)
 
-    def load(self, channel: str, user_id: str, now: datetime | None = None,
-             first: TurnWrite | None = None) -> tuple[dict, bool]:
-        """The user's state, and whether an older one expired (so a flow can say nothing was filed);
-        `first` is written in the same transaction, after the read (one commit for both)."""
-        now = now or utcnow()
-        with (self.db.redoable_engine.begin() if first is not None else self.db.engine.connect()) as c:
-            return self._load(c, channel, user_id, now, first)
+    def load(self, channel: str, user_id: str, now: datetime | None = None) -> tuple[dict, bool]:
+        """The user's state, and whether an older one expired (so a flow can say nothing was filed)."""
+        with self.db.engine.connect() as c:
+            return self._load(c, channel, user_id, now or utcnow())
 
-    def _load(self, c: Connection, channel: str, user_id: str, now: datetime,
-              first: TurnWrite | None) -> tuple[dict, bool]:
-        # The read before the write: on SQLite the write lock, taken at the first write and kept to the
-        # commit (bot/storage/sqlite_writers.py), is then not held while the state is read and decoded. The
-        # driver begins SQLite's transaction at the first write (pysqlite's default), so the read is not one
-        # that the write could find outdated.
+    def _load(self, c: Connection, channel: str, user_id: str, now: datetime) -> tuple[dict, bool]:
         row = LOAD.first(c, {"b_channel": channel, "b_user_id": user_id})
-        if first is not None:
-            first(c)
         if row is None:
             return {}, False
         state = self._interpret(*row, now)

@@ -127,3 +127,20 @@ def test_two_processes_delivering_one_event_at_once_save_one_turn(services, data
     assert outcome == {winner: "saved", loser: "not claimed"}
     assert written == [winner]
     assert services.states.load("line", "U-twice")[0] == {"answered_by": winner}
+
+
+def test_a_turn_that_fails_leaves_no_claim_so_its_redelivery_is_answered(app, client, services, line_api):
+    """The claim rolls back with the failed turn: LINE's redelivery of the event is handled at once, not
+    answered from a stored answer nor left waiting for a stale claim's takeover."""
+    def broken(_ctx):
+        raise RuntimeError("a handler's bug")
+
+    answer_everything(app, broken)
+    ev = text_event("สวัสดี", event_id="01HFAILTURN000000000000000")
+    assert post_line(client, body(ev)).status_code == 500
+    with services.db.session() as s:
+        assert s.get(ProcessedEvent, ("line", "01HFAILTURN000000000000000")) is None
+    assert line_api.calls("POST", REPLY) == []
+    answer_with(app, [Text("คำตอบหลังแก้")])
+    assert post_line(client, body(dict(ev, deliveryContext={"isRedelivery": True}))).status_code == 200
+    assert [r.json["messages"][0]["text"] for r in line_api.calls("POST", REPLY)] == ["คำตอบหลังแก้"]

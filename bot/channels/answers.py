@@ -87,11 +87,8 @@ def handle_once(services, channel: str, event_id: str, handle: Callable[[TurnCla
     try:
         handle(claim_in_turn(channel, event_id))
         return
-    except NotClaimed:  # another delivery's claim: never released from here
+    except NotClaimed:  # another delivery's claim. A turn that fails leaves none: its claim rolls back with it
         pass
-    except Exception:
-        release(services, channel, event_id)
-        raise
     if unclaimed(services, channel, event_id):
         handled(services, channel, event_id, lambda: handle(None))
 

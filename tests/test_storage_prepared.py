@@ -43,6 +43,17 @@ def test_a_row_written_prepared_reads_back_through_the_orm_as_written(db):
         assert LOAD.first(conn, {"b_user": "nobody"}) is None
 
 
+def test_all_rows_come_back_in_the_statements_order_each_processed(db):
+    newest = Prepared(select(STATE.c.user_id, STATE.c.data, STATE.c.updated_at).where(STATE.c.channel == "line")
+                      .order_by(STATE.c.updated_at.desc()).limit(2))
+    with db.engine.begin() as conn:
+        for n in range(3):
+            SAVE.execute(conn, {"b_channel": "line", "b_user": f"U{n}", "b_data": {"n": n}, "b_now": T0 + timedelta(n)})
+    with db.engine.connect() as conn:
+        assert newest.all(conn, {}) == [("U2", {"n": 2}, T0 + timedelta(2)), ("U1", {"n": 1}, T0 + timedelta(1))]
+        assert LOAD.all(conn, {"b_user": "nobody"}) == []
+
+
 def test_values_written_in_the_statement_itself_are_sent(db):
     mark = Prepared(update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id"), OUTBOX.c.status == "pending")
                     .values(status="sent", locked_until=None, sent_at=bindparam("b_now", type_=OUTBOX.c.sent_at.type),

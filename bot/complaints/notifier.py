@@ -8,13 +8,15 @@ anonymous.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.channels.platforms import DeliveryError
 from bot.core.messages import QuickReply, Text
+from bot.storage.prepared import Prepared
 
 from . import content as cc
 from . import outbox
@@ -39,18 +41,34 @@ def is_reporter(services: Services, session: Session, complaint_id: int, channel
     return row is not None and row.account_hash == account_hash(services.settings, channel, user_id)
 
 
-def filed_since(services: Services, session: Session, channel: str, user_id: str, since: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(ComplaintReporter).where(
-        ComplaintReporter.account_hash == account_hash(services.settings, channel, user_id),
-        ComplaintReporter.created_at >= since)) or 0
+class Filed(NamedTuple):
+    """One of the reporter's own complaints, as their list shows it."""
+    code: str
+    category: str
+    status: str
+    created_at: datetime
 
 
-def filed_by(services: Services, session: Session, channel: str, user_id: str, limit: int = 10) -> list[Complaint]:
+# Read when a complaint is started (the daily limit) and when tracking starts (the list): prepared statements
+# (bot/storage/prepared.py), a fifth of a Session query's CPU.
+_REPORTER, _COMPLAINT = ComplaintReporter.__table__, Complaint.__table__
+_BY_ACCOUNT = _REPORTER.c.account_hash == bindparam("b_account")
+_FILED_SINCE = Prepared(select(func.count()).select_from(_REPORTER)
+                        .where(_BY_ACCOUNT, _REPORTER.c.created_at >= bindparam("b_since", type_=_REPORTER.c.created_at.type)))
+_FILED_BY = Prepared(select(*(_COMPLAINT.c[name] for name in Filed._fields))
+                     .join_from(_COMPLAINT, _REPORTER, _REPORTER.c.complaint_id == _COMPLAINT.c.id).where(_BY_ACCOUNT)
+                     .order_by(_COMPLAINT.c.created_at.desc(), _COMPLAINT.c.id.desc()).limit(bindparam("b_limit")))
+
+
+def filed_since(services: Services, conn: Connection, channel: str, user_id: str, since: datetime) -> int:
+    account = account_hash(services.settings, channel, user_id)
+    return _FILED_SINCE.first(conn, {"b_account": account, "b_since": since})[0] or 0
+
+
+def filed_by(services: Services, conn: Connection, channel: str, user_id: str, limit: int = 10) -> list[Filed]:
     """The complaints this account filed, newest first (the reporter's own list of codes)."""
-    return list(session.scalars(
-        select(Complaint).join(ComplaintReporter, ComplaintReporter.complaint_id == Complaint.id)
-        .where(ComplaintReporter.account_hash == account_hash(services.settings, channel, user_id))
-        .order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(limit)))
+    account = account_hash(services.settings, channel, user_id)
+    return [Filed._make(row) for row in _FILED_BY.all(conn, {"b_account": account, "b_limit": limit})]
 
 
 def forget(services: Services, session: Session, complaint_ids: list[int]) -> list[tuple[str, str]]:

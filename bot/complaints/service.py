@@ -55,9 +55,9 @@ def limit_reached(services: Services, channel: str, user_id: str, now: datetime,
                   session: Session | None = None) -> bool:
     limit = services.settings.complaint_daily_limit
     if session is not None:
-        return notifier.filed_since(services, session, channel, user_id, now - LIMIT_WINDOW) >= limit
-    with services.db.session() as s:
-        return notifier.filed_since(services, s, channel, user_id, now - LIMIT_WINDOW) >= limit
+        return notifier.filed_since(services, session.connection(), channel, user_id, now - LIMIT_WINDOW) >= limit
+    with services.db.engine.connect() as c:
+        return notifier.filed_since(services, c, channel, user_id, now - LIMIT_WINDOW) >= limit
 
 
 # A receipt (the message giving the tracking code) waits this long for the chat answer that carries it;
@@ -138,10 +138,10 @@ def for_reporter(services: Services, code: str, channel: str, user_id: str) -> C
         return complaint
 
 
-def filed_by(services: Services, channel: str, user_id: str) -> list[Complaint]:
+def filed_by(services: Services, channel: str, user_id: str) -> list[notifier.Filed]:
     """This account's own complaints, newest first ("รหัสของฉัน")."""
-    with services.db.session() as s:
-        return notifier.filed_by(services, s, channel, user_id)
+    with services.db.engine.connect() as c:
+        return notifier.filed_by(services, c, channel, user_id)
 
 
 def set_status(services: Services, code: str, status: str, note: str | None = None,

@@ -73,11 +73,11 @@ class Prepared:
             plan = self._plans[dialect.name] = _plan(statement, dialect)
         return plan
 
-    def _run(self, conn: Connection, params: Mapping[str, Any], fetch: bool):
+    def _run(self, conn: Connection, params: Mapping[str, Any], fetch: Callable | None):
         plan = self._plan_for(conn.dialect)
         args = plan.arguments(params)
         return self._on_cursor(conn, plan, args, lambda cursor: (
-            plan.row(cursor.fetchone()) if fetch else None, cursor.rowcount), many=False)
+            fetch(plan, cursor) if fetch else None, cursor.rowcount), many=False)
 
     @staticmethod
     def _on_cursor(conn: Connection, plan: _Plan, args, run: Callable, many: bool):
@@ -99,11 +99,15 @@ class Prepared:
 
     def first(self, conn: Connection, params: Mapping[str, Any]) -> tuple | None:
         """The first row (returned or selected), its values processed as the ORM would read them."""
-        return self._run(conn, params, fetch=True)[0]
+        return self._run(conn, params, fetch=lambda plan, cursor: plan.row(cursor.fetchone()))[0]
+
+    def all(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
+        """Every row, each as `first` gives one."""
+        return self._run(conn, params, fetch=lambda plan, cursor: [plan.row(r) for r in cursor.fetchall()])[0]
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> int:
         """Run it; the rows it changed (as the driver counts them)."""
-        return self._run(conn, params, fetch=False)[1]
+        return self._run(conn, params, fetch=None)[1]
 
     def execute_many(self, conn: Connection, many: Iterable[Mapping[str, Any]]) -> int:
         """Run it once for each set of parameters, in one call to the driver (a batch, written at once: on

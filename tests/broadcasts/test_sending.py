@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.broadcasts import service
 from bot.broadcasts.errors import BroadcastStateError
-from bot.broadcasts.models import BroadcastBatch, BroadcastRun
+from bot.broadcasts.models import Broadcast, BroadcastBatch, BroadcastRun
 from bot.broadcasts.runner import run_due, send_now
 from bot.broadcasts.validate import Draft
 from tests.fakes.platform import Response
@@ -206,6 +206,18 @@ def test_sent_announcements_become_news(bsvc, policy):
     assert news.date.isoformat() == "2030-06-04"
     assert (news.title, news.body, news.topics, news.url, news.image_url) == (
         "รับสมัครครูผู้ช่วย", "รายละเอียดการรับสมัคร", ["รับสมัคร", "ครู"], "https://www.sesaop.go.th/1", "")
+
+
+def test_news_lists_the_newest_sent_announcements_first_up_to_its_limit(services):
+    """On both databases (the list is one prepared statement whose LIMIT is a parameter)."""
+    with services.db.session() as s:
+        for day, title in ((3, "สาม"), (1, "หนึ่ง"), (2, "สอง")):
+            s.add(Broadcast(title=title, text=f"ข่าว{title}", topics=["ข่าว"], sent_at=T0 + timedelta(days=day)))
+        s.add(Broadcast(title="ยังไม่ส่ง", text="รอส่ง", run_at=T0))
+    assert [n.title for n in service.published_announcements(services, limit=2)] == ["สาม", "สอง"]
+    everything = service.published_announcements(services, limit=None)
+    assert [n.title for n in everything] == ["สาม", "สอง", "หนึ่ง"]
+    assert (everything[0].body, everything[0].topics, everything[0].url) == ("ข่าวสาม", ["ข่าว"], "")
 
 
 @sqlite_only

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import bindparam, event, exc, insert, select, update
+from sqlalchemy import Text, bindparam, event, exc, insert, select, update
 
 from bot.complaints.models import OutboxMessage
 from bot.storage import Database
@@ -41,6 +41,15 @@ def test_a_row_written_prepared_reads_back_through_the_orm_as_written(db):
         assert conn.execute(select(STATE.c.data, STATE.c.updated_at)
                             .where(STATE.c.user_id == "U-prep")).one() == (DATA, T0)  # as Core reads it
         assert LOAD.first(conn, {"b_user": "nobody"}) is None
+
+
+def test_thai_in_a_json_column_is_stored_as_utf8_not_as_escapes(db):
+    """A third of the bytes (a Thai letter is 3 bytes of UTF-8, 6 of a \\u escape): fewer pages a commit."""
+    with db.engine.begin() as conn:
+        SAVE.execute(conn, {"b_channel": "line", "b_user": "U-utf8", "b_data": DATA, "b_now": T0})
+    with db.engine.connect() as conn:
+        raw = conn.execute(select(STATE.c.data.cast(Text)).where(STATE.c.user_id == "U-utf8")).scalar_one()
+    assert "ครูเก็บเงินค่าเรียนพิเศษ ๒,๕๐๐ บาท" in raw and "\\u0e" not in raw.lower()
 
 
 def test_all_rows_come_back_in_the_statements_order_each_processed(db):

@@ -1,6 +1,7 @@
 """Engine and sessions. SQLite (the embedded default) and PostgreSQL (production, CI) behave alike here."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 from contextlib import contextmanager
@@ -116,11 +117,17 @@ def _ping_when_idle(engine: Engine) -> None:
             raise exc.DisconnectionError() from error
 
 
+def _json_text(value) -> str:
+    """JSON columns (conversation state, outbox payloads) hold Thai as UTF-8, not as \\u escapes: as fast to
+    encode, and a chat answer's row about 40 % smaller, so fewer pages a commit writes."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 class Database:
     def __init__(self, url: str):
         self.url = url
         # Parameters are what a complaint says: never in logs or exception messages.
-        kwargs: dict = {"future": True, "hide_parameters": True}
+        kwargs: dict = {"future": True, "hide_parameters": True, "json_serializer": _json_text}
         self.pool_capacity: int | None = None  # connections a pool may open at once (None: no limit kept)
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": sqlite_writers.WAIT_AT_MOST}

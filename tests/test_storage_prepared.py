@@ -63,6 +63,24 @@ def test_all_rows_come_back_in_the_statements_order_each_processed(db):
         assert LOAD.all(conn, {"b_user": "nobody"}) == []
 
 
+def test_a_bound_statement_runs_later_with_its_arguments_as_they_were_when_bound(db):
+    """On SQLite `bind` encodes the JSON and formats the time then, so a transaction holding the write lock
+    only runs it: what changes in the caller's dict afterwards is not stored. (psycopg encodes JSON when
+    the statement runs; PostgreSQL has no such lock.)"""
+    data = {"step": "details", "details": ["ครูเก็บเงิน"]}
+    bound = SAVE.bind(db.engine.dialect, {"b_channel": "line", "b_user": "U-bound", "b_data": data, "b_now": T0})
+    data["details"].append("added after binding")
+    with db.engine.begin() as conn:
+        assert bound.execute(conn) == 1
+    with db.engine.connect() as conn:
+        stored, at = LOAD.first(conn, {"b_user": "U-bound"})
+    assert at == T0 and stored["details"][0] == "ครูเก็บเงิน"
+    if db.engine.dialect.name == "sqlite":
+        assert stored == {"step": "details", "details": ["ครูเก็บเงิน"]}
+    with pytest.raises(exc.IntegrityError), db.engine.begin() as conn:  # run as any statement: errors alike
+        bound.execute(conn)
+
+
 def test_values_written_in_the_statement_itself_are_sent(db):
     mark = Prepared(update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id"), OUTBOX.c.status == "pending")
                     .values(status="sent", locked_until=None, sent_at=bindparam("b_now", type_=OUTBOX.c.sent_at.type),

@@ -184,9 +184,9 @@ class Owed:
         """The answer to `replies` rendered, and the write that stores it."""
         now = now or utcnow()
         self.rendered = self.render(replies) if replies else []
-        row = outbox.leased_row(self.channel, self.to, {"rendered": self.rendered}, purpose="answer",
-                                ref=self.event_id[:32] or None, now=now, until=now + ANSWER_GRACE) \
-            if self.rendered else None
+        row = outbox.leased_row(self.services.db.engine.dialect, self.channel, self.to, {"rendered": self.rendered},
+                                purpose="answer", ref=self.event_id[:32] or None, now=now,
+                                until=now + ANSWER_GRACE) if self.rendered else None
 
         def store(conn: Connection) -> None:
             for write in self.writes:

@@ -109,8 +109,11 @@ def touch(services, channel: str, user_id: str, now: datetime | None = None) -> 
     if memo.fresh(key, hour, now):
         return None
 
+    upsert = MESSAGED.bind(services.db.engine.dialect,  # its arguments processed before the transaction
+                           {"b_channel": channel, "b_user_id": user_id, "b_now": now, "b_hour": hour})
+
     def write(conn: Connection) -> None:
-        MESSAGED.execute(conn, {"b_channel": channel, "b_user_id": user_id, "b_now": now, "b_hour": hour})
+        upsert.execute(conn)
         memo.remember(key, hour, now)  # a turn rolled back after this leaves the row to the next touch
 
     return write

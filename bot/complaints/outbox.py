@@ -22,13 +22,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
 from bot.core.backoff import Backoff
 from bot.core.messages import QuickReply, Text
 from bot.storage import utcnow
-from bot.storage.prepared import Prepared
+from bot.storage.prepared import Bound, Prepared
 
 from .models import OutboxMessage
 
@@ -87,24 +87,24 @@ _INSERT_LEASED = Prepared(insert(_TABLE).values(
 @dataclass(frozen=True)
 class LeasedRow:
     """`enqueue`'s row for a writer about to send it itself: no other sender takes it before `until` (when it
-    is first due). Made before the transaction that inserts it (its retry key drawn then, too)."""
+    is first due). Made before the transaction that inserts it: its retry key drawn and its payload encoded
+    then (Prepared.bind), not while the transaction holds SQLite's write lock."""
 
-    params: dict
-
-    @property
-    def retry_key(self) -> str:
-        return self.params["b_retry_key"]
+    insert_row: Bound
+    retry_key: str
 
     def insert(self, conn: Connection) -> tuple[int, str]:
         """The row inserted; its id and retry key."""
-        (row_id,) = _INSERT_LEASED.first(conn, self.params)
+        (row_id,) = self.insert_row.first(conn)
         return row_id, self.retry_key
 
 
-def leased_row(channel: str, target: str, payload: dict, purpose: str, ref: str | None, now: datetime,
-               until: datetime) -> LeasedRow:
-    return LeasedRow({"b_channel": channel, "b_target": target, "b_payload": payload, "b_purpose": purpose,
-                      "b_ref": ref, "b_until": until, "b_now": now, "b_retry_key": str(uuid.uuid4())})
+def leased_row(dialect: Dialect, channel: str, target: str, payload: dict, purpose: str, ref: str | None,
+               now: datetime, until: datetime) -> LeasedRow:
+    retry_key = str(uuid.uuid4())
+    return LeasedRow(_INSERT_LEASED.bind(dialect, {
+        "b_channel": channel, "b_target": target, "b_payload": payload, "b_purpose": purpose, "b_ref": ref,
+        "b_until": until, "b_now": now, "b_retry_key": retry_key}), retry_key)
 
 
 def settle(session: Session | Connection, row_ids, now: datetime, why: str) -> None:

@@ -14,11 +14,11 @@ from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from bot.storage import Database, per_dialect, utcnow
 from bot.storage.models import ConversationState
-from bot.storage.prepared import Prepared
+from bot.storage.prepared import Bound, Prepared
 
 TABLE = ConversationState.__table__
 KEY = (TABLE.c.channel, TABLE.c.user_id)
@@ -126,10 +126,11 @@ class StateStore:
                             claim.check(c)
                     state = TurnState(data, expired)
                     yield state
+                    saving = self._saving(c.dialect, channel, user_id, state.data, now)  # encoded before the lock
                     with c.begin():
                         if claim is not None:
                             claim.take(c)  # the first write: nothing is written when it raises
-                        self._save(c, channel, user_id, state.data, now, state.writes)
+                        self._save(c, saving, state.writes)
                 return
             with self._pg_turns or nullcontext(), self.db.engine.begin() as s:
                 key = {"b_channel": channel, "b_user_id": user_id}
@@ -161,16 +162,20 @@ class StateStore:
              writes: list[TurnWrite] = ()) -> None:
         """One statement for the state (an upsert, or a delete when nothing is left), then the turn's writes,
         in one transaction, one a redelivery of the message would redo (Database.redoable_engine)."""
-        with self.db.redoable_engine.begin() as c:
-            self._save(c, channel, user_id, data, now or utcnow(), writes)
+        engine = self.db.redoable_engine
+        saving = self._saving(engine.dialect, channel, user_id, data, now or utcnow())
+        with engine.begin() as c:
+            self._save(c, saving, writes)
 
     @staticmethod
-    def _save(c: Connection, channel: str, user_id: str, data: dict, now: datetime,
-              writes: list[TurnWrite]) -> None:
+    def _saving(dialect: Dialect, channel: str, user_id: str, data: dict, now: datetime) -> Bound:
+        """The state's one statement: an upsert, or a delete when nothing is left to remember (no row, and
+        no time, is kept)."""
         key = {"b_channel": channel, "b_user_id": user_id}
-        if not data:
-            DELETE.execute(c, key)  # nothing to remember: no row (and no time) is kept
-        else:
-            UPSERT.execute(c, {**key, "new_data": data, "now": now})
+        return UPSERT.bind(dialect, {**key, "new_data": data, "now": now}) if data else DELETE.bind(dialect, key)
+
+    @staticmethod
+    def _save(c: Connection, saving: Bound, writes: list[TurnWrite]) -> None:
+        saving.execute(c)
         for write in writes:  # the turn's own writes (its stored answer) go in either way
             write(c)

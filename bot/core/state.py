@@ -5,6 +5,8 @@ otherwise both read the same state and the later save would drop what the earlie
 """
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import zlib
 from contextlib import contextmanager, nullcontext
@@ -14,7 +16,7 @@ from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection, Dialect, make_url
 
 from bot.storage import Database, per_dialect, utcnow
 from bot.storage.models import ConversationState
@@ -71,6 +73,32 @@ class TurnState:
     writes: list[TurnWrite] = field(default_factory=list)
 
 
+class _FileStripes:
+    """The turn lock's stripes across the processes of one machine (gunicorn's workers on one SQLite file):
+    one byte of a lock file per stripe, locked with `fcntl` while the stripe's thread lock is held (a POSIX
+    record lock is the process's, so the thread lock keeps this process's threads apart). Without it two
+    workers could run turns of one user at once, and the later save dropped what the earlier one added.
+    The kernel frees a dead process's locks; the file is never closed, which would free them too."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._fd, self._pid = -1, 0
+
+    def _file(self) -> int:
+        if self._pid != os.getpid():  # a forked worker opens its own
+            self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        return self._fd
+
+    @contextmanager
+    def __call__(self, stripe: int) -> Iterator[None]:
+        fd = self._file()
+        fcntl.lockf(fd, fcntl.LOCK_EX, 1, stripe)
+        try:
+            yield
+        finally:
+            fcntl.lockf(fd, fcntl.LOCK_UN, 1, stripe)
+
+
 class StateStore:
     """Lean on purpose (it runs on every message): Core statements, one upsert or delete per save."""
 
@@ -89,6 +117,9 @@ class StateStore:
         capacity = getattr(db, "pool_capacity", None) or 0
         self._pg_turns = threading.BoundedSemaphore(max(1, (capacity - 2) // 2)) if capacity else None
         self._postgresql = db.engine.dialect.name == "postgresql"
+        path = make_url(db.url).database if not self._postgresql else None
+        self._across_processes = _FileStripes(f"{path}-turns.lock") if path not in (None, "", ":memory:") \
+            else lambda _stripe: nullcontext()
 
     def _interpret(self, data: dict | None, updated_at: datetime, now: datetime) -> TurnState:
         data = data or {}  # freshly decoded JSON: the caller may change it in place
@@ -110,13 +141,14 @@ class StateStore:
         out). A delivery that finds the event claimed is not run; one that another process's delivery beat
         to the save (both ran at once) is not saved, and its answer is not given.
 
-        Threads of this process wait on a striped lock; on PostgreSQL the row is also locked (an upsert
-        that returns the row takes its lock) so turns in other workers wait too. SQLite serialises writers
-        itself, and holding its transaction open across the turn would conflict with the handlers' own
-        writes.
+        Threads of this process wait on a striped lock; so do turns in other workers: on PostgreSQL the row
+        is locked (an upsert that returns the row takes its lock), on a SQLite file the stripe's byte of a
+        lock file (`_FileStripes`). SQLite's own transaction is not held open across the turn: it would
+        conflict with the handlers' own writes.
         """
         now = now or utcnow()
-        with self._locks[zlib.crc32(f"{channel}:{user_id}".encode()) % self.LOCKS]:
+        stripe = zlib.crc32(f"{channel}:{user_id}".encode()) % self.LOCKS
+        with self._locks[stripe], self._across_processes(stripe):
             if not self._postgresql:
                 # One pooled connection for the read and the save, none of its transactions open meanwhile.
                 with self.db.redoable_engine.connect() as c:

@@ -58,7 +58,7 @@ def per_dialect(build: Callable[[Callable], T]) -> dict[str, T]:
 # chat message's commit writes about ten pages, so at the default every hundredth message or so ran a
 # checkpoint inside its commit: two fsyncs, while the writers' lock (sqlite_writers.py) kept the other
 # worker waiting. At 10,000 (~40 MB of WAL) checkpoints are a tenth as many, and a page written many times
-# between two of them is copied once: about 4 % more messages a second on two workers (bench/README.md).
+# between two of them is copied once: about 4 % more messages a second on two workers (bench's webhook part).
 CHECKPOINT_PAGES = 10_000
 
 

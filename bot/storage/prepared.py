@@ -78,15 +78,11 @@ class Prepared:
         on SQLite a transaction's later statements run while it holds the write lock, which the other
         worker waits out, and their processing was a quarter of a chat turn's time in it."""
         plan = self._plan_for(dialect)
-        return Bound(self, plan, plan.arguments(params))
+        return Bound(plan, plan.arguments(params))
 
     def _run(self, conn: Connection, params: Mapping[str, Any], fetch: Callable | None):
         plan = self._plan_for(conn.dialect)
-        return self._run_plan(conn, plan, plan.arguments(params), fetch)
-
-    def _run_plan(self, conn: Connection, plan: _Plan, args, fetch: Callable | None):
-        return self._on_cursor(conn, plan, args, lambda cursor: (
-            fetch(plan, cursor) if fetch else None, cursor.rowcount), many=False)
+        return _run_once(conn, plan, plan.arguments(params), fetch)
 
     @staticmethod
     def _on_cursor(conn: Connection, plan: _Plan, args, run: Callable, many: bool):
@@ -129,6 +125,12 @@ class Prepared:
         return self._on_cursor(conn, plan, args, lambda cursor: cursor.rowcount, many=True)
 
 
+def _run_once(conn: Connection, plan: _Plan, args, fetch: Callable | None):
+    """The statement run once with processed `args`: what `fetch` read (or None), and the rows changed."""
+    return Prepared._on_cursor(conn, plan, args, lambda cursor: (
+        fetch(plan, cursor) if fetch else None, cursor.rowcount), many=False)
+
+
 def _first_row(plan: _Plan, cursor) -> tuple | None:
     return plan.row(cursor.fetchone())
 
@@ -141,12 +143,11 @@ def _all_rows(plan: _Plan, cursor) -> list[tuple]:
 class Bound:
     """A prepared statement and its processed arguments (`Prepared.bind`), run on a connection of the
     dialect it was bound for."""
-    prepared: Prepared
     plan: _Plan
     args: tuple | dict
 
     def first(self, conn: Connection) -> tuple | None:
-        return self.prepared._run_plan(conn, self.plan, self.args, _first_row)[0]
+        return _run_once(conn, self.plan, self.args, _first_row)[0]
 
     def execute(self, conn: Connection) -> int:
-        return self.prepared._run_plan(conn, self.plan, self.args, None)[1]
+        return _run_once(conn, self.plan, self.args, None)[1]

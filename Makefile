@@ -22,10 +22,11 @@ install-dev: $(VENV)/.installed-dev
 db: install
 	$(PY) -m bot db upgrade
 
-# The web chat is at http://localhost:5000/chat; LINE and Messenger stay off without credentials.
-# The access log names the path only: no query string, referrer, address or browser (nothing personal).
+# The whole product in one process on SQLite (web, outbox worker and announcement clock as threads; see
+# gunicorn.conf.py): the web chat is at http://localhost:5000/chat (PORT and HOST change where it listens);
+# LINE and Messenger stay off without credentials.
 run: db
-	$(VENV)/bin/gunicorn --bind 0.0.0.0:5000 --workers 2 --timeout 60 --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s' app:app
+	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-1} $(VENV)/bin/gunicorn app:app
 
 test: install-dev
 	$(PY) -m pytest

@@ -1,5 +1,13 @@
-"""Gunicorn reads this file from the working directory by itself, so the Procfile's and `make run`'s
-flags stay as they are.
+"""How the web app is served, for the Procfile (`gunicorn app:app`) and `make run` alike. Gunicorn reads this
+file from the working directory by itself.
+
+- Threads, not processes, wait on the network: `gthread` workers (WEB_CONCURRENCY processes, default 2 for
+  a 2-core machine, each WEB_THREADS threads, default 16). A webhook's answer goes out from the app's
+  sending pool after the 200, so no thread waits on LINE either.
+- Bound to HOST:PORT (0.0.0.0:5000 by default).
+- SQLite serves one process: more than one worker on a SQLite database stops the master with a clear
+  message (use PostgreSQL). With SQLite the only worker also runs the outbox worker and the announcement
+  clock as threads (bot/in_process.py; IN_PROCESS_JOBS=1 or 0 overrides).
 
 - Broken content stops the master before any worker starts, with the same message as the other
   processes, instead of workers failing and respawning forever.
@@ -48,14 +56,41 @@ class BotLogger(Logger):
 
 logger_class = BotLogger
 
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "16"))
+timeout = 60
+graceful_timeout = 30  # a stopping worker finishes the answers its sending pool holds
+accesslog = "-"
+# method, path (never the query string), protocol, status, size, duration: nothing personal
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
 
 def on_starting(server):
     from bot.config import from_env
     from bot.content import ContentError
     from bot.content.check import refuse_inconsistent
 
+    settings = from_env()
     try:  # loads and validates the content, then intents without a handler, categories that disagree
-        refuse_inconsistent(from_env().content_dir)
+        refuse_inconsistent(settings.content_dir)
     except ContentError as exc:
         print(f"content error:\n{exc}", file=sys.stderr, flush=True)
         sys.exit(2)
+    if settings.database_url.startswith("sqlite") and server.cfg.workers > 1:
+        print(f"SQLite serves one process, and this server would start {server.cfg.workers}: use PostgreSQL "
+              "(DATABASE_URL=postgresql+psycopg://user:pass@host/db) for several workers, or WEB_CONCURRENCY=1.",
+              file=sys.stderr, flush=True)
+        sys.exit(2)
+    if server.cfg.workers > 1 and settings.rate_limit_storage_url.startswith("memory://"):
+        server.log.warning("flood limits count apart in each of the %s workers (RATE_LIMIT_STORAGE_URL is "
+                           "memory://): set redis://host:6379/0 so that they count together", server.cfg.workers)
+
+
+def post_worker_init(worker):
+    from bot import in_process
+
+    services = worker.wsgi.extensions["services"]
+    if in_process.wanted(services.settings.database_url):
+        in_process.start(services)

@@ -62,6 +62,8 @@ class Settings:
     # timeout: a hung platform costs a request at most connect + read, never a blocked worker
     platform_connect_timeout: float = 3.0
     platform_read_timeout: float = 10.0
+    # Threads per process that give webhook answers to LINE and Messenger after the webhook has returned
+    send_threads: int = 16
     # Staff alerts
     staff_line_targets: tuple[str, ...] = ()
     smtp_url: str = ""
@@ -163,6 +165,7 @@ def from_env() -> Settings:
         facebook_graph_base_url=_env("FACEBOOK_GRAPH_BASE_URL", d.facebook_graph_base_url).rstrip("/"),
         platform_connect_timeout=_float("PLATFORM_CONNECT_TIMEOUT", d.platform_connect_timeout),
         platform_read_timeout=_float("PLATFORM_READ_TIMEOUT", d.platform_read_timeout),
+        send_threads=_int("SEND_THREADS", d.send_threads),
         staff_line_targets=_list("STAFF_LINE_TARGETS"),
         smtp_url=_env("SMTP_URL"),
         alert_emails=_list("ALERT_EMAILS"),

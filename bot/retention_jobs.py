@@ -33,7 +33,7 @@ def purge_personal(services: Services) -> None:
 
 def housekeeping(services: Services) -> None:
     from bot.complaints import content as cc
-    from bot.storage.retention import purge
+    from bot.housekeeping import purge
 
     days = cc.of(services).retention.housekeeping_days
     counts = purge(services.db, timedelta(days=days))

@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 
     from .channels.audience import TouchMemo
     from .complaints.content import ComplaintsContent
-    from .complaints.delivery import Kicker
-    from .complaints.sent_marks import SentMarks
     from .knowledge import Knowledge
     from .livechat.service import LiveChatContent
     from .nlu import Understander
+    from .outbox.pool import SendingPool
+    from .outbox.worker import Kicker
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +42,11 @@ class Services:
     complaints_content: ComplaintsContent | None = None  # complaints.content.of
     holidays: dict[date, str] | None = None  # complaints.deadlines.holidays
     web_floodgate: MovingWindowRateLimiter | None = None  # complaints.floodgate
-    kicker: Kicker | None = None  # complaints.delivery.kick
+    kicker: Kicker | None = None  # outbox.worker.kick
+    sending_pool: SendingPool | None = None  # outbox.pool.of (made again in a forked process)
     knowledge: Knowledge | None = None  # knowledge.of (stays None for an office without content/report/)
     livechat_content: LiveChatContent | None = None  # livechat.service.content
     follower_touches: TouchMemo | None = None  # channels.audience (when each follower row was last written)
-    sent_marks: SentMarks | None = None  # complaints.sent_marks (delivered answers, marked sent a moment later)
 
 
 class NoUnderstanding:
@@ -59,6 +59,8 @@ class NoUnderstanding:
 def build_understander(content: Content) -> Understander:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     from .nlu import Understander
+    from .outbox.pool import SendingPool
+    from .outbox.worker import Kicker
 
     understander = Understander.from_content(content.directory)
     understander.warm()
@@ -69,4 +71,18 @@ def build_services(settings: Settings, understander: Understander | NoUnderstand
     content = load_content(settings.content_dir)
     db = Database(settings.database_url)
     states = StateStore(db, timedelta(minutes=settings.state_ttl_minutes))
+    wire_senders()
     return Services(settings, content, db, states, understander or build_understander(content))
+
+
+def wire_senders() -> None:
+    """Who sends which outbox rows (bot/outbox/senders.py): the features that write them, wired here, at
+    the top, so that the outbox imports none of them."""
+    from .channels.outbound import send_row
+    from .complaints import alerts, mailer, notifier
+    from .outbox import senders
+
+    senders.for_chat(send_row)
+    senders.for_channel("email", mailer.send_row)
+    senders.for_channel("reporter", notifier.send_row)
+    senders.for_purpose("staff_digest", alerts.send_digest)

@@ -166,7 +166,7 @@ def test_history_is_capped_and_deleted_once_the_session_expires(services):
     web_history.record(services, "web-b", "สวัสดี", [], now)
     later = now + web_history.ttl(services) + timedelta(minutes=1)
     assert web_history.entries(services, "web-a", later) == []
-    from bot.storage.retention import purge
+    from bot.housekeeping import purge
 
     assert purge(services.db, timedelta(days=30), later, history_ttl=web_history.ttl(services))[
         "web_chat_entry"] == 1  # web-b's, idle as long

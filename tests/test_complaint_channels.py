@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.complaints import delivery, service
+from bot.complaints import service
+from bot.outbox.worker import Worker, deliver_due
 from bot.complaints.models import Complaint, Evidence
 from bot.storage import utcnow
 from bot.storage.models import ChatGroup
@@ -61,7 +62,7 @@ def test_anonymous_corruption_report_over_line_end_to_end(app, client, services,
 
     wait_idle(services)
     service.set_status(services, code, "in_progress", "กำลังตรวจสอบข้อเท็จจริง")
-    delivery.deliver_due(services)
+    deliver_due(services)
     notice = push_texts(line_api, REPORTER)
     assert code in notice and "อยู่ระหว่างดำเนินการ" in notice and "กำลังตรวจสอบข้อเท็จจริง" in notice
 
@@ -78,7 +79,7 @@ def test_over_line_an_alert_refused_with_500_arrives_later(app, client, services
     wait_idle(services)
     assert len(pushes_to(line_api, STAFF_GROUP)) == 1  # refused
     later = utcnow() + timedelta(minutes=1)
-    assert delivery.Worker(services, clock=lambda: later).run(once=True).sent == 1
+    assert Worker(services, clock=lambda: later).run(once=True).sent == 1
     assert len(pushes_to(line_api, STAFF_GROUP)) == 2 and code in push_texts(line_api, STAFF_GROUP)
 
 

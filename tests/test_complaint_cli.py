@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from bot.cli import main
 from bot.complaints import service
-from bot.complaints.models import Complaint, ComplaintReporter, Evidence, OutboxMessage
+from bot.complaints.models import Complaint, ComplaintReporter, Evidence
+from bot.outbox.models import OutboxMessage
 from bot.storage.models import ChatGroup
 from tests.complaint_helpers import (STAFF_GROUP, Person, code_in, push_texts, said,  # noqa: F401
                                      settings, smtp, wait_idle)

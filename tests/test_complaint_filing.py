@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.complaints import codes, service
+from bot.complaints import service
+from bot.core import tracking_codes as codes
 from bot.complaints.models import Complaint
 from tests.complaint_helpers import settings, smtp  # noqa: F401
 

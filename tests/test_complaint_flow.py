@@ -11,10 +11,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot.complaints import codes, service
+from bot.complaints import service
+from bot.core import tracking_codes as codes
 from bot.complaints import content as cc
 from bot.complaints.reporter_keys import account_hash
-from bot.complaints.models import Complaint, ComplaintReporter, Evidence, OutboxMessage
+from bot.complaints.models import Complaint, ComplaintReporter, Evidence
+from bot.outbox.models import OutboxMessage
 from bot.storage import utcnow
 from scoring import year_result
 from scoring.summary import fmt

@@ -9,7 +9,8 @@ import requests
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from bot.complaints.models import Complaint, ComplaintReporter, OutboxMessage
+from bot.complaints.models import Complaint, ComplaintReporter
+from bot.outbox.models import OutboxMessage
 from bot.core.messages import Incoming
 import pytest
 

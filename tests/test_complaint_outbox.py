@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.complaints import delivery, outbox
-from bot.complaints.models import OutboxMessage
-from bot.complaints.outbox import pack
+from bot.outbox import rows as outbox_rows
+from bot.outbox.worker import Worker, deliver_due
+from bot.outbox.models import OutboxMessage
+from bot.outbox.rows import pack
 from bot.core.messages import Text
 from bot.storage import utcnow
 from tests.complaint_helpers import (STAFF_GROUP, Person, code_in, pushes_to,  # noqa: F401
@@ -23,8 +24,8 @@ def rows(services) -> list[OutboxMessage]:
 
 
 def test_backoff_doubles_up_to_an_hour():
-    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
-    assert outbox.backoff(30) == timedelta(hours=1)
+    assert [outbox_rows.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
+    assert outbox_rows.backoff(30) == timedelta(hours=1)
 
 
 def test_alert_refused_with_500_is_retried_later_and_arrives(bot, services, line_api, smtp):
@@ -36,7 +37,7 @@ def test_alert_refused_with_500_is_retried_later_and_arrives(bot, services, line
     assert len(pushes_to(line_api, STAFF_GROUP)) == 1  # the refused one
 
     clock = {"now": utcnow()}
-    worker = delivery.Worker(services, clock=lambda: clock["now"])
+    worker = Worker(services, clock=lambda: clock["now"])
     assert worker.run(once=True).tried == 0  # not due yet: backing off
     clock["now"] += timedelta(minutes=1)
     assert worker.run(once=True).sent == 1
@@ -55,30 +56,30 @@ def test_mail_server_outage_loses_nothing(bot, services, smtp):
     assert mail_row.status == "pending" and "421" in mail_row.last_error
     later = utcnow()
     for minutes in (1, 3):
-        delivery.deliver_due(services, later + timedelta(minutes=minutes))
+        deliver_due(services, later + timedelta(minutes=minutes))
     assert len(smtp.wait_for(1)) == 1 and rows(services)[-1].status == "sent"
 
 
 def test_a_permanent_refusal_is_kept_as_failed_and_can_be_queued_again(services, line_api):
     with services.db.session() as s:
-        outbox.enqueue(s, "line", "C-wrong-group", pack([Text("ทดสอบ")]), purpose="staff_alert")
+        outbox_rows.enqueue(s, "line", "C-wrong-group", pack([Text("ทดสอบ")]), purpose="staff_alert")
     line_api.fail("POST", r"/push$", status=400)
-    result = delivery.deliver_due(services)
+    result = deliver_due(services)
     assert result.failed == 1 and rows(services)[0].status == "failed"
-    assert outbox.retry_failed(services) == 1
-    assert delivery.deliver_due(services).sent == 1
+    assert outbox_rows.retry_failed(services) == 1
+    assert deliver_due(services).sent == 1
 
 
 def test_concurrent_senders_deliver_each_message_once(services, line_api):
     with services.db.session() as s:
         for n in range(20):
-            outbox.enqueue(s, "line", f"C-group-{n}", pack([Text(f"ข้อความ {n}")]), purpose="staff_alert")
+            outbox_rows.enqueue(s, "line", f"C-group-{n}", pack([Text(f"ข้อความ {n}")]), purpose="staff_alert")
     line_api.script("POST", r"/push$", *[Response(200, SENT, delay=0.01) for _ in range(20)])
     start = threading.Barrier(4)
 
     def sender():
         start.wait()
-        delivery.deliver_due(services)
+        deliver_due(services)
 
     threads = [threading.Thread(target=sender) for _ in range(4)]
     for t in threads:
@@ -91,7 +92,7 @@ def test_concurrent_senders_deliver_each_message_once(services, line_api):
 
 
 def test_the_worker_loop_stops_when_asked(services):
-    worker = delivery.Worker(services, interval=0.01)
+    worker = Worker(services, interval=0.01)
     threading.Timer(0.1, worker.stop.set).start()
     began = time.monotonic()
     worker.run()
@@ -104,7 +105,7 @@ def test_lease_and_backoff_are_reckoned_from_each_claim_not_from_the_pass(servic
     start = utcnow()
     with services.db.session() as s:
         for n in range(2):
-            outbox.enqueue(s, "line", f"Cslow{n}", pack([Text("แจ้งเตือน")]), purpose="alert", now=start)
+            outbox_rows.enqueue(s, "line", f"Cslow{n}", pack([Text("แจ้งเตือน")]), purpose="alert", now=start)
     line_api.outage("POST", r"/push$", 500)
     clock = {"now": start}
 
@@ -112,9 +113,9 @@ def test_lease_and_backoff_are_reckoned_from_each_claim_not_from_the_pass(servic
         clock["now"] += timedelta(seconds=25)  # every look at the clock is after a slow step
         return clock["now"]
 
-    delivery.deliver_due(services, clock=slow_clock)
+    deliver_due(services, clock=slow_clock)
     first, second = rows(services)
     assert first.attempts == second.attempts == 1
-    assert first.next_attempt_at > start + timedelta(seconds=50) + outbox.backoff(1)  # not start + 10 s
+    assert first.next_attempt_at > start + timedelta(seconds=50) + outbox_rows.backoff(1)  # not start + 10 s
     assert second.next_attempt_at > first.next_attempt_at
-    assert delivery.deliver_due(services, start + timedelta(seconds=60)).tried == 0  # still backing off
+    assert deliver_due(services, start + timedelta(seconds=60)).tried == 0  # still backing off

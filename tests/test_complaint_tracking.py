@@ -5,7 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.web_models import WebInboxMessage
-from bot.complaints import delivery, service
+from bot.complaints import service
+from bot.outbox import worker as outbox_worker
+from bot.outbox.worker import deliver_due
 from tests.complaint_helpers import (Person, code_in, push_texts,  # noqa: F401
                                      said, settings, smtp, wait_idle, without_web_floodgate)
 
@@ -36,14 +38,14 @@ def test_a_status_change_with_a_note_reaches_the_reporter_and_shows_in_tracking(
     reporter, code = file_one(bot, "U-status-line")
     wait_idle(services)
     service.set_status(services, code, "in_progress", "ส่งเรื่องให้คณะกรรมการตรวจสอบข้อเท็จจริงแล้ว")
-    delivery.kick(services)
+    outbox_worker.kick(services)
     line_api.wait_for("POST", r"/v2/bot/message/push$", count=2)  # the staff alert, then the notice
     wait_idle(services)
     notice = push_texts(line_api, reporter.user_id)
     assert code in notice and "อยู่ระหว่างดำเนินการ" in notice and "คณะกรรมการตรวจสอบข้อเท็จจริง" in notice
 
     service.set_status(services, code, "resolved", "ลงโทษทางวินัยผู้เกี่ยวข้องแล้ว")
-    delivery.deliver_due(services)
+    deliver_due(services)
     pushed = [b for b in line_api.calls("POST", r"/push$") if b.json["to"] == reporter.user_id][-1].json
     labels = [i["action"]["label"] for m in pushed["messages"] for i in (m.get("quickReply") or {}).get("items", [])]
     assert "ประเมินความพึงพอใจ" in labels  # feedback offered once the complaint is closed
@@ -59,7 +61,7 @@ def test_a_web_reporter_finds_the_notice_in_the_web_inbox(bot, services):
     without_web_floodgate(services)
     reporter, code = file_one(bot, "web-session-abc", channel="web")
     service.set_status(services, code, "rejected", "ไม่อยู่ในอำนาจหน้าที่ของสำนักงาน")
-    delivery.deliver_due(services)
+    deliver_due(services)
     with services.db.session() as s:
         texts = [m.payload["text"] for m in s.scalars(select(WebInboxMessage).where(
             WebInboxMessage.user_id == "web-session-abc"))]
@@ -69,7 +71,7 @@ def test_a_web_reporter_finds_the_notice_in_the_web_inbox(bot, services):
 def test_a_messenger_reporter_is_notified_through_the_send_api(bot, services, facebook_api):
     reporter, code = file_one(bot, "psid-777", channel="facebook")
     service.set_status(services, code, "in_progress")
-    delivery.deliver_due(services)
+    deliver_due(services)
     sent = [r.json for r in facebook_api.calls("POST", r"/me/messages$") if r.json["recipient"]["id"] == "psid-777"]
     assert any(code in p["message"]["text"] for p in sent)
 

@@ -168,7 +168,7 @@ def test_every_intent_has_an_answer(bot):
 
 def test_purge_removes_only_old_short_lived_rows(services):
     from bot.storage.models import ProcessedEvent
-    from bot.storage.retention import purge
+    from bot.housekeeping import purge
 
     bot = make_bot(services)
     long_ago = utcnow() - timedelta(days=40)

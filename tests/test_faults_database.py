@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from bot.complaints import delivery, outbox, service
+from bot.complaints import service
+from bot.outbox import rows as outbox_rows
+from bot.outbox.worker import Worker
 from bot.complaints.models import Complaint
 from bot.storage import utcnow
 from tests.fakes.tcp_proxy import TcpProxy
@@ -79,11 +81,11 @@ def test_a_database_outage_is_a_json_503_and_the_app_recovers(client, services, 
 
 def test_the_outbox_worker_outlives_a_database_outage_and_delivers_afterwards(services, proxy, line_api):
     with services.db.session() as s:
-        outbox.enqueue(s, "line", "Cstaffgroup", {"texts": [{"text": "แจ้งเตือนเรื่องใหม่"}]}, purpose="alert",
+        outbox_rows.enqueue(s, "line", "Cstaffgroup", {"texts": [{"text": "แจ้งเตือนเรื่องใหม่"}]}, purpose="alert",
                        now=utcnow())
     pauses: list[float] = []
     proxy.cut()
-    worker = delivery.Worker(services, interval=0.05, max_pause=0.2)
+    worker = Worker(services, interval=0.05, max_pause=0.2)
     worker.sleep = lambda seconds: (pauses.append(seconds), time.sleep(seconds))
     thread = threading.Thread(target=worker.run, daemon=True)
     thread.start()

@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.channels import line_events
-from bot.complaints import delivery, service
-from bot.complaints.models import Complaint, OutboxMessage
+from bot.complaints import service
+from bot.outbox.worker import deliver_due
+from bot.complaints.models import Complaint
+from bot.outbox.models import OutboxMessage
 from bot.storage import utcnow
 from bot.storage.models import ProcessedEvent
 from scoring import year_result
@@ -82,8 +84,8 @@ def test_line_outage_loses_no_answer_and_no_tracking_code(client, services, line
 
     line_api.recover()
     line_api.clear()
-    delivery.deliver_due(services, later())
-    delivery.deliver_due(services, later(120))  # a second pass finds nothing left to send
+    deliver_due(services, later())
+    deliver_due(services, later(120))  # a second pass finds nothing left to send
     for r in reporters:
         got = "\n".join(accepted_texts(line_api, r.user_id))
         (code,) = set(CODE.findall(got))
@@ -126,7 +128,7 @@ def test_a_hung_line_costs_a_webhook_at_most_the_timeout_and_healthz_answers(app
     assert line_api._outages, "the fake was still hanging when the webhook returned"
     line_api.recover()
     line_api.clear()
-    delivery.deliver_due(services, later())
+    deliver_due(services, later())
     (push,) = line_api.calls("POST", MESSAGES)
     assert push.path.endswith("/push") and content.office.phone in json.dumps(push.json, ensure_ascii=False)
 
@@ -142,7 +144,7 @@ def test_a_hung_messenger_is_cut_by_the_timeout_and_the_answer_follows(app, serv
     wait_idle(services)
     facebook_api.recover()
     facebook_api.clear()
-    delivery.deliver_due(services, later())
+    deliver_due(services, later())
     sent = facebook_api.calls("POST", r"/me/messages$")
     assert sent and all(r.json["recipient"]["id"] == "PSIDHUNG" for r in sent)
 
@@ -202,7 +204,7 @@ def test_a_worker_killed_while_confirming_the_redelivery_gets_the_code(client, s
 
     assert post_raw(client, confirm_event(reporter, event_id, redelivery=True)).status_code == 200
     wait_idle(services)
-    delivery.deliver_due(services, later())  # whatever is still owed, the worker sends
+    deliver_due(services, later())  # whatever is still owed, the worker sends
     got = "\n".join(accepted_texts(line_api, reporter.user_id))
     with services.db.session() as s:
         (code,) = s.scalars(select(Complaint.code)).all()  # filed once

@@ -23,7 +23,8 @@ from sqlalchemy.engine import make_url
 
 from bot.complaints.alerts import DIGEST_ITEM
 from bot.complaints import content as complaints_content
-from bot.complaints.models import Complaint, OutboxMessage
+from bot.complaints.models import Complaint
+from bot.outbox.models import OutboxMessage
 from tests.complaint_helpers import code_in
 from tests.conftest import CONTENT, LINE_SECRET
 from tests.fakes.platform import fake_line

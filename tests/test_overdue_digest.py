@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import update
 
 from bot.complaints import overdue
-from bot.complaints.delivery import deliver_due
+from bot.outbox.worker import deliver_due
 from bot.complaints.models import Complaint
 from tests.complaint_helpers import STAFF_GROUP, Person, code_in, push_texts, settings, smtp, wait_idle  # noqa: F401
 

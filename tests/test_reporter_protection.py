@@ -16,9 +16,11 @@ from sqlalchemy import select, text
 from bot.channels import web_inbox
 from bot.channels.media import allowed_url
 from bot.channels.web_models import WebInboxMessage
-from bot.complaints import alerts, delivery, notifier, service
+from bot.complaints import alerts, notifier, service
+from bot.outbox.worker import deliver_due
 from bot.complaints import content as cc
-from bot.complaints.models import Complaint, ComplaintContact, ComplaintReporter, Evidence, OutboxMessage
+from bot.complaints.models import Complaint, ComplaintContact, ComplaintReporter, Evidence
+from bot.outbox.models import OutboxMessage
 from bot.complaints.purge import purge_personal_data
 from bot.storage import utcnow
 from bot.storage.models import ConversationState, Follower
@@ -278,9 +280,9 @@ def test_staff_alerts_beyond_the_hourly_number_become_one_digest(bot, services, 
     assert [r.ref for r in singles] == codes[:2] and held == codes[2:]
     assert digest.next_attempt_at == t0 + timedelta(hours=1)
     wait_idle(services)
-    delivery.deliver_due(services, t0 + timedelta(minutes=5))
+    deliver_due(services, t0 + timedelta(minutes=5))
     assert push_texts(line_api, GENERAL).count("เรื่องร้องเรียนใหม่ ") == 2  # the digest is not due yet
-    delivery.deliver_due(services, t0 + timedelta(hours=1, seconds=1))
+    deliver_due(services, t0 + timedelta(hours=1, seconds=1))
     sent = push_texts(line_api, GENERAL)
     assert "อีก 2 เรื่อง" in sent and codes[2] in sent and codes[3] in sent
     assert push_texts(line_api, GENERAL).count("อีก 2 เรื่อง") == 1  # one digest, held codes never alone
@@ -316,7 +318,7 @@ def test_nothing_left_links_an_anonymous_report_to_its_account(bot, services):
     columns = {c["name"] for c in sa_inspect(services.db.engine).get_columns("complaint_reporter")}
     assert columns == {"complaint_id", "account_hash", "created_at"}
     service.set_status(services, code, "in_progress", "รับไว้พิจารณา")
-    delivery.deliver_due(services)
+    deliver_due(services)
     assert code in str(web_inbox.collect(services, p.user_id))  # the notifier still reaches the reporter
     with services.db.session() as s:
         assert s.scalars(select(WebInboxMessage)).all() == []  # delivered rows are deleted
@@ -347,7 +349,7 @@ def test_purge_removes_location_inbox_state_and_departed_followers(bot, services
     p.says("ไม่ระบุตัวตน")
     code = code_in(p.says("ยืนยันส่งเรื่อง"))
     service.set_status(services, code, "resolved", "ดำเนินการทางวินัยแล้ว")
-    delivery.deliver_due(services)
+    deliver_due(services)
     p.says("สวัสดี")  # a conversation state again, under the reporter's id
     now = utcnow()
     with services.db.session() as s:

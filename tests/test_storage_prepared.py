@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import Text, bindparam, event, exc, insert, select, update
 
-from bot.complaints.models import OutboxMessage
+from bot.outbox.models import OutboxMessage
 from bot.storage import Database
 from bot.storage.models import ConversationState, ProcessedEvent
 from bot.storage.prepared import Prepared

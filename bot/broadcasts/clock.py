@@ -148,11 +148,14 @@ def _stop(signum, frame):
 RETRY_SECONDS = 3.0  # after a failure of the scheduler itself (the database down at start, say)
 
 
-def serve(services, lease_ttl: timedelta = timedelta(seconds=60), retry_seconds: float = RETRY_SECONDS) -> int:
+def serve(services, lease_ttl: timedelta = timedelta(seconds=60), retry_seconds: float = RETRY_SECONDS,
+          handle_signals: bool = True) -> int:
     """Wait to be the active scheduler, then run until stopped (SIGTERM/SIGINT). A scheduler that loses
     the lease goes back to standby, and a failure (the database down at start, say) is logged and tried
-    again: the process never exits on a transient error."""
-    signal.signal(signal.SIGTERM, _stop)
+    again: the process never exits on a transient error. `handle_signals` is False in a thread of a
+    process that handles its own (bot/in_process.py)."""
+    if handle_signals:
+        signal.signal(signal.SIGTERM, _stop)
     leader = Leader(services.db, ttl=lease_ttl)
     try:
         while True:

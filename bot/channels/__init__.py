@@ -24,7 +24,6 @@ def register_channels(app: Flask, bot, services) -> None:
     for channel in registry.every(services):
         if channel.enabled(services.settings):
             app.register_blueprint(channel.blueprint(bot, services))
-            app.wsgi_app = channel.wsgi_lane(app, app.wsgi_app)
             on.append(channel.name)
         elif channel.webhook_path:
             log.info("%s channel off: %s are not both set", registry.label(channel.name), channel.needs)

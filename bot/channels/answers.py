@@ -1,35 +1,53 @@
-"""Each platform event is handled once and its answer is never lost.
+"""The once-only protocol every chat channel follows: each platform event is handled once, and its answer
+is never lost nor, where the platform's retry key can prevent it, given twice.
 
-An event id is claimed (a redelivery finds it) and the answer stored in the outbox in the transaction
-that saves the turn's state, with the event marked answered; an event handled outside a turn is claimed
-before it is handled. The webhook then tries to
-deliver it (LINE's free reply first); whatever did not go — the platform failed, throttled, timed out,
-the reply token was spent — is left to the outbox, which pushes it with the row's retry key. A
-redelivered event is answered from the stored answer and never handled a second time; an event whose
+1. Claim: the event's id is claimed (a redelivery finds it) in the transaction that saves the turn's state
+   (`handle_once`); an event handled outside a turn is claimed before it is handled (`begin`).
+2. Turn and owed answer: the answer is rendered, then stored in the outbox in that same transaction, with
+   the event marked answered and the row leased to this process for ANSWER_GRACE (`Owed.record`).
+3. Delivery: the webhook returns; the sending pool gives the answer to the platform (LINE's free reply
+   first, then push with the row's retry key) and marks it sent in the same thread (`Owed.deliver`).
+   Whatever did not go (the platform failed, throttled, timed out, the reply token was spent, the pool
+   waited too long) is left to the outbox worker, which pushes it with the same retry key.
+
+A redelivered event is answered from the stored answer and never handled a second time; an event whose
 handler died before its turn was saved is handled again (filing a complaint is idempotent per draft).
+A process killed after the platform took a reply and before its mark was written gives that answer twice
+(the push after the lease cannot know about the reply): the window is one database write.
 """
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
-from bot.complaints import delivery, outbox, sent_marks
-from bot.complaints.models import OutboxMessage
 from bot.core.state import TurnClaim, TurnWrite
+from bot.outbox import pool
+from bot.outbox import rows as outbox
+from bot.outbox import worker as outbox_worker
+from bot.outbox.models import OutboxMessage
 from bot.storage import per_dialect, utcnow
 from bot.storage.models import ProcessedEvent
 from bot.storage.prepared import Prepared
+
+from .platforms import DeliveryError
+
+if TYPE_CHECKING:
+    from .base import Channel
 
 log = logging.getLogger(__name__)
 
 # An unanswered claim older than this was left by a process that died mid-turn (turns take well under it).
 STALE = timedelta(seconds=30)
-# How long the outbox leaves a just-stored answer to the webhook that is delivering it.
+# How long the outbox leaves a just-stored answer to the process that is delivering it.
 ANSWER_GRACE = timedelta(minutes=2)
+# A job that waited longer in the sending pool (the platform hung) leaves its answer to the outbox at once:
+# its send (connect + read timeouts) must end before the lease, or the outbox would push it beside it.
+SEND_WITHIN = 60.0
 
 
 def _claim(insert):
@@ -146,7 +164,7 @@ def unclaimed(services, channel: str, event_id: str, now: datetime | None = None
         else:
             return False
     if redelivered:
-        delivery.kick(services)
+        outbox_worker.kick(services)
     return False
 
 
@@ -205,9 +223,32 @@ class Owed:
         with self.services.db.redoable_engine.begin() as c:
             self.store(c, replies)
 
-    def delivered(self) -> None:
+    def deliver(self, channel: Channel, reply_token: str | None = None) -> None:
+        """Hand the stored answer to the sending pool: the webhook returns without waiting on the platform."""
+        if not self.rendered:
+            return
+        given = time.monotonic()
+        try:
+            pool.of(self.services).submit(lambda: self.send(channel, reply_token, time.monotonic() - given))
+        except RuntimeError as exc:  # the process is stopping: the outbox worker pushes it
+            self.leave_to_outbox(self.rendered, exc)
+
+    def send(self, channel: Channel, reply_token: str | None, waited: float = 0.0) -> None:
+        """Give the answer to the platform, and mark it sent right there; what did not go is the outbox's."""
+        if waited > SEND_WITHIN:
+            self.leave_to_outbox(self.rendered)
+            return
+        try:
+            channel.send_rendered(self.to, self.rendered, self.retry_key, reply_token=reply_token)
+        except DeliveryError as exc:
+            self.leave_to_outbox(self.rendered if exc.unsent is None else exc.unsent, exc)
+            return
         if self.row_id is not None:
-            sent_marks.of(self.services).add(self.row_id, utcnow())
+            try:
+                outbox.mark_sent(self.services, self.row_id, utcnow())
+            except Exception as exc:  # the database is down: once its lease ends the answer is pushed again
+                log.error("%s answer %s delivered, not marked sent (%s)", self.channel, self.row_id,
+                          type(exc).__name__)
 
     def leave_to_outbox(self, rest: list, error: Exception | None = None) -> None:
         """What is left of the answer goes by push from the outbox, now or after the platform's Retry-After."""
@@ -216,4 +257,4 @@ class Owed:
         log.warning("%s answer %s queued for push: %s", self.channel, self.row_id, error or "not all sent")
         outbox.due_now(self.services, self.row_id, utcnow(), getattr(error, "retry_after", None),
                        payload={"rendered": rest}, error=f"{type(error).__name__}: {error}" if error else None)
-        delivery.kick(self.services)
+        outbox_worker.kick(self.services)

@@ -48,9 +48,6 @@ class Channel(Protocol):
 
     def blueprint(self, bot: Any, services: Any) -> Blueprint: ...
 
-    def wsgi_lane(self, app: Any, inner: Any) -> Any:
-        """`inner` (the app's WSGI callable), or WSGI in front of it for the channel's busiest requests."""
-
     def render(self, replies: Sequence[Reply]) -> list:
         """The replies in the platform's wire format (JSON-able: stored in the outbox as it will be sent)."""
 
@@ -88,7 +85,3 @@ class Bound:
     def __init__(self, services):
         self.services = services
 
-    def wsgi_lane(self, app, inner):
-        """WSGI in front of Flask for this channel's busiest requests, once its blueprint is made (LINE's
-        signed webhooks: signed_lane.py); by default none."""
-        return inner

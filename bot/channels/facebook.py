@@ -32,11 +32,11 @@ def signature_ok(app_secret: str, body: bytes, header: str) -> bool:
     return hmac.compare_digest(expected, header[len("sha256="):].strip().lower())
 
 
-def facebook_blueprint(bot, services, path: str) -> Blueprint:
+def facebook_blueprint(bot, services, path: str, channel) -> Blueprint:
     from .facebook_events import FacebookEvents, messaging_items
 
     settings = services.settings
-    handler = FacebookEvents(bot, services)
+    handler = FacebookEvents(bot, services, channel)
     bp = Blueprint("facebook", __name__)
     register_json_errors(bp)
 
@@ -86,7 +86,7 @@ class Channel(Bound):
     def blueprint(self, bot, services) -> Blueprint:
         if not services.settings.facebook_verify_token:
             log.warning("Messenger: FACEBOOK_VERIFY_TOKEN is not set, so the webhook handshake will fail")
-        return facebook_blueprint(bot, services, self.webhook_path)
+        return facebook_blueprint(bot, services, self.webhook_path, self)
 
     def api(self) -> FacebookSendApi:
         if not self.services.settings.facebook_enabled:

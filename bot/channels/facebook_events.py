@@ -8,8 +8,6 @@ from typing import Iterator
 from bot.core.messages import Incoming, Location, Media
 
 from . import answers, audience
-from .facebook import Channel
-from .send import deliver_owed
 
 log = logging.getLogger(__name__)
 CHANNEL = "facebook"
@@ -89,10 +87,10 @@ def incoming_from(item: dict) -> Incoming | None:
 
 
 class FacebookEvents:
-    def __init__(self, bot, services):
+    def __init__(self, bot, services, channel):
         self.bot = bot
         self.services = services
-        self.channel = Channel(services)
+        self.channel = channel  # the channel these events came in on: answers go out on it
 
     def handle(self, item: dict) -> None:
         incoming = incoming_from(item)
@@ -109,4 +107,4 @@ class FacebookEvents:
         self.deliver(owed)
 
     def deliver(self, owed: answers.Owed) -> None:
-        deliver_owed(self.channel, owed)
+        owed.deliver(self.channel)

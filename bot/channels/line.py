@@ -1,8 +1,8 @@
 """The LINE channel: `POST /webhooks/line` (the Messaging API webhook) and the send side.
 
 Order matters: size (413), then the signature over the raw body (400) before anything is parsed, then
-the JSON (400). Events are handled synchronously inside the request; LINE waits a few seconds, and a
-reply here takes well under one.
+the JSON (400). Each event's turn is committed inside the request (its answer owed in the outbox); the
+answer goes out from the sending pool after the 200 (answers.py), so LINE never waits on LINE.
 """
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ class Channel(Bound):
         from .line_events import LineEvents
 
         secret = services.settings.line_channel_secret
-        self._events = LineEvents(bot, services)
+        self._events = LineEvents(bot, services, self)
         bp = Blueprint("line", __name__)
         register_json_errors(bp)
 
@@ -83,13 +83,6 @@ class Channel(Bound):
         for raw in payload.get("events", []):
             if isinstance(raw, dict):
                 self._events.handle(raw)
-
-    def wsgi_lane(self, app, inner):
-        """Signed webhooks answered in front of Flask (signed_lane.py), by the handler blueprint() made."""
-        from .signed_lane import SignedLineLane
-
-        return SignedLineLane(app, inner, self.services.settings.line_channel_secret,
-                              app.extensions["line_signed_limit"], payload_of, self.handle_payload)
 
     def api(self) -> LineApi:
         settings = self.services.settings

@@ -11,8 +11,6 @@ from bot.core.messages import Incoming, Location, Media
 from bot.core.state import TurnClaim, TurnWrite
 
 from . import answers, audience, fixed_replies
-from .line import Channel
-from .send import deliver_owed
 
 log = logging.getLogger(__name__)
 CHANNEL = "line"
@@ -134,10 +132,10 @@ def standby(event) -> bool:
 class LineEvents:
     """Handles one parsed webhook body's events, each once (by webhookEventId), answers never lost."""
 
-    def __init__(self, bot, services):
+    def __init__(self, bot, services, channel):
         self.bot = bot
         self.services = services
-        self.channel = Channel(services)
+        self.channel = channel  # the channel these events came in on: answers go out on it
         self.content = services.content
         self._handlers: dict[type, Callable] | None = None
 
@@ -205,7 +203,7 @@ class LineEvents:
         self.deliver(event, owed)
 
     def deliver(self, event, owed: answers.Owed) -> None:
-        deliver_owed(self.channel, owed, getattr(event, "reply_token", None))
+        owed.deliver(self.channel, getattr(event, "reply_token", None))
 
     def on_message(self, event) -> None:
         m = sdk()

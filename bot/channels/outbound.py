@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from bot.core.messages import Reply
+from bot.outbox.rows import unpack
 
 from . import registry
 
@@ -24,3 +25,12 @@ def push(services, channel: str, to: str, replies: Sequence[Reply], retry_key: s
 def push_rendered(services, channel: str, to: str, rendered: list, retry_key: str | None = None) -> None:
     """Deliver an answer kept as its platform rendered it (LINE message batches, Send API bodies)."""
     registry.get(services, channel).send_rendered(to, rendered, retry_key)
+
+
+def send_row(services, row) -> None:
+    """An outbox row for a chat platform: an answer as its platform rendered it, or replies packed by
+    `rows.pack`, pushed with the row's retry key."""
+    if "rendered" in row.payload:
+        push_rendered(services, row.channel, row.target, row.payload["rendered"], retry_key=row.retry_key)
+    else:
+        push(services, row.channel, row.target, unpack(row.payload), retry_key=row.retry_key)

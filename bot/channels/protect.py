@@ -3,9 +3,10 @@
 Limits (Flask-Limiter) are counted per client address and for everyone together, in process memory by
 default (each gunicorn worker counts apart) or in RATE_LIMIT_STORAGE_URL (redis://; `limits` has no SQL
 backend) when several workers or instances share the load. A LINE webhook whose signature matches its body
-can only come from LINE, so it is counted apart, against one generous limit for all of them
-(RATE_LIMIT_LINE_SIGNED, counted in signed_limit.py, outside Flask-Limiter): hundreds of real users a second must not get 429s, while anything unsigned or
-wrongly signed, and the web chat, stay under the per-address and global limits. While a shared store is unreachable each
+can only come from LINE, so it is exempt from those and counted apart, against one generous limit for all of
+them (RATE_LIMIT_LINE_SIGNED, a Flask-Limiter application limit of its own): hundreds of real users a second
+must not get 429s, while anything unsigned or wrongly signed, and the web chat, stay under the per-address
+and global limits (the event id claim and the age cut-off stop replays). While a shared store is unreachable each
 process counts in its own memory instead of failing the request (a webhook's 500 would be redelivered
 into the same outage). An excess gets 429 with a Thai message (JSON on the API and webhooks). Chat answers may hold a complaint, so they
 are never cached (`Cache-Control: no-store`), and no page leaks its address to other sites.
@@ -16,25 +17,17 @@ import hashlib
 import hmac
 
 from flask import Flask, request
-from werkzeug.exceptions import TooManyRequests
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 
 from bot.core.origin import client_origin
 
-from . import limit_storage, line_signature
+from . import line_signature
 from .http_json import json_error
-from .signed_limit import SignedLineLimit
 
 PUBLIC_PREFIXES = ("/api/chat", "/webhooks/")
 NO_STORE_PREFIXES = ("/api/chat",)
 REFERRER_POLICY = "same-origin"
-
-
-class SignedLineFlood(TooManyRequests):
-    def __init__(self, retry_after: float):
-        super().__init__()
-        self.retry_after = retry_after
 
 
 def is_public() -> bool:
@@ -66,25 +59,16 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
         """Limited per address and globally: public, and not a LINE webhook LINE signed."""
         return is_public() and not signed_by_line()
 
-    shared = not limit_storage.in_memory(settings.rate_limit_storage_url)
+    storage_url = settings.rate_limit_storage_url
     limiter = Limiter(
-        get_remote_address, app=app, storage_uri=limit_storage.storage_uri(settings.rate_limit_storage_url), key_prefix="bot",
-        in_memory_fallback_enabled=shared,
+        get_remote_address, app=app, storage_uri=storage_url, key_prefix="bot",
+        in_memory_fallback_enabled=not storage_url.startswith("memory://"),
         application_limits=[ApplicationLimit(per_address, exempt_when=lambda: not anonymous()),
                             ApplicationLimit(settings.rate_limit_global, key_function=lambda: "everyone",
-                                             scope="all-public", exempt_when=lambda: not anonymous())],
+                                             scope="all-public", exempt_when=lambda: not anonymous()),
+                            ApplicationLimit(settings.rate_limit_line_signed, key_function=lambda: "line",
+                                             scope="line-signed", exempt_when=lambda: not signed_by_line())],
         headers_enabled=True)
-    # A signed LINE webhook has one limit of its own, counted in signed_limit.py, not by Flask-Limiter.
-    limiter.request_filter(signed_by_line)
-    signed_limit = SignedLineLimit(settings.rate_limit_line_signed, limiter.storage)
-    app.extensions["line_signed_limit"] = signed_limit  # counted in front of Flask too (signed_lane.py)
-
-    @app.before_request
-    def count_signed_line_webhook():
-        if signed_by_line():  # checked once a request (cached), whoever asks first
-            retry_after = signed_limit.hit()
-            if retry_after is not None:
-                raise SignedLineFlood(retry_after)
 
     @app.errorhandler(429)
     def too_many(exc):
@@ -93,8 +77,6 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
             resp, status = json_error(429, th, error_en=en)
         else:
             resp, status = app.response_class(th, mimetype="text/plain"), 429
-        if isinstance(exc, SignedLineFlood):
-            resp.headers["Retry-After"] = str(int(exc.retry_after))
         resp.headers.setdefault("Retry-After", "60")
         return resp, status
 

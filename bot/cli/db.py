@@ -6,7 +6,7 @@ from datetime import timedelta
 from bot.config import from_env
 from bot.storage import Database
 from bot.storage.migrate import upgrade
-from bot.storage.retention import purge
+from bot.housekeeping import purge
 
 
 def register(sub) -> None:

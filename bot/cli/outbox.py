@@ -10,10 +10,11 @@ import logging
 
 from sqlalchemy import select
 
-from bot.complaints import delivery, outbox
 from bot.complaints.alerts import warn_if_unrouted
 from bot.complaints.cli import cli_services
-from bot.complaints.models import OutboxMessage
+from bot.outbox.models import OutboxMessage
+from bot.outbox.rows import retry_failed
+from bot.outbox.worker import Worker
 
 
 def register(sub) -> None:
@@ -36,7 +37,7 @@ def cmd_run(args) -> int:
     logging.getLogger("bot").setLevel(logging.INFO)
     services = cli_services()
     warn_if_unrouted(services)
-    worker = delivery.Worker(services, interval=args.interval)
+    worker = Worker(services, interval=args.interval)
     try:
         result = worker.run(once=args.once)
     except KeyboardInterrupt:
@@ -67,6 +68,6 @@ def cmd_list(args) -> int:
 
 
 def cmd_retry(args) -> int:
-    n = outbox.retry_failed(cli_services(), args.id)
+    n = retry_failed(cli_services(), args.id)
     print(f"queued again: {n}")
     return 0

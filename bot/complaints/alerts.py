@@ -25,9 +25,10 @@ from bot.core.textcut import clip
 from bot.thaitime import thai_datetime
 
 from . import content as cc
-from . import outbox
-from .models import Complaint, OutboxMessage
-from .outbox import pack
+from bot.outbox import rows as outbox_rows
+from bot.outbox.models import OutboxMessage
+from .models import Complaint
+from bot.outbox.rows import pack
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -154,13 +155,13 @@ def queue_digest(services: Services, session: Session, channel: str, to: str, co
     """Hold the code for the target's digest, sent when the hour of single alerts is over. Insert-only
     (a held row per code, one digest row per target and hour), so concurrent filings never wait on each
     other; the digest gathers its held codes when it is sent (`gather_digest`)."""
-    outbox.enqueue(session, channel, to, {}, purpose=DIGEST_ITEM, ref=code, now=now).status = "held"
+    outbox_rows.enqueue(session, channel, to, {}, purpose=DIGEST_ITEM, ref=code, now=now).status = "held"
     due = first + DIGEST_WINDOW
     pending = session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.channel == channel, OutboxMessage.target == to, OutboxMessage.purpose == "staff_digest",
         OutboxMessage.status == "pending", OutboxMessage.next_attempt_at > now))
     if not pending:
-        row = outbox.enqueue(session, channel, to, {"codes": []}, purpose="staff_digest", now=now)
+        row = outbox_rows.enqueue(session, channel, to, {"codes": []}, purpose="staff_digest", now=now)
         row.next_attempt_at = due
 
 
@@ -208,5 +209,16 @@ def queue_new_complaint(services: Services, session: Session, complaint: Complai
         if count >= per_hour and first is not None:
             queue_digest(services, session, channel, to, complaint.code, first, now)
         else:
-            outbox.enqueue(session, channel, to, payload, purpose="staff_alert", ref=complaint.code, now=now)
+            outbox_rows.enqueue(session, channel, to, payload, purpose="staff_alert", ref=complaint.code, now=now)
     return len(messages)
+
+
+def send_digest(services: Services, row: OutboxMessage) -> None:
+    """A staff digest row: its codes gathered at send time, then sent on its channel (LINE or e-mail)."""
+    from bot.outbox import senders
+
+    payload = gather_digest(services, row.id)
+    if payload is None:
+        return  # its codes went out in another digest
+    row.payload = payload
+    senders.send_on_channel(services, row)

@@ -15,7 +15,9 @@ from bot.services import NoUnderstanding, Services, build_services
 from scoring import feedback as feedback_scoring
 
 from . import content as cc
-from . import alerts, delivery, service
+from bot.outbox.worker import deliver_due
+
+from . import alerts, service
 from .content import STATUSES
 from .models import Complaint
 from .purge import purge_personal_data
@@ -114,7 +116,7 @@ def cmd_set_status(args) -> int:
     except service.NotFound:
         print(f"no complaint {args.code}", file=sys.stderr)
         return 1
-    result = delivery.deliver_due(services)
+    result = deliver_due(services)
     label = cc.of(services).status_label(complaint.status)
     print(f"{complaint.code}: {label}; messages sent now: {result.sent}, to retry: {result.retrying}, "
           f"failed: {result.failed}")

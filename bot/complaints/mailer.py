@@ -39,3 +39,8 @@ def send(settings: Settings, to: str, subject: str, body: str) -> None:
                             retryable=exc.smtp_code < 500) from exc  # 4xx: try again later; 5xx: permanent
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(f"mail server unreachable: {exc}") from exc
+
+
+def send_row(services, row) -> None:
+    """An outbox row to an e-mail address (its sender, bot.services.wire_senders)."""
+    send(services.settings, row.target, row.payload["subject"], row.payload["body"])

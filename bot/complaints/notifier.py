@@ -19,7 +19,8 @@ from bot.core.messages import QuickReply, Text
 from bot.storage.prepared import Prepared
 
 from . import content as cc
-from . import outbox
+from bot.outbox import rows as outbox_rows
+
 from .content import CLOSED
 from .models import Complaint, ComplaintContact, ComplaintReporter
 from .reporter_keys import account_hash, seal, unseal
@@ -114,5 +115,14 @@ def notify_status(services: Services, session: Session, complaint: Complaint, no
     """Queue the status notice in the caller's transaction; delivered by the outbox."""
     if session.get(ComplaintContact, complaint.id) is None:
         return  # nobody to tell (personal data already purged)
-    payload = outbox.pack(status_message(services, complaint, note))
-    outbox.enqueue(session, "reporter", str(complaint.id), payload, purpose="status", ref=complaint.code, now=now)
+    payload = outbox_rows.pack(status_message(services, complaint, note))
+    outbox_rows.enqueue(session, "reporter", str(complaint.id), payload, purpose="status", ref=complaint.code, now=now)
+
+
+def send_row(services: Services, row) -> None:
+    """An outbox row for a complaint's reporter (target: the complaint's id): the account is opened only
+    now, so the row never holds it."""
+    from bot.channels.outbound import push
+
+    channel, user_id = reporter_account(services, int(row.target))
+    push(services, channel, user_id, outbox_rows.unpack(row.payload), retry_key=row.retry_key)

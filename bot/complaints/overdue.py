@@ -15,10 +15,13 @@ from bot.core.messages import Text
 from bot.storage import utcnow
 from bot.thaitime import local, thai_date
 
-from . import alerts, deadlines, outbox
+from bot.outbox import rows as outbox_rows
+from bot.outbox.models import OutboxMessage
+from bot.outbox.rows import pack
+
+from . import alerts, deadlines
 from . import content as cc
-from .models import Complaint, OutboxMessage
-from .outbox import pack
+from .models import Complaint
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -76,7 +79,7 @@ def queue_overdue_digests(services: Services, now: datetime | None = None) -> in
                 payload = pack([Text(text)])
             else:
                 payload = {"subject": cc.say(services, "overdue_digest_subject", count=len(items)), "body": text}
-            outbox.enqueue(s, channel, to, payload, purpose=PURPOSE, ref=ref, now=now)
+            outbox_rows.enqueue(s, channel, to, payload, purpose=PURPOSE, ref=ref, now=now)
             queued += 1
     log.info("overdue digest: %s message(s) queued", queued)
     return queued

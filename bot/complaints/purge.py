@@ -22,7 +22,9 @@ from bot.storage import utcnow
 from bot.storage.models import ConversationState, Follower
 
 from . import evidence, notifier
-from .models import Complaint, Evidence, OutboxMessage
+from bot.outbox.models import OutboxMessage
+
+from .models import Complaint, Evidence
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -12,9 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from bot.core import tracking_codes as codes
+from bot.outbox import rows as outbox_rows
+from bot.outbox import worker as outbox_worker
 from bot.storage import utcnow
 
-from . import alerts, codes, delivery, evidence, notifier, outbox
+from . import alerts, evidence, notifier
 from . import content as cc
 from .content import CLOSED, STATUSES
 from .models import Complaint, ComplaintEvent
@@ -79,7 +82,7 @@ def _insert(services: Services, session: Session, draft: Draft, code: str, chann
     notifier.link(services, session, complaint, channel, user_id, now)
     alerts.queue_new_complaint(services, session, complaint, files, now)
     if receipt is not None:
-        outbox.enqueue(session, "reporter", str(complaint.id), outbox.pack(receipt(complaint)),
+        outbox_rows.enqueue(session, "reporter", str(complaint.id), outbox_rows.pack(receipt(complaint)),
                        purpose="receipt", ref=complaint.code, now=now, due=now + RECEIPT_GRACE)
     return complaint
 
@@ -87,7 +90,7 @@ def _insert(services: Services, session: Session, draft: Draft, code: str, chann
 def receipt_id(services: Services, complaint: Complaint) -> int | None:
     """The complaint's receipt while it is still owed (its outbox row id)."""
     with services.db.session() as s:
-        return outbox.pending_id(s, "receipt", complaint.code)
+        return outbox_rows.pending_id(s, "receipt", complaint.code)
 
 
 def existing(services: Services, column, value: str) -> Complaint | None:
@@ -119,7 +122,7 @@ def file_complaint(services: Services, draft: Draft, channel: str, user_id: str,
                 log.info("tracking code %s already taken; drawing another", code)
                 continue
             raise
-        delivery.kick(services)
+        outbox_worker.kick(services)
         return complaint
     raise RuntimeError(f"no free tracking code after {CODE_TRIES} draws")
 

@@ -9,7 +9,7 @@ from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
 
 from . import content as cc
 from . import service
-from .codes import find_code
+from bot.core.tracking_codes import find_code
 from .content import say_in as say
 from .flow import elsewhere
 from .models import Complaint

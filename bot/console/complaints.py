@@ -9,7 +9,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlalchemy import select
 
 from bot.complaints import content as cc
-from bot.complaints import deadlines, delivery, service
+from bot.complaints import deadlines, service
+from bot.outbox.worker import deliver_due
 from bot.complaints.alerts import CHANNEL_NAMES
 from bot.complaints.content import STATUSES
 from bot.complaints.models import Complaint, Evidence
@@ -116,7 +117,7 @@ def set_status(code: str):
         return redirect(url_for(".detail", code=complaint.code))
     service.set_status(services(), complaint.code, status, request.form.get("note") or None)
     audit.log(services(), person().username, "complaint_status", complaint=complaint.code, detail=status)
-    result = delivery.deliver_due(services())
+    result = deliver_due(services())
     told = "และแจ้งผู้ร้องแล้ว" if not (result.retrying or result.failed) else \
         "ระบบจะส่งแจ้งผู้ร้องอีกครั้งโดยอัตโนมัติ (ช่องทางส่งข้อความขัดข้อง)"
     flash(f"เปลี่ยนสถานะเรื่อง {complaint.code} เป็น “{status_labels()[status]}” {told}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-from bot.complaints import codes
+from bot.core import tracking_codes as codes
 from bot.storage import utcnow
 
 from .followup import remember, resolve
@@ -177,7 +177,7 @@ class Bot:
             if record is not None:
                 turn_state.writes.append(record(turn))
             elif owed:
-                from bot.complaints.outbox import settle  # the outbox holds them; the core only passes ids
+                from bot.outbox.rows import settle  # the outbox holds them; the core only passes ids
 
                 turn_state.writes.append(lambda conn: settle(conn, owed, now, "answered in the chat"))
         return turn

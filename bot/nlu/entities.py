@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from bot.complaints import codes
+from bot.core import tracking_codes as codes
 
 from .lexicon import EntitiesConfig, ProcedureRef
 

@@ -2,13 +2,12 @@
 
 A serving process loads the file (numpy arrays and strings, no pickle) and never imports scikit-learn or
 SciPy. On a miss (new content, first start) the model is trained in a process of its own
-(`python -m bot.nlu.model_cache --content DIR`), so the training libraries never enter the server's
+(`python -m bot.nlu.train_cache --content DIR`), so the training libraries never enter the server's
 memory; with gunicorn's --preload that happens once, before the workers fork. Nothing is downloaded.
 The directory is $NLU_CACHE_DIR, else instance/nlu-cache/ in the project.
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import logging
@@ -101,7 +100,7 @@ def load(model_key: str) -> dict | None:
 
 def train_apart(content_dir: Path, procedures_dir: Path | None) -> bool:
     """Train and cache the model in a child process; True when it succeeded."""
-    command = [sys.executable, "-m", "bot.nlu.model_cache", "--content", str(content_dir)]
+    command = [sys.executable, "-m", "bot.nlu.train_cache", "--content", str(content_dir)]
     if procedures_dir is not None:
         command += ["--procedures", str(procedures_dir)]
     log.info("training the intent model (first start with this content)")
@@ -109,18 +108,3 @@ def train_apart(content_dir: Path, procedures_dir: Path | None) -> bool:
     if done.returncode != 0:
         log.warning("training in a child process failed: %s", done.stderr[-2000:])
     return done.returncode == 0
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Train the intent model and cache it as arrays.")
-    parser.add_argument("--content", type=Path, default=ROOT / "content")
-    parser.add_argument("--procedures", type=Path, default=None)
-    args = parser.parse_args(argv)
-    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-    from . import Understander
-
-    Understander.from_content(args.content, args.procedures, train=True)
-
-
-if __name__ == "__main__":
-    main()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.complaints import codes
+from bot.core import tracking_codes as codes
 from bot.core.thai import THAI_DIGITS
 
 from .lexicon import NormalizeConfig

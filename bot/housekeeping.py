@@ -13,8 +13,8 @@ from sqlalchemy import delete
 from bot.channels import web_history
 from bot.channels.web_models import WebInboxMessage
 
-from .db import Database, utcnow
-from .models import ConversationState, ProcessedEvent
+from bot.storage.db import Database, utcnow
+from bot.storage.models import ConversationState, ProcessedEvent
 
 
 def purge(db: Database, older_than: timedelta, now: datetime | None = None,

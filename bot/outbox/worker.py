@@ -1,9 +1,5 @@
-"""Sending the outbox: one row by its channel (a chat push, an e-mail, or a notice to a complaint's
-reporter, whose account is looked up only now, by the notifier), a pass over the due rows, the worker
-process that runs passes, and the kicker that runs one right after a commit.
-
-It sits on outbox.py (the rows and when to retry them) and the notifier (the reporter's account); neither
-imports it back.
+"""Sending the outbox: a pass over the due rows, the worker process that runs passes (`python -m bot
+outbox run`), and the kicker that runs one right after a commit. Each row goes to its sender (senders.py).
 """
 from __future__ import annotations
 
@@ -14,37 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
-from bot.channels.outbound import push, push_rendered
 from bot.core.backoff import Backoff
 from bot.storage import utcnow
 
-from . import mailer, notifier, outbox, sent_marks
+from . import rows, senders
 from .models import OutboxMessage
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
-
-
-def send(services: Services, row: OutboxMessage) -> None:
-    """Raises DeliveryError (or any error, treated as retryable) when the message did not go out."""
-    if row.purpose == "staff_digest":
-        from .alerts import gather_digest
-
-        payload = gather_digest(services, row.id)
-        if payload is None:
-            return  # its codes went out in another digest
-        row.payload = payload
-    if "rendered" in row.payload:  # a chat answer, as rendered for its platform when it was given
-        push_rendered(services, row.channel, row.target, row.payload["rendered"], retry_key=row.retry_key)
-    elif row.channel == "email":
-        mailer.send(services.settings, row.target, row.payload["subject"], row.payload["body"])
-    elif row.channel == "reporter":
-        channel, user_id = notifier.reporter_account(services, int(row.target))
-        push(services, channel, user_id, outbox.unpack(row.payload), retry_key=row.retry_key)
-    else:
-        push(services, row.channel, row.target, outbox.unpack(row.payload), retry_key=row.retry_key)
 
 
 @dataclass
@@ -68,19 +43,18 @@ def deliver_due(services: Services, now: datetime | None = None, limit: int = 10
     are reckoned from the clock at that moment, not from the pass's start (a slow send would eat both)."""
     result = Result()
     clock = clock or ((lambda: now) if now else utcnow)
-    sent_marks.flush_pending(services)  # an answer delivered a moment ago is not due again
-    for row_id in outbox.due_ids(services, clock(), limit):
-        if not outbox.claim(services, row_id, clock()):
+    for row_id in rows.due_ids(services, clock(), limit):
+        if not rows.claim(services, row_id, clock()):
             continue  # another sender has it
         with services.db.session() as s:
             row = s.get(OutboxMessage, row_id)
             s.expunge(row)
         error: Exception | None = None
         try:
-            send(services, row)
+            senders.send(services, row)
         except Exception as exc:  # every failure is recorded on the row; unknown ones are retried
             error = exc
-        outcome = outbox.record(services, row_id, clock(), error)
+        outcome = rows.record(services, row_id, clock(), error)
         setattr(result, outcome, getattr(result, outcome) + 1)
     return result
 

@@ -1,5 +1,6 @@
-"""The outbox table: messages written in the same transaction as the change they announce, then delivered
-(by delivery.py) and retried with the shared backoff until the platform or mail server accepts them.
+"""The outbox's rows: messages written in the same transaction as the change they announce, then delivered
+(by worker.py or the sending pool) and retried with the shared backoff until the platform or mail server
+accepts them.
 
 So an outage of LINE or of the mail server delays an alert but never loses it, and a crash between the
 commit and the send leaves a pending row for the worker. Several processes may deliver at once (the
@@ -10,8 +11,8 @@ Chat answers that could not be delivered at once (the platform failed, timed out
 spent) are queued here too, as pushes with their own retry key; so is the receipt that gives a tracking
 code, written with the complaint itself.
 
-This module is the bottom layer of complaints' sending: the rows, how a message is packed into a row, and
-when a failed one is tried again. It imports nothing that sends (delivery.py sits on it).
+This module is the outbox's bottom layer: the rows, how a message is packed into a row, and when a failed
+one is tried again. It imports nothing that sends (senders.py and worker.py sit on it).
 """
 from __future__ import annotations
 
@@ -136,7 +137,7 @@ def due_now(services: Services, row_id: int, now: datetime, retry_after: float |
 
 
 _TABLE = OutboxMessage.__table__
-# Prepared: it follows nearly every answer a webhook delivers (written by sent_marks.py, a moment later).
+# It follows nearly every answer a webhook delivers, in the thread that delivered it (pool.py).
 MARK_SENT = Prepared(update(_TABLE).where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.status == "pending")
                      .values(status="sent", sent_at=bindparam("b_now", type_=_TABLE.c.sent_at.type),
                              locked_until=None, attempts=_TABLE.c.attempts + 1))
@@ -191,3 +192,9 @@ def retry_failed(services: Services, row_id: int | None = None, now: datetime | 
         if row_id is not None:
             query = query.where(OutboxMessage.id == row_id)
         return s.execute(query.values(status="pending", next_attempt_at=now or utcnow())).rowcount
+
+
+def mark_sent(services: Services, row_id: int, now: datetime) -> None:
+    """The row delivered by its writer (an answer the sending pool just gave the platform)."""
+    with services.db.redoable_engine.begin() as conn:
+        MARK_SENT.execute(conn, {"b_id": row_id, "b_now": now})

@@ -94,11 +94,10 @@ def test_a_redelivery_arriving_mid_turn_is_not_answered_twice(app, client, servi
 
 
 def test_two_processes_delivering_one_event_at_once_save_one_turn(services, database_url):
-    """Another delivery of the same event with in-process locks of its own (another StateStore, in this
-    process). On PostgreSQL it waits for the user's row and finds the event claimed, so it never runs. On
-    SQLite it runs and saves first, and the turn it beat to the save keeps nothing, its answer included:
-    the claim's own safety net, since between two real workers the turn lock's file stripes already keep
-    the second one waiting (test_state_turns.py)."""
+    """Another delivery of the same event with in-process locks of its own (another StateStore, as another
+    process has). On PostgreSQL it waits for the user's row and finds the event claimed, so it never runs.
+    On SQLite (which serves one process, whose turns share one lock) it runs and saves first, and the turn
+    it beat to the save keeps nothing, its answer included: the claim's own safety net."""
     other_worker = StateStore(services.db, services.states.ttl)
     first_in, go = threading.Event(), threading.Event()
     outcome: dict[str, str] = {}

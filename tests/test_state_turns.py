@@ -1,10 +1,9 @@
-"""One user's turns one at a time, across workers too; and more people at once than the connection pool
-holds: on PostgreSQL each turn keeps a connection for its row lock while its handler opens sessions of its
-own (filing, the receipt), so without a bound every pooled connection could be held by a turn waiting for
-a second one, and all of them would fail together."""
+"""One user's turns one at a time (across processes too, on PostgreSQL); and more people at once than the
+connection pool holds: on PostgreSQL each turn keeps a connection for its row lock while its handler opens
+sessions of its own (filing, the receipt), so without a bound every pooled connection could be held by a
+turn waiting for a second one, and all of them would fail together."""
 from __future__ import annotations
 
-import multiprocessing
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -43,32 +42,41 @@ def test_more_turns_at_once_than_the_pool_holds_all_finish(database_url):
 TURNS_EACH = 25
 
 
-def _count_up(database_url: str, turns: int) -> None:
-    """A worker process (spawned: nothing inherited) adding one to the user's count, `turns` times."""
-    db = Database(database_url)
-    states = StateStore(db, timedelta(minutes=30))
+def _count_up(states: StateStore, turns: int) -> None:
+    """A thread answering the user's messages: each turn adds one to the user's count."""
     for _ in range(turns):
-        with states.turn("line", "U-two-workers") as state:
+        with states.turn("line", "U-at-once") as state:
             count = state.data.get("count", 0)
-            time.sleep(0.003)  # the handler's time: the other worker's turn of this user would start now
+            time.sleep(0.003)  # the handler's time: the other thread's turn of this user would start now
             state.data = {"count": count + 1}
-    db.dispose()
 
 
-def test_two_workers_taking_turns_of_one_user_at_once_lose_nothing(database_url):
-    """Two gunicorn workers, each with its own locks in memory, answering one user's messages at the same
-    moment (LINE delivers a user's events in parallel): every turn sees the one before it. On SQLite the
-    turn lock's stripes are bytes of a file locked across processes; on PostgreSQL the user's row."""
-    spawn = multiprocessing.get_context("spawn")
-    workers = [spawn.Process(target=_count_up, args=(database_url, TURNS_EACH)) for _ in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(120)
-    assert [w.exitcode for w in workers] == [0, 0]
+def _count_from_two_threads(one: StateStore, other: StateStore) -> dict:
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(_count_up, (one, other), (TURNS_EACH, TURNS_EACH)))
+    return one.load("line", "U-at-once")[0]
+
+
+def test_one_users_messages_answered_at_once_lose_no_save(database_url):
+    """LINE delivers a user's events in parallel, so two threads of the worker answer them at the same
+    moment: every turn sees the one before it, on SQLite (the process's own lock) and on PostgreSQL."""
     db = Database(database_url)
     try:
-        data, _expired = StateStore(db, timedelta(minutes=30)).load("line", "U-two-workers")
-        assert data == {"count": 2 * TURNS_EACH}
+        states = StateStore(db, timedelta(minutes=30))
+        assert _count_from_two_threads(states, states) == {"count": 2 * TURNS_EACH}
     finally:
         db.dispose()
+
+
+def test_on_postgresql_two_processes_turns_of_one_user_lose_no_save(database_url):
+    """Two processes (or instances) share nothing in memory: each here has its own engine and its own
+    in-process locks, and the user's row keeps their turns apart."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite serves one process (bot.storage.refuse_shared_sqlite)")
+    dbs = [Database(database_url) for _ in range(2)]
+    try:
+        one, other = (StateStore(db, timedelta(minutes=30)) for db in dbs)
+        assert _count_from_two_threads(one, other) == {"count": 2 * TURNS_EACH}
+    finally:
+        for db in dbs:
+            db.dispose()

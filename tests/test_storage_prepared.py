@@ -1,7 +1,8 @@
-"""Hot statements run on the DBAPI cursor (bot/storage/prepared.py) store and read exactly what SQLAlchemy's
-own execution would, inside the caller's transaction, with SQLAlchemy's errors and listeners."""
+"""Named statements (bot/storage/prepared.py) store and read what the ORM does, inside the caller's
+transaction, with SQLAlchemy's errors, events and statement log."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -63,20 +64,13 @@ def test_all_rows_come_back_in_the_statements_order_each_processed(db):
         assert LOAD.all(conn, {"b_user": "nobody"}) == []
 
 
-def test_a_bound_statement_runs_later_with_its_arguments_as_they_were_when_bound(db):
-    """On SQLite `bind` encodes the JSON and formats the time then, so a transaction holding the write lock
-    only runs it: what changes in the caller's dict afterwards is not stored. (psycopg encodes JSON when
-    the statement runs; PostgreSQL has no such lock.)"""
+def test_a_bound_statement_runs_later_on_the_connection_it_is_given(db):
     data = {"step": "details", "details": ["ครูเก็บเงิน"]}
     bound = SAVE.bind(db.engine.dialect, {"b_channel": "line", "b_user": "U-bound", "b_data": data, "b_now": T0})
-    data["details"].append("added after binding")
     with db.engine.begin() as conn:
         assert bound.execute(conn) == 1
     with db.engine.connect() as conn:
-        stored, at = LOAD.first(conn, {"b_user": "U-bound"})
-    assert at == T0 and stored["details"][0] == "ครูเก็บเงิน"
-    if db.engine.dialect.name == "sqlite":
-        assert stored == {"step": "details", "details": ["ครูเก็บเงิน"]}
+        assert LOAD.first(conn, {"b_user": "U-bound"}) == (data, T0)
     with pytest.raises(exc.IntegrityError), db.engine.begin() as conn:  # run as any statement: errors alike
         bound.execute(conn)
 
@@ -143,7 +137,7 @@ def test_driver_errors_come_out_as_sqlalchemys_with_the_values_hidden(db):
         SAVE.execute(conn, values)
     message = str(raised.value)  # (PostgreSQL's own text names the conflicting key, as it would for Core)
     assert "parameters hidden" in message and "0812345678" not in message
-    with pytest.raises(ValueError, match="naive"), db.engine.begin() as conn:  # the column type's own check
+    with pytest.raises(exc.StatementError, match="naive"), db.engine.begin() as conn:  # the column type's check
         SAVE.execute(conn, {**values, "b_user": "U-naive", "b_now": T0.replace(tzinfo=None)})
 
 
@@ -159,17 +153,27 @@ def test_listeners_see_the_statement(db):
     assert len(seen) == 1 and seen[0].startswith("INSERT INTO conversation_state")
 
 
-def test_a_statement_whose_sql_is_finished_at_execution_is_refused(db):
-    """An expanding IN is rendered per execution by SQLAlchemy: compiled once, it would not be SQL."""
-    chosen = Prepared(select(OUTBOX.c.id).where(OUTBOX.c.status.in_(("pending", "sent"))))
-    with pytest.raises(ValueError, match="expanding IN"), db.engine.connect() as conn:
-        chosen.first(conn, {})
+def test_the_statement_log_shows_the_statement_and_hides_its_values(db, caplog):
+    """`echo` (or the sqlalchemy.engine logger) shows a named statement as it shows any other."""
+    db.engine.echo = True
+    try:
+        with caplog.at_level(logging.INFO, logger="sqlalchemy.engine.Engine"), db.engine.begin() as conn:
+            SAVE.execute(conn, {"b_channel": "line", "b_user": "U-echo", "b_data": {"phone": "0812345678"},
+                                "b_now": T0})
+    finally:
+        db.engine.echo = False
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("sqlalchemy.engine")]
+    assert any(m.startswith("INSERT INTO conversation_state") for m in logged)
+    assert not any("0812345678" in m or "U-echo" in m for m in logged)
 
 
-def test_a_statement_relying_on_python_side_defaults_is_refused(db):
-    """Such defaults are filled in by SQLAlchemy's execution, which a prepared statement skips: the row
-    would silently miss them."""
+def test_an_expanding_in_and_python_side_defaults_work_as_in_any_statement(db):
     events = ProcessedEvent.__table__
     claim = Prepared(insert(events).values(channel="line", event_id=bindparam("b_id")))  # received_at: utcnow
-    with pytest.raises(ValueError, match="default"), db.engine.begin() as conn:
-        claim.execute(conn, {"b_id": "E1"})
+    claimed = Prepared(select(events.c.event_id, events.c.received_at)
+                       .where(events.c.event_id.in_(bindparam("b_ids", expanding=True))).order_by(events.c.event_id))
+    with db.engine.begin() as conn:
+        assert claim.execute_many(conn, [{"b_id": "E1"}, {"b_id": "E2"}]) == 2
+    with db.engine.connect() as conn:
+        rows = claimed.all(conn, {"b_ids": ["E1", "E2", "E3"]})
+    assert [event_id for event_id, _at in rows] == ["E1", "E2"] and all(at is not None for _id, at in rows)

@@ -1,12 +1,13 @@
 """Per-user conversation state in the database, expiring after inactivity.
 
 One user's turns are serialised: two messages arriving at once (LINE delivers events in parallel) would
-otherwise both read the same state and the later save would drop what the earlier one added.
+otherwise both read the same state and the later save would drop what the earlier one added. The lock
+follows the database, as Rasa's lock stores do (in memory, or shared): SQLite serves one process, so an
+in-process lock is enough there (`refuse_shared_sqlite` in bot/storage/db.py stops more processes); on
+PostgreSQL, which several processes and instances share, the user's row is locked for the turn.
 """
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
 import zlib
 from contextlib import contextmanager, nullcontext
@@ -16,7 +17,7 @@ from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.engine import Connection, Dialect
 
 from bot.storage import Database, per_dialect, utcnow
 from bot.storage.models import ConversationState
@@ -24,8 +25,7 @@ from bot.storage.prepared import Bound, Prepared
 
 TABLE = ConversationState.__table__
 KEY = (TABLE.c.channel, TABLE.c.user_id)
-# Prepared (bot/storage/prepared.py): they run on every message, where SQLAlchemy's building and executing
-# of a statement cost more than SQLite's running it.
+# Built once (bot/storage/prepared.py): they run on every message.
 IS_USER = (KEY[0] == bindparam("b_channel")) & (KEY[1] == bindparam("b_user_id"))
 LOAD = Prepared(select(TABLE.c.data, TABLE.c.updated_at).where(IS_USER))
 DELETE = Prepared(delete(TABLE).where(IS_USER))
@@ -73,32 +73,6 @@ class TurnState:
     writes: list[TurnWrite] = field(default_factory=list)
 
 
-class _FileStripes:
-    """The turn lock's stripes across the processes of one machine (gunicorn's workers on one SQLite file):
-    one byte of a lock file per stripe, locked with `fcntl` while the stripe's thread lock is held (a POSIX
-    record lock is the process's, so the thread lock keeps this process's threads apart). Without it two
-    workers could run turns of one user at once, and the later save dropped what the earlier one added.
-    The kernel frees a dead process's locks; the file is never closed, which would free them too."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self._fd, self._pid = -1, 0
-
-    def _file(self) -> int:
-        if self._pid != os.getpid():  # a forked worker opens its own
-            self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
-        return self._fd
-
-    @contextmanager
-    def __call__(self, stripe: int) -> Iterator[None]:
-        fd = self._file()
-        fcntl.lockf(fd, fcntl.LOCK_EX, 1, stripe)
-        try:
-            yield
-        finally:
-            fcntl.lockf(fd, fcntl.LOCK_UN, 1, stripe)
-
-
 class StateStore:
     """Lean on purpose (it runs on every message): Core statements, one upsert or delete per save."""
 
@@ -117,9 +91,6 @@ class StateStore:
         capacity = getattr(db, "pool_capacity", None) or 0
         self._pg_turns = threading.BoundedSemaphore(max(1, (capacity - 2) // 2)) if capacity else None
         self._postgresql = db.engine.dialect.name == "postgresql"
-        path = make_url(db.url).database if not self._postgresql else None
-        self._across_processes = _FileStripes(f"{path}-turns.lock") if path not in (None, "", ":memory:") \
-            else lambda _stripe: nullcontext()
 
     def _interpret(self, data: dict | None, updated_at: datetime, now: datetime) -> TurnState:
         data = data or {}  # freshly decoded JSON: the caller may change it in place
@@ -137,18 +108,19 @@ class StateStore:
         PostgreSQL it is taken in the turn's one transaction, once the user's row is locked and before the
         turn runs, so another instance's delivery of the event waits for the lock, then finds it claimed.
         On SQLite it is checked with the state's read and taken as the save's first write: one write
-        transaction a message, not two (each a turn of the writers' lock, which the other worker waits
-        out). A delivery that finds the event claimed is not run; one that another process's delivery beat
-        to the save (both ran at once) is not saved, and its answer is not given.
+        transaction a message, not two (SQLite writes one at a time; the process's other threads wait). A
+        delivery that finds the event claimed is not run; one that another delivery beat to the save (both
+        ran at once, which the turn lock leaves to a second StateStore) is not saved, nor its answer given.
 
-        Threads of this process wait on a striped lock; so do turns in other workers: on PostgreSQL the row
-        is locked (an upsert that returns the row takes its lock), on a SQLite file the stripe's byte of a
-        lock file (`_FileStripes`). SQLite's own transaction is not held open across the turn: it would
-        conflict with the handlers' own writes.
+        Threads of this process wait on a striped in-process lock: on SQLite that is the turn lock, and
+        SQLite's own transaction is not held open across the turn (it would conflict with the handlers'
+        own writes). On PostgreSQL the turn lock is the user's row (an upsert that returns the row takes
+        its lock), which other processes wait for; the in-process lock goes first there too, so this
+        process's turns of one user wait without each holding a pooled connection.
         """
         now = now or utcnow()
         stripe = zlib.crc32(f"{channel}:{user_id}".encode()) % self.LOCKS
-        with self._locks[stripe], self._across_processes(stripe):
+        with self._locks[stripe]:
             if not self._postgresql:
                 # One pooled connection for the read and the save, none of its transactions open meanwhile.
                 with self.db.redoable_engine.connect() as c:
@@ -158,7 +130,7 @@ class StateStore:
                             claim.check(c)
                     state = TurnState(data, expired)
                     yield state
-                    saving = self._saving(c.dialect, channel, user_id, state.data, now)  # encoded before the lock
+                    saving = self._saving(c.dialect, channel, user_id, state.data, now)
                     with c.begin():
                         if claim is not None:
                             claim.take(c)  # the first write: nothing is written when it raises

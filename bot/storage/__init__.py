@@ -1,4 +1,4 @@
 """Database access: one engine per process, typed SQLAlchemy 2 models, Alembic migrations."""
-from .db import Base, Database, per_dialect, utcnow
+from .db import Base, Database, SQLiteShared, per_dialect, refuse_shared_sqlite, utcnow
 
-__all__ = ["Base", "Database", "per_dialect", "utcnow"]
+__all__ = ["Base", "Database", "SQLiteShared", "per_dialect", "refuse_shared_sqlite", "utcnow"]

@@ -13,9 +13,6 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from . import sqlite_writers
-
-
 T = TypeVar("T")
 
 
@@ -54,19 +51,37 @@ def per_dialect(build: Callable[[Callable], T]) -> dict[str, T]:
     return {"sqlite": build(sqlite_insert), "postgresql": build(pg_insert)}
 
 
+class SQLiteShared(RuntimeError):
+    """A SQLite database configured for more than one process."""
+
+
+def refuse_shared_sqlite(url: str, processes: int) -> None:
+    """Stop a deployment that would run `processes` processes on one SQLite database.
+
+    SQLite serves one process: the per-user turn lock lives in that process's memory (bot/core/state.py), so
+    two processes could answer one user at once and one save would drop the other's. Several processes need
+    PostgreSQL, where that lock is the user's row.
+    """
+    if processes > 1 and make_url(url).get_backend_name() == "sqlite":
+        raise SQLiteShared(f"SQLite serves one process; use PostgreSQL "
+                           f"(DATABASE_URL=postgresql+psycopg://...) for {processes} processes")
+
+
 # Pages the WAL may hold before a commit copies them into the database (SQLite's default: 1,000, ~4 MB). A
 # chat message's commit writes about ten pages, so at the default every hundredth message or so ran a
-# checkpoint inside its commit: two fsyncs, while the writers' lock (sqlite_writers.py) kept the other
-# worker waiting. At 10,000 (~40 MB of WAL) checkpoints are a tenth as many, and a page written many times
-# between two of them is copied once: about 4 % more messages a second on two workers (bench's webhook part).
+# checkpoint inside its commit: two fsyncs, while every other writer waited. At 10,000 (~40 MB of WAL)
+# checkpoints are a tenth as many, and a page written many times between two of them is copied once.
 CHECKPOINT_PAGES = 10_000
+# Seconds a SQLite connection waits for another (this process's threads: one writes at a time) to finish
+# writing before its statement fails as "database is locked".
+BUSY_TIMEOUT = 10.0
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute(f"PRAGMA busy_timeout={int(sqlite_writers.WAIT_AT_MOST * 1000)}")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     cur.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
     cur.close()
 
@@ -130,10 +145,7 @@ class Database:
         kwargs: dict = {"future": True, "hide_parameters": True, "json_serializer": _json_text}
         self.pool_capacity: int | None = None  # connections a pool may open at once (None: no limit kept)
         if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": sqlite_writers.WAIT_AT_MOST}
-            path = make_url(url).database
-            if path not in (None, "", ":memory:"):
-                kwargs["connect_args"]["factory"] = sqlite_writers.for_database(path)
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT}
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_recycle=RECYCLE)
             self.pool_capacity = 30

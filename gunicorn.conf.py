@@ -71,6 +71,7 @@ def on_starting(server):
     from bot.config import from_env
     from bot.content import ContentError
     from bot.content.check import refuse_inconsistent
+    from bot.storage import SQLiteShared, refuse_shared_sqlite
 
     settings = from_env()
     try:  # loads and validates the content, then intents without a handler, categories that disagree
@@ -78,9 +79,10 @@ def on_starting(server):
     except ContentError as exc:
         print(f"content error:\n{exc}", file=sys.stderr, flush=True)
         sys.exit(2)
-    if settings.database_url.startswith("sqlite") and server.cfg.workers > 1:
-        print(f"SQLite serves one process, and this server would start {server.cfg.workers}: use PostgreSQL "
-              "(DATABASE_URL=postgresql+psycopg://user:pass@host/db) for several workers, or WEB_CONCURRENCY=1.",
+    try:
+        refuse_shared_sqlite(settings.database_url, server.cfg.workers)
+    except SQLiteShared as exc:
+        print(f"{exc} (this server would start {server.cfg.workers} workers; WEB_CONCURRENCY=1 for one)",
               file=sys.stderr, flush=True)
         sys.exit(2)
     if server.cfg.workers > 1 and settings.rate_limit_storage_url.startswith("memory://"):

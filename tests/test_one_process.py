@@ -72,12 +72,12 @@ def test_one_process_answers_pushes_what_is_owed_and_sends_a_scheduled_announcem
         assert push.json["to"] == "U" + "1" * 32 and push.headers.get("x-line-retry-key")
         assert "โทร" in json.dumps(push.json["messages"], ensure_ascii=False)
 
-        at = local(utcnow() + timedelta(seconds=3)).strftime("%Y-%m-%dT%H:%M:%S")
+        at = local(utcnow() + timedelta(seconds=20)).strftime("%Y-%m-%dT%H:%M:%S")
         created = subprocess.run([sys.executable, "-m", "bot", "broadcast", "create", "--text",
                                   "ประกาศรับสมัครครูอัตราจ้าง", "--at", at], cwd=ROOT, env=env,
                                  capture_output=True, text=True)
         assert created.returncode == 0, created.stderr
-        [sent] = line_api.wait_for("POST", r"/v2/bot/message/broadcast$", timeout=60)
+        [sent] = line_api.wait_for("POST", r"/v2/bot/message/broadcast$", timeout=90)
         assert "ประกาศรับสมัครครูอัตราจ้าง" in json.dumps(sent.json, ensure_ascii=False)
         workers = subprocess.run(["pgrep", "-P", str(web.proc.pid)], capture_output=True, text=True).stdout.split()
         assert len(workers) == 1  # one worker process served, pushed and announced

@@ -215,8 +215,8 @@ class _Published(NamedTuple):
     sent_at: datetime
 
 
-# Read for every news question: prepared (bot/storage/prepared.py), about a seventh of a Session query's
-# CPU. Its LIMIT is a parameter (no limit: -1 on SQLite, NULL on PostgreSQL).
+# Read for every news question: a named Core statement (bot/storage/prepared.py). Its LIMIT is a parameter
+# (no limit: -1 on SQLite, NULL on PostgreSQL).
 _B = Broadcast.__table__
 _PUBLISHED = Prepared(select(*(_B.c[name] for name in _Published._fields)).where(_B.c.sent_at.is_not(None))
                       .order_by(_B.c.sent_at.desc()).limit(bindparam("b_limit")))

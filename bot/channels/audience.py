@@ -109,7 +109,7 @@ def touch(services, channel: str, user_id: str, now: datetime | None = None) -> 
     if memo.fresh(key, hour, now):
         return None
 
-    upsert = MESSAGED.bind(services.db.engine.dialect,  # its arguments processed before the transaction
+    upsert = MESSAGED.bind(services.db.engine.dialect,  # the turn's write, built before its transaction
                            {"b_channel": channel, "b_user_id": user_id, "b_now": now, "b_hour": hour})
 
     def write(conn: Connection) -> None:

@@ -50,8 +50,8 @@ class Filed(NamedTuple):
     created_at: datetime
 
 
-# Read when a complaint is started (the daily limit) and when tracking starts (the list): prepared statements
-# (bot/storage/prepared.py), about a seventh of a Session query's CPU.
+# Read when a complaint is started (the daily limit) and when tracking starts (the list): named Core
+# statements (bot/storage/prepared.py).
 _REPORTER, _COMPLAINT = ComplaintReporter.__table__, Complaint.__table__
 _BY_ACCOUNT = _REPORTER.c.account_hash == bindparam("b_account")
 _SINCE = bindparam("b_since", type_=_REPORTER.c.created_at.type)

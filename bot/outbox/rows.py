@@ -69,8 +69,7 @@ def enqueue(session: Session, channel: str, target: str, payload: dict, purpose:
 
 
 _TABLE = OutboxMessage.__table__
-# `enqueue`'s row, leased to its writer: prepared (bot/storage/prepared.py), since on the chat hot path
-# SQLAlchemy's statement building and execution cost more than the INSERT itself.
+# `enqueue`'s row, leased to its writer: a named statement (bot/storage/prepared.py), run on the chat hot path.
 _INSERT_LEASED = Prepared(insert(_TABLE).values(
     channel=bindparam("b_channel", type_=_TABLE.c.channel.type),
     target=bindparam("b_target", type_=_TABLE.c.target.type),
@@ -88,8 +87,7 @@ _INSERT_LEASED = Prepared(insert(_TABLE).values(
 @dataclass(frozen=True)
 class LeasedRow:
     """`enqueue`'s row for a writer about to send it itself: no other sender takes it before `until` (when it
-    is first due). Made before the transaction that inserts it: its retry key drawn and its payload encoded
-    then (Prepared.bind), not while the transaction holds SQLite's write lock."""
+    is first due). Made before the transaction that inserts it, its retry key drawn then."""
 
     insert_row: Bound
     retry_key: str

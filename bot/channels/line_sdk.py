@@ -5,6 +5,7 @@ from linebot.v3.messaging import ApiClient, ApiException, Configuration, Messagi
 
 from bot.config import Settings
 
+from .platform_http import environment_ca_bundle, environment_proxy
 from .platforms import DeliveryError, retry_after_seconds, retryable_status
 
 
@@ -28,12 +29,19 @@ class TimedApiClient(ApiClient):
         return super().request(method, url, *args, _request_timeout=_request_timeout or self.timeout, **kwargs)
 
 
+def configuration(host: str, access_token: str) -> Configuration:
+    """The SDK's urllib3 reads no proxy variable and no REQUESTS_CA_BUNDLE: given here as requests
+    takes them, so the rich-menu calls go out the way the sends do."""
+    config = Configuration(host=host, access_token=access_token, ssl_ca_cert=environment_ca_bundle())
+    config.proxy, config.proxy_headers = environment_proxy(host)
+    return config
+
+
 def line_messaging_api(settings: Settings) -> MessagingApi:
-    config = Configuration(host=settings.line_api_base_url, access_token=settings.line_channel_access_token)
+    config = configuration(settings.line_api_base_url, settings.line_channel_access_token)
     return MessagingApi(TimedApiClient(config, settings.platform_timeout))
 
 
 def line_blob_api(settings: Settings) -> MessagingApiBlob:
-    config = Configuration(host=settings.line_data_api_base_url,
-                           access_token=settings.line_channel_access_token)
+    config = configuration(settings.line_data_api_base_url, settings.line_channel_access_token)
     return MessagingApiBlob(TimedApiClient(config, settings.platform_timeout))

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import requests
-import urllib3
 
 from bot.config import Settings
+
+from .platform_http import PerThread
 
 GRAPH_VERSION = "v21.0"
 
@@ -55,7 +56,10 @@ def retry_after_seconds(value: str | None) -> float | None:
     return min(max((when - datetime.now(timezone.utc)).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
-NETWORK_ERRORS = (urllib3.exceptions.HTTPError, OSError)  # timeouts, refused connections, resets
+# No answer, or half of one: timeouts, refused or reset connections, a proxy or TLS failure, a cut body.
+# Not requests' ValueErrors (a header with a line break, a bad URL): those are the bot's own mistakes.
+NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+                  requests.exceptions.ContentDecodingError)
 
 
 def network_error(exc: Exception) -> DeliveryError:
@@ -71,7 +75,7 @@ def without_token(text: str, settings: Settings) -> str:
 # Graph API error codes: throttling (retry later), the token (nothing will go), the rest concern one person.
 FB_THROTTLED = {4, 17, 32, 613}
 FB_TOKEN = {190}
-_graph = requests.Session()  # one connection pool for every Send API call of the process
+_graph = PerThread()  # a keep-alive connection per sending thread, for every Send API call of the process
 
 
 @dataclass
@@ -86,8 +90,8 @@ class FacebookSendApi:
 
     def send(self, payload: dict) -> dict:
         try:
-            resp = _graph.post(self.url, params={"access_token": self.settings.facebook_page_access_token},
-                               json=payload, timeout=self.settings.platform_timeout)
+            resp = _graph.session.post(self.url, json=payload, timeout=self.settings.platform_timeout,
+                                       params={"access_token": self.settings.facebook_page_access_token})
         except requests.RequestException as exc:
             raise DeliveryError(f"Messenger Send API unreachable: {without_token(str(exc), self.settings)}") \
                 from None

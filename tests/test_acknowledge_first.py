@@ -17,6 +17,7 @@ from bot.outbox.models import OutboxMessage
 from bot.outbox.worker import deliver_due
 from bot.storage import utcnow
 from tests.test_channel_fixtures import line_signature
+from tests.fakes.platform import Response
 from tests.test_faults_platform import MESSAGES, line_body
 
 USER = "Uhung000000000000000000000000001"
@@ -78,9 +79,9 @@ def test_a_delivered_answer_is_marked_sent_where_it_was_sent_and_never_sent_agai
 
 def test_an_answer_that_waited_too_long_in_the_pool_is_left_to_the_outbox_and_pushed_once(services, line_api):
     channel = registry.get(services, "line")
-    owed = answers.Owed(services, "line", "ev-waited", USER, channel.render)
+    owed = answers.Owed(services, "line", "ev-waited", USER, channel.render, "reply-token-1")
     owed.store_alone([Text("สวัสดีค่ะ")])
-    owed.send(channel, "reply-token-1", waited=answers.SEND_WITHIN + 1)
+    owed.send(channel, waited=answers.send_within(services.settings) + 1)
     assert line_api.calls("POST", r"/reply$") == []  # its reply token is not tried this late
     if services.kicker is not None:
         services.kicker.idle.wait(10)
@@ -89,3 +90,39 @@ def test_an_answer_that_waited_too_long_in_the_pool_is_left_to_the_outbox_and_pu
     assert len(pushes) == 1 and pushes[0].headers["x-line-retry-key"] == owed.retry_key
     [row] = answers_of(services)
     assert row.status == "sent"
+
+
+def stored_by_a_process_that_died(services, token: str) -> answers.Owed:
+    """An answer stored with its turn by a web worker killed before its pool sent it (or while it did)."""
+    owed = answers.Owed(services, "line", "ev-killed", USER, registry.get(services, "line").render, token)
+    owed.store_alone([Text("เบอร์โทรศัพท์สำนักงาน 0 5661 5530 ค่ะ")])
+    return owed
+
+
+def test_a_dead_process_s_answer_is_given_by_its_reply_token_once_its_lease_ends(services, line_api):
+    owed = stored_by_a_process_that_died(services, "token-never-used")
+    assert deliver_due(services, utcnow()).tried == 0  # leased to the process that stored it
+    assert deliver_due(services, utcnow() + answers.ANSWER_GRACE + timedelta(seconds=1)).sent == 1
+    [reply] = line_api.calls("POST", r"/reply$")
+    assert reply.json["replyToken"] == "token-never-used"
+    assert line_api.calls("POST", r"/push$") == []  # free, and once
+    assert [r.status for r in answers_of(services)] == ["sent"]
+
+
+def test_a_reply_token_the_dead_process_spent_means_line_has_the_answer(services, line_api):
+    stored_by_a_process_that_died(services, "token-spent-by-the-dead")
+    line_api.script("POST", r"/reply$", Response(400, {"message": "Invalid reply token"}))
+    assert deliver_due(services, utcnow() + answers.ANSWER_GRACE + timedelta(seconds=1)).sent == 1
+    assert len(line_api.calls("POST", r"/reply$")) == 1
+    assert line_api.calls("POST", r"/push$") == []  # not given a second time
+    assert [r.status for r in answers_of(services)] == ["sent"]
+
+
+def test_an_answer_owed_past_its_token_s_life_is_pushed(services, line_api):
+    owed = stored_by_a_process_that_died(services, "token-long-expired")
+    with services.db.session() as s:  # stored a while ago: its lease and its token's life are over
+        s.get(OutboxMessage, owed.row_id).created_at = utcnow() - answers.REPLY_TOKEN_TRUSTED - timedelta(seconds=1)
+    deliver_due(services, utcnow() + answers.ANSWER_GRACE + timedelta(seconds=1))
+    assert line_api.calls("POST", r"/reply$") == []
+    [push] = line_api.calls("POST", r"/push$")
+    assert push.headers["x-line-retry-key"] == owed.retry_key

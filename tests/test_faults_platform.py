@@ -122,8 +122,9 @@ def test_a_hung_line_costs_a_webhook_at_most_the_timeout_and_healthz_answers(app
     worker.start()
     line_api.wait_for("POST", MESSAGES)  # LINE has the reply and says nothing
     assert app.test_client().get("/healthz").status_code == 200
-    worker.join(10)  # the fake would hang 60 s; the 1 s read timeout ends the call long before
+    worker.join(10)  # the webhook does not wait on LINE: the sending pool holds the hung reply
     assert not worker.is_alive() and result["status"] == 200
+    assert services.sending_pool.wait_idle(10)  # the pool's reply gives up after the 1 s read timeout
     wait_idle(services)  # the app's background push hangs too, and also gives up after the timeout
     assert line_api._outages, "the fake was still hanging when the webhook returned"
     line_api.recover()

@@ -43,11 +43,12 @@ log = logging.getLogger(__name__)
 
 # An unanswered claim older than this was left by a process that died mid-turn (turns take well under it).
 STALE = timedelta(seconds=30)
-# How long the outbox leaves a just-stored answer to the process that is delivering it.
-ANSWER_GRACE = timedelta(minutes=2)
-# A job that waited longer in the sending pool (the platform hung) leaves its answer to the outbox at once:
-# its send (connect + read timeouts) must end before the lease, or the outbox would push it beside it.
-SEND_WITHIN = 60.0
+# How long the outbox leaves a just-stored answer to the process that is delivering it. Short, so that the
+# outbox takes over a dead process's answers while their reply tokens still work (LINE: about a minute).
+ANSWER_GRACE = timedelta(seconds=30)
+# A reply token tried again within this of its event: a token LINE calls spent was spent by the dead
+# process on this very answer (a token is used once), so the answer is not pushed a second time.
+REPLY_TOKEN_TRUSTED = timedelta(seconds=50)
 
 
 def _claim(insert):
@@ -178,11 +179,18 @@ def release(services, channel: str, event_id: str) -> None:
                                                ProcessedEvent.answered_at.is_(None)))
 
 
+def send_within(settings) -> float:
+    """Seconds a job may wait in the sending pool and still end its send (connect + read) inside the lease."""
+    return ANSWER_GRACE.total_seconds() - sum(settings.platform_timeout) - 2
+
+
 class Owed:
     """One event's answer: stored with the turn (`record`), then delivered or left to the outbox."""
 
-    def __init__(self, services, channel: str, event_id: str, to: str, render: Callable[[list], list]):
+    def __init__(self, services, channel: str, event_id: str, to: str, render: Callable[[list], list],
+                 reply_token: str | None = None):
         self.services, self.channel, self.event_id, self.to, self.render = services, channel, event_id, to, render
+        self.reply_token = reply_token
         self.writes: list[TurnWrite] = []  # stored with the answer (a follower's touch)
         self.rendered: list = []
         self.row_id: int | None = None
@@ -202,7 +210,8 @@ class Owed:
         """The answer to `replies` rendered, and the write that stores it."""
         now = now or utcnow()
         self.rendered = self.render(replies) if replies else []
-        row = outbox.leased_row(self.services.db.engine.dialect, self.channel, self.to, {"rendered": self.rendered},
+        payload = {"rendered": self.rendered, **({"reply_token": self.reply_token} if self.reply_token else {})}
+        row = outbox.leased_row(self.services.db.engine.dialect, self.channel, self.to, payload,
                                 purpose="answer", ref=self.event_id[:32] or None, now=now,
                                 until=now + ANSWER_GRACE) if self.rendered else None
 
@@ -223,23 +232,25 @@ class Owed:
         with self.services.db.redoable_engine.begin() as c:
             self.store(c, replies)
 
-    def deliver(self, channel: Channel, reply_token: str | None = None) -> None:
+    def deliver(self, channel: Channel) -> None:
         """Hand the stored answer to the sending pool: the webhook returns without waiting on the platform."""
         if not self.rendered:
             return
         given = time.monotonic()
         try:
-            pool.of(self.services).submit(lambda: self.send(channel, reply_token, time.monotonic() - given))
+            pool.of(self.services).submit(lambda: self.send(channel, time.monotonic() - given))
         except RuntimeError as exc:  # the process is stopping: the outbox worker pushes it
             self.leave_to_outbox(self.rendered, exc)
 
-    def send(self, channel: Channel, reply_token: str | None, waited: float = 0.0) -> None:
-        """Give the answer to the platform, and mark it sent right there; what did not go is the outbox's."""
-        if waited > SEND_WITHIN:
+    def send(self, channel: Channel, waited: float = 0.0) -> None:
+        """Give the answer to the platform, and mark it sent right there; what did not go is the outbox's.
+        A job that waited so long in the pool (the platform hung) that its send could outlast the row's
+        lease is left to the outbox at once, or the outbox would push it beside this send."""
+        if waited > send_within(self.services.settings):
             self.leave_to_outbox(self.rendered)
             return
         try:
-            channel.send_rendered(self.to, self.rendered, self.retry_key, reply_token=reply_token)
+            channel.send_rendered(self.to, self.rendered, self.retry_key, reply_token=self.reply_token)
         except DeliveryError as exc:
             self.leave_to_outbox(self.rendered if exc.unsent is None else exc.unsent, exc)
             return

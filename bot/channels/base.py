@@ -55,9 +55,10 @@ class Channel(Protocol):
         """Push `replies` to `to` (a user or group); DeliveryError on failure."""
 
     def send_rendered(self, to: str, rendered: list, retry_key: str | None = None,
-                      reply_token: str | None = None) -> None:
+                      reply_token: str | None = None, spent_token_was_ours: bool = False) -> None:
         """Send what `render` made: by the reply token when there is one (and it is still good), the rest
-        by push. A DeliveryError's `unsent` is what is left, to be pushed again later with the same key."""
+        by push. A DeliveryError's `unsent` is what is left, to be pushed again later with the same key.
+        `spent_token_was_ours`: a token the platform calls spent was used for this answer already."""
 
     def render_announcement(self, announcement: Any, office: Any) -> list[dict]: ...
 

@@ -105,7 +105,7 @@ class Channel(Bound):
         self.send_rendered(to, self.render(replies, to, "MESSAGE_TAG", tag), retry_key)
 
     def send_rendered(self, to: str, rendered: list, retry_key: str | None = None,
-                      reply_token: str | None = None) -> None:
+                      reply_token: str | None = None, spent_token_was_ours: bool = False) -> None:
         """Send API calls in order; from the first that fails, the rest is `unsent`. No retry key on
         Messenger, so a body the platform took but did not confirm may come twice."""
         api = self.api()

@@ -98,14 +98,15 @@ class Channel(Bound):
         self.send_rendered(to, self.render(replies), retry_key)
 
     def send_rendered(self, to: str, rendered: list, retry_key: str | None = None,
-                      reply_token: str | None = None) -> None:
+                      reply_token: str | None = None, spent_token_was_ours: bool = False) -> None:
         """The first batch by the reply token (free), the rest, or all when the token is spent, by push.
         On failure `unsent` is every batch not taken by the reply: pushed again under the same retry key,
-        the batches LINE already has answer 409 and are skipped."""
+        the batches LINE already has answer 409 and are skipped. `spent_token_was_ours`: the token was
+        tried for this very answer by a process that died, so a spent token means LINE has its batch."""
         api = self.api()
         batches = list(rendered)
         try:
-            if reply_token and batches and api.reply(reply_token, batches[0]):
+            if reply_token and batches and (api.reply(reply_token, batches[0]) or spent_token_was_ours):
                 batches = batches[1:]
             api.push(to, batches, retry_key)
         except DeliveryError as exc:

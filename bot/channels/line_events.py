@@ -179,7 +179,7 @@ class LineEvents:
 
     def owed(self, event) -> answers.Owed:
         return answers.Owed(self.services, CHANNEL, str(event.webhook_event_id or ""), chat_id(event.source),
-                            self.channel.render)
+                            self.channel.render, getattr(event, "reply_token", None))
 
     def respond(self, event, incoming: Incoming, touch: TurnWrite | None = None,
                 claim: TurnClaim | None = None) -> None:
@@ -203,7 +203,7 @@ class LineEvents:
         self.deliver(event, owed)
 
     def deliver(self, event, owed: answers.Owed) -> None:
-        owed.deliver(self.channel, getattr(event, "reply_token", None))
+        owed.deliver(self.channel)
 
     def on_message(self, event) -> None:
         m = sdk()

@@ -8,6 +8,9 @@ from typing import Sequence
 
 from bot.core.messages import Reply
 from bot.outbox.rows import unpack
+from bot.storage import utcnow
+
+from .answers import REPLY_TOKEN_TRUSTED
 
 from . import registry
 
@@ -29,8 +32,14 @@ def push_rendered(services, channel: str, to: str, rendered: list, retry_key: st
 
 def send_row(services, row) -> None:
     """An outbox row for a chat platform: an answer as its platform rendered it, or replies packed by
-    `rows.pack`, pushed with the row's retry key."""
+    `rows.pack`, pushed with the row's retry key. An answer whose process died while it held the row still
+    carries its event's reply token: tried again while fresh, the token either delivers it (the process
+    died before sending) or is spent (LINE has it already), so the answer is not given twice."""
     if "rendered" in row.payload:
-        push_rendered(services, row.channel, row.target, row.payload["rendered"], retry_key=row.retry_key)
+        token = row.payload.get("reply_token")
+        fresh = bool(token) and utcnow() - row.created_at < REPLY_TOKEN_TRUSTED
+        registry.get(services, row.channel).send_rendered(
+            row.target, row.payload["rendered"], row.retry_key, reply_token=token if fresh else None,
+            spent_token_was_ours=fresh)
     else:
         push(services, row.channel, row.target, unpack(row.payload), retry_key=row.retry_key)

@@ -94,7 +94,7 @@ class Channel(Bound):
         web_inbox.deliver(self.services, to, replies)
 
     def send_rendered(self, to: str, rendered: list, retry_key: str | None = None,
-                      reply_token: str | None = None) -> None:
+                      reply_token: str | None = None, spent_token_was_ours: bool = False) -> None:
         raise DeliveryError("no rendered answers on channel 'web' (the web chat answers in its response)",
                             retryable=False)
 

@@ -59,8 +59,6 @@ class NoUnderstanding:
 def build_understander(content: Content) -> Understander:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     from .nlu import Understander
-    from .outbox.pool import SendingPool
-    from .outbox.worker import Kicker
 
     understander = Understander.from_content(content.directory)
     understander.warm()

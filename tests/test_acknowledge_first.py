@@ -100,7 +100,7 @@ def stored_by_a_process_that_died(services, token: str) -> answers.Owed:
 
 
 def test_a_dead_process_s_answer_is_given_by_its_reply_token_once_its_lease_ends(services, line_api):
-    owed = stored_by_a_process_that_died(services, "token-never-used")
+    stored_by_a_process_that_died(services, "token-never-used")
     assert deliver_due(services, utcnow()).tried == 0  # leased to the process that stored it
     assert deliver_due(services, utcnow() + answers.ANSWER_GRACE + timedelta(seconds=1)).sent == 1
     [reply] = line_api.calls("POST", r"/reply$")

@@ -11,10 +11,9 @@ from werkzeug.serving import make_server
 
 from bot.complaints.models import Complaint, ComplaintReporter
 from bot.outbox.models import OutboxMessage
-from bot.core.messages import Incoming
 import pytest
 
-from tests.complaint_helpers import (CODE, has_route, said, smtp,  # noqa: F401
+from tests.complaint_helpers import (CODE, smtp,  # noqa: F401
                                      wait_idle, without_web_floodgate)
 from tests.complaint_helpers import settings as complaint_settings  # noqa: F401
 
@@ -43,19 +42,6 @@ def check_all_filed(services, codes: list[str]) -> None:
         assert singles < PEOPLE * 2
 
 
-def through_the_core(bot) -> list[str]:
-    start = threading.Barrier(PEOPLE)
-
-    def person(n: int) -> str:
-        start.wait()
-        for text in SCRIPT:
-            turn = bot.respond(Incoming("line", f"U-load-{n:02d}", text))
-        return CODE.search(said(turn)).group(0)
-
-    with ThreadPoolExecutor(PEOPLE) as pool:
-        return list(pool.map(person, range(PEOPLE)))
-
-
 def over_http(app) -> list[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
@@ -77,10 +63,9 @@ def over_http(app) -> list[str]:
         server.shutdown()
 
 
-def test_fifty_people_filing_at_once(app, bot, services):
-    """Over HTTP against the running app (werkzeug, one thread per request) when the web chat is served;
-    until the channel adapters land, from 50 threads straight into the core."""
+def test_fifty_people_filing_at_once(app, services):
+    """Over HTTP against the running app (werkzeug, one thread per request), 50 people at once."""
     without_web_floodgate(services)
-    codes = over_http(app) if has_route(app, "/api/chat") else through_the_core(bot)
+    codes = over_http(app)
     check_all_filed(services, codes)
     wait_idle(services, 30)

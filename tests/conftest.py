@@ -155,8 +155,9 @@ def services(settings, understander):
 
     svc = build_services(settings, understander)
     yield svc
-    if svc.sending_pool is not None:  # answers given to the pool by the test's last webhook
+    if svc.sending_pool is not None:  # answers given to the pool by the test's last webhook, then its threads
         svc.sending_pool.wait_idle(30)
+        svc.sending_pool.shutdown()
     if svc.kicker is not None:  # a delivery kicked by the test's last commit must not outlive its database
         svc.kicker.idle.wait(10)
     svc.db.dispose()

@@ -2,7 +2,7 @@
 
 Complaint records have their own PDPA retention (`complaints purge-personal-data`); these are the core's
 short-lived rows: idle conversation states, seen webhook event ids, web-chat messages already shown, and
-the visible history of web-chat sessions idle longer than the state TTL.
+the visible history of web-chat sessions idle longer than the state TTL, and outbox rows sent over a day ago.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import delete
 
 from bot.channels import web_history
 from bot.channels.web_models import WebInboxMessage
-
+from bot.outbox.rows import purge_sent
 from bot.storage.db import Database, utcnow
 from bot.storage.models import ConversationState, ProcessedEvent
 
@@ -29,4 +29,5 @@ def purge(db: Database, older_than: timedelta, now: datetime | None = None,
             "web_inbox_message": s.execute(delete(WebInboxMessage).where(
                 WebInboxMessage.delivered_at.is_not(None), WebInboxMessage.delivered_at < cutoff)).rowcount,
             "web_chat_entry": web_history.purge_idle(s, now - min(history_ttl or older_than, older_than)),
+            "outbox_message": purge_sent(s, now),
         }

@@ -158,7 +158,8 @@ def cmd_purge(args) -> int:
     purged = purge_personal_data(cli_services(), timedelta(days=args.older_than))
     print(f"personal data removed from {purged.complaints} closed complaint(s); evidence files removed: "
           f"{purged.files}; files of abandoned drafts removed: {purged.draft_files}; reporters' chat rows "
-          f"removed: {purged.account_rows}; departed followers removed: {purged.followers}")
+          f"removed: {purged.account_rows}; departed followers removed: {purged.followers}; sent messages "
+          f"removed: {purged.sent_messages}")
     return 0
 
 

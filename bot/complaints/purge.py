@@ -23,6 +23,7 @@ from bot.storage.models import ConversationState, Follower
 
 from . import evidence, notifier
 from bot.outbox.models import OutboxMessage
+from bot.outbox.rows import purge_sent
 
 from .models import Complaint, Evidence
 
@@ -39,6 +40,7 @@ class Purged:
     draft_files: int
     account_rows: int = 0
     followers: int = 0
+    sent_messages: int = 0
 
 
 def purge_personal_data(services: Services, older_than: timedelta, now: datetime | None = None) -> Purged:
@@ -61,9 +63,10 @@ def purge_personal_data(services: Services, older_than: timedelta, now: datetime
         if codes:
             s.execute(delete(OutboxMessage).where(OutboxMessage.ref.in_(codes)))
         followers = gone_followers(s, cutoff)
+        sent_messages = purge_sent(s, now)
     removed = evidence.delete(services, paths)  # after the commit: a failed commit leaves files in place
     drafts = evidence.discard_abandoned(services, now - ABANDONED_DRAFT)
-    return Purged(len(complaints), removed, drafts, account_rows, followers)
+    return Purged(len(complaints), removed, drafts, account_rows, followers, sent_messages)
 
 
 def forget_accounts(session: Session, accounts: list[tuple[str, str]]) -> int:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Once sent, a row forgets what it said, and an answer whom it said it to: a chat answer may carry a tracking
+# code or a report's details, and its target is the platform's id of an anonymous reporter. Sent rows
+# themselves are deleted after SENT_KEPT by both purges (housekeeping, personal data).
+SENT_KEPT = timedelta(days=1)
 RETRY = Backoff(base=10, most=3600)  # 10 s, 20 s, 40 s, ... at most an hour between tries
 LEASE = timedelta(minutes=2)  # longer than any one send, so a crashed sender's claim runs out
 Outcome = Literal["sent", "retrying", "failed"]
@@ -111,7 +115,7 @@ def settle(session: Session | Connection, row_ids, now: datetime, why: str) -> N
     if row_ids:
         session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(list(row_ids)),
                                                     OutboxMessage.status == "pending")
-                        .values(status="sent", sent_at=now, locked_until=None, last_error=why[:200])
+                        .values(status="sent", sent_at=now, locked_until=None, last_error=why[:200], payload={})
                         .execution_options(synchronize_session=False))
 
 
@@ -138,7 +142,7 @@ _TABLE = OutboxMessage.__table__
 # It follows nearly every answer a webhook delivers, in the thread that delivered it (pool.py).
 MARK_SENT = Prepared(update(_TABLE).where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.status == "pending")
                      .values(status="sent", sent_at=bindparam("b_now", type_=_TABLE.c.sent_at.type),
-                             locked_until=None, attempts=_TABLE.c.attempts + 1))
+                             locked_until=None, attempts=_TABLE.c.attempts + 1, payload={}, target=""))
 
 
 def is_due(now: datetime):
@@ -169,7 +173,9 @@ def record(services: Services, row_id: int, now: datetime, error: Exception | No
         row.attempts += 1
         row.locked_until = None
         if error is None:
-            row.status, row.sent_at, row.last_error = "sent", now, None
+            row.status, row.sent_at, row.last_error, row.payload = "sent", now, None, {}
+            if row.purpose == "answer":
+                row.target = ""
             return "sent"
         row.last_error = f"{type(error).__name__}: {error}"[:2000]
         if not getattr(error, "retryable", True):
@@ -196,3 +202,9 @@ def mark_sent(services: Services, row_id: int, now: datetime) -> None:
     """The row delivered by its writer (an answer the sending pool just gave the platform)."""
     with services.db.redoable_engine.begin() as conn:
         MARK_SENT.execute(conn, {"b_id": row_id, "b_now": now})
+
+
+def purge_sent(session: Session, now: datetime) -> int:
+    """Delete rows sent more than SENT_KEPT ago (what they said is gone already; this removes the rest)."""
+    return session.execute(delete(OutboxMessage).where(OutboxMessage.status == "sent",
+                                                       OutboxMessage.sent_at < now - SENT_KEPT)).rowcount

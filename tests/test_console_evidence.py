@@ -157,3 +157,33 @@ def test_what_if_page_recomputes_total_and_level_with_scoring(console_app):
     if replanned.raises:
         assert f"{replanned.floor:.2f}" in changed.split('id="plan"')[1]
     assert client.get(f"/console/what-if?i{low.number}=120").status_code == 400
+
+
+def test_the_evidence_page_reads_at_phone_width(console_app, bot, services):
+    """At 360 px every item and its figures fit the screen: no sideways scrolling, the zero months in words."""
+    from playwright.sync_api import expect
+
+    from tests.browser_helpers import ARTIFACTS, chromium, served
+    from tests.console_helpers import PASSWORD
+
+    code = code_in(Person(bot, "U-ev-phone").files_anonymous_corruption(image=False))
+    with services.db.session() as s:
+        s.execute(update(Complaint).where(Complaint.code == code)
+                  .values(created_at=datetime(2026, 1, 5, 3, tzinfo=timezone.utc)))
+    with served(console_app) as live, chromium() as browser:
+        page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
+        page.goto(f"{live}/console/login")
+        page.fill("input[name=username]", "staff")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form button")
+        page.goto(f"{live}/console/evidence?fiscal_year=2569")
+        o18 = page.locator("#item-O18")
+        expect(o18).to_contain_text("ทั้งหมด 1 เรื่อง")
+        expect(o18.locator("tr", has_text="ตุลาคม 2568").first).to_contain_text("ไม่มีเรื่องร้องเรียน")
+        expect(page.get_by_role("link", name="ดาวน์โหลด Excel (XLSX)")).to_be_visible()
+        for number in ("O3", "O10", "O16", "O17", "O18"):
+            box = page.locator(f"#item-{number}").bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 361
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "console-evidence-items-360.png"), full_page=True)

@@ -37,6 +37,7 @@ DONE = ("resolved", "rejected")
 COMPLAINT_TOPICS = ("complaint", "track")
 """Intents of a conversation about a complaint: a rating given in one is counted as about complaints."""
 EXPORTS = ("html", "csv", "xlsx")
+QA_KEYS = ("bot_answers", "live_chats", "citizen_messages", "answered", "median_minutes_to_answer")
 __all__ = ["build", "period_from", "to_csv", "to_html", "to_xlsx", "NONE"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -178,7 +179,8 @@ def build(services: Services, start: date, end: date, fiscal_year: int | None = 
         "corruption": _counts([r for r in rows if r.category in corruption], months),
         "complaints": _counts([r for r in rows if r.category not in corruption], months),
         "contacts": _contacts(content.office),
-        "online": _online(services, rows, lo, hi),
+        "online": (online := _online(services, rows, lo, hi)),
+        "qa": {k: online[k] for k in QA_KEYS},  # the two-way Q&A alone, as before the items
         "ratings": _ratings(feedback),
         "categories": {c.id: c.label for c in cc.of(services).categories},
     }

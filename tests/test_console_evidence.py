@@ -47,7 +47,8 @@ def test_evidence_pack_answers_the_items_of_the_year_with_corruption_reports_apa
                            (corrupt_h2, datetime(2026, 5, 5, 3, tzinfo=timezone.utc)),
                            (outside, datetime(2025, 9, 30, 3, tzinfo=timezone.utc))):  # fiscal year 2568
             s.execute(update(Complaint).where(Complaint.code == code).values(created_at=when))
-        s.add_all([Feedback(rating=5, channel="line", topic="track", created_at=datetime(2025, 12, 1, tzinfo=timezone.utc)),
+        s.add_all([Feedback(rating=5, channel="line", topic="track",
+                            created_at=datetime(2025, 12, 1, tzinfo=timezone.utc)),
                    Feedback(rating=3, channel="web", topic="contact.phone",
                             created_at=datetime(2026, 2, 1, tzinfo=timezone.utc))])
     service.set_status(services, general, "resolved", now=datetime(2025, 11, 7, 3, tzinfo=timezone.utc))

@@ -81,7 +81,8 @@ def tables(pack: dict) -> list[Table]:
     o, r = pack["online"], pack["ratings"]
     online = [["คำถามที่ระบบอัตโนมัติตอบ", o["bot_answers"]],
               ["เรื่องร้องเรียนที่ยื่นออนไลน์", complaints_or_none(o["complaints_filed_online"])],
-              *[[f"เรื่องร้องเรียนที่ยื่นออนไลน์ทาง {name}", complaints_or_none(n)] for name, n in o["by_channel"].items()],
+              *[[f"เรื่องร้องเรียนที่ยื่นออนไลน์ทาง {name}", complaints_or_none(n)]
+                for name, n in o["by_channel"].items()],
               ["การสนทนากับเจ้าหน้าที่ (ถาม-ตอบสด)", o["live_chats"]],
               ["ข้อความจากประชาชนในการสนทนา", o["citizen_messages"]],
               ["การสนทนาที่เจ้าหน้าที่ตอบแล้ว", o["answered"]],

@@ -227,15 +227,15 @@ def to_html(pack: dict) -> str:
 @staff_required
 def page():
     args = request.args
+    fmt = args.get("format", "")
+    if fmt and fmt not in EXPORTS:
+        return render_template("console/message.html", message="รูปแบบไฟล์ต้องเป็น html, csv หรือ xlsx"), 400
     fy = args.get("fiscal_year", type=int) or current_fiscal_year()
     try:
         start, end, fy = period_from(fy, args.get("from") or None, args.get("to") or None)
     except BadDate as exc:
         return render_template("console/message.html", message=str(exc)), 400
     pack = build(current_app.extensions["services"], start, end, fy)
-    fmt = args.get("format", "")
-    if fmt and fmt not in EXPORTS:
-        return render_template("console/message.html", message="รูปแบบไฟล์ต้องเป็น html, csv หรือ xlsx"), 400
     if fmt:
         audit.log(current_app.extensions["services"], person().username, "evidence_exported",
                   detail=f"{fmt} {pack['from']}..{pack['to']}")
@@ -246,7 +246,8 @@ def page():
         return "\ufeff" + to_csv(pack), 200, {"Content-Type": "text/csv; charset=utf-8",
                                               "Content-Disposition": f'attachment; filename="{name}.csv"'}
     if fmt == "xlsx":
-        return to_xlsx(pack), 200, {"Content-Type": XLSX_TYPE, "Content-Disposition": f'attachment; filename="{name}.xlsx"'}
+        return to_xlsx(pack), 200, {"Content-Type": XLSX_TYPE,
+                                    "Content-Disposition": f'attachment; filename="{name}.xlsx"'}
     return render_template("console/evidence.html", p=pack, fy=fy, args=args, layout=layout(pack), sections=SECTIONS,
                            zero_text=NONE, years=list(range(current_fiscal_year() - 3, current_fiscal_year() + 1)))
 

@@ -6,6 +6,7 @@ import getpass
 import json
 import sys
 from datetime import datetime, time
+from pathlib import Path
 
 from bot.config import from_env
 from bot.services import NoUnderstanding, Services, build_services
@@ -55,6 +56,7 @@ def register(sub) -> None:
     fmt.add_argument("--csv", action="store_true")
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--html", action="store_true", help="the printable page an office can publish")
+    fmt.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook (one sheet a table) to FILE")
     e.set_defaults(func=cmd_evidence)
 
 
@@ -139,7 +141,12 @@ def cmd_evidence(args) -> int:
         return refused(exc)
     services = cli_services()
     pack = evidence_pack.build(services, start, end, fy)
-    kind = "csv" if args.csv else "json" if args.json else "html" if args.html else "text"
+    kind = "csv" if args.csv else "json" if args.json else "html" if args.html else "xlsx" if args.xlsx else "text"
+    if args.xlsx:
+        try:
+            Path(args.xlsx).write_bytes(evidence_pack.to_xlsx(pack))
+        except OSError as exc:
+            return refused(f"เขียนไฟล์ {args.xlsx} ไม่ได้ ({exc.strerror})")
     audit.log(services, None, "evidence_exported", detail=f"cli {kind} {pack['from']}..{pack['to']}")
     if args.csv:
         sys.stdout.write(evidence_pack.to_csv(pack))
@@ -147,12 +154,22 @@ def cmd_evidence(args) -> int:
         print(json.dumps(pack, ensure_ascii=False, indent=2))
     elif args.html:
         print(evidence_pack.to_html(pack))
+    elif args.xlsx:
+        print(f"บันทึกหลักฐาน ITA เป็น {args.xlsx} แล้ว")
     else:
-        for key, name in (("complaints", "เรื่องร้องเรียนทั่วไป"), ("corruption", "เรื่องร้องเรียนการทุจริต")):
-            c = pack[key]
-            print(f"{name}: ทั้งหมด {c['total']} แล้วเสร็จ {c['completed']} ระหว่างดำเนินการ {c['in_progress']}"
-                  if c["total"] else f"{name}: ไม่มีเรื่องร้องเรียน")
-        sat, qa = pack["satisfaction"], pack["qa"]
-        print(f"ความพึงพอใจ: {sat['count']} คำตอบ" + (f" เฉลี่ย {sat['mean']:.2f}" if sat["count"] else ""))
-        print(f"ถาม-ตอบ: ระบบตอบ {qa['bot_answers']} คำถาม สนทนากับเจ้าหน้าที่ {qa['live_chats']} ครั้ง")
+        print(evidence_text(pack))
     return 0
+
+
+def evidence_text(pack: dict) -> str:
+    """The pack in a few lines for the terminal: each ITA item and what answers it."""
+    from .evidence_export import evidence_text as line
+
+    head = [f"{pack['office']} ช่วงเวลา {pack['period_th']}"]
+    if pack["items_year"]:
+        head.append(f"รายการข้อตามการประเมิน ITA ปี {pack['items_year']}")
+    lines = [f"{i['number']} {i['title']}\n" + "\n".join(f"  {line(pack, s)}" for s in i["answered_by"])
+             for i in pack["items"]]
+    named = {s for i in pack["items"] for s in i["answered_by"]}
+    lines += [line(pack, s) for s in ("corruption", "complaints", "online", "ratings") if s not in named]
+    return "\n".join(head + lines)

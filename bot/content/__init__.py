@@ -12,6 +12,7 @@ from bot.core.messages import QuickReply
 from scoring import ItaData, load_ita
 from scoring.yamlfile import ContentError, load_model
 
+from .evidence_items import EvidenceItems, load_evidence_items
 from .models import NewsFile, NewsItem, Office, Procedure, Replies
 
 __all__ = ["Content", "ContentError", "load_content"]
@@ -25,6 +26,8 @@ class Content:
     news: tuple[NewsItem, ...]
     procedures: tuple[Procedure, ...]
     replies: Replies
+    evidence_items: EvidenceItems | None = None
+    """The ITA items the evidence pack answers, per assessment year (ita/evidence_items.yaml)."""
 
     def say(self, key: str, lang: str = "th", **values: object) -> str:
         """The reply template `key` in `lang` (Thai when missing), filled with `values`."""
@@ -70,4 +73,4 @@ def load_content(directory: Path | str) -> Content:
                                f"must be one of the groups in office.yaml (got {proc.responsible_group!r})")
     replies = load_model(directory / "replies.yaml", Replies)
     return Content(directory, office, load_ita(directory), tuple(sorted(news, key=lambda n: n.date, reverse=True)),
-                   procedures, replies)
+                   procedures, replies, load_evidence_items(directory))

@@ -6,6 +6,8 @@ and code that no single file's schema can see.
 - the complaint categories of `nlu/entities.yaml` (the words that name them) and of `complaints.yaml`
   (labels, units, deadlines) are the same list;
 - each service manual's `id` is its file name;
+- the ITA items of `ita/evidence_items.yaml` (loaded with the rest): numbers such as O18, each once a year,
+  answered by sections the evidence pack has, the pages they link given;
 - the figures the report prints agree with those computed from the indicator scores.
 
 `structural_problems()` is what the app refuses to start on (gunicorn's master, `create_app`, `db upgrade`);

@@ -155,6 +155,8 @@ def test_killed_web_workers_lose_no_answer_and_double_almost_none(shared_databas
         assert not lost
         assert len(doubled) <= 1  # at most one in 300, where a reply was taken and not acknowledged
         assert set(answers_to) <= users
+        # two workers counting flood limits in their own memory: the server said so when it started
+        assert any("count apart" in line for line in web.lines())
     finally:
         web.stop()
         line_api.fake.close()

@@ -235,8 +235,12 @@ def cmd_send_now(args) -> int:
 
 
 def cmd_scheduler(args) -> int:
+    from bot.storage import warn_if_sqlite
+
     from .clock import serve
 
     logging.getLogger().setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every sync run at INFO
-    return serve(_services())
+    services = _services()
+    warn_if_sqlite(services.settings.database_url, "announcement clock")
+    return serve(services)

@@ -15,6 +15,7 @@ from bot.complaints.cli import cli_services
 from bot.outbox.models import OutboxMessage
 from bot.outbox.rows import retry_failed
 from bot.outbox.worker import Worker
+from bot.storage import warn_if_sqlite
 
 
 def register(sub) -> None:
@@ -37,6 +38,8 @@ def cmd_run(args) -> int:
     logging.getLogger("bot").setLevel(logging.INFO)
     services = cli_services()
     warn_if_unrouted(services)
+    if not args.once:
+        warn_if_sqlite(services.settings.database_url, "outbox worker")
     worker = Worker(services, interval=args.interval)
     try:
         result = worker.run(once=args.once)

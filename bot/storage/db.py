@@ -67,6 +67,14 @@ def refuse_shared_sqlite(url: str, processes: int) -> None:
                            f"(DATABASE_URL=postgresql+psycopg://...) for {processes} processes")
 
 
+def warn_if_sqlite(url: str, process: str) -> None:
+    """A process of its own (the Procfile's worker or clock) beside a web server on one SQLite database."""
+    if make_url(url).get_backend_name() == "sqlite":
+        logging.getLogger("bot").warning(
+            "%s on SQLite: SQLite serves one process, so with a web server beside this one use PostgreSQL, or "
+            "`make run`, whose one process runs the %s as a thread", process, process)
+
+
 # Pages the WAL may hold before a commit copies them into the database (SQLite's default: 1,000, ~4 MB). A
 # chat message's commit writes about ten pages, so at the default every hundredth message or so ran a
 # checkpoint inside its commit: two fsyncs, while every other writer waited. At 10,000 (~40 MB of WAL)

@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -221,6 +222,7 @@ def run(args) -> dict:
         settings = {"database": database, "no_postgresql_because": why_not, "tls": not args.plain,
                     "line_delay_ms": args.line_delay_ms, "gunicorn": bot.settings,
                     "procfile_web": processes(args.repo).get("web"), "repo": str(args.repo),
+                    "repo_commit": commit_of(args.repo),
                     "bot_processes": ["web"] + (["worker"] if bot.others else []),
                     "ready_seconds": {"bot": bot.ready_seconds, "echo": echo.ready_seconds},
                     "rate": args.rate, "seconds": args.seconds, "hang_load_seconds": args.hang_load_seconds,
@@ -229,6 +231,14 @@ def run(args) -> dict:
                     "fake_line_counts": api.counts()}
         logs = {kind: s.log.read_text(errors="replace")[-2000:] for kind, s in servers.items()}
     return {"settings": settings, **summarise(raw, records), "log_tails": logs}
+
+
+def commit_of(repo: Path) -> str | None:
+    """The bot's commit, with "+changes" when its tracked files differ from it."""
+    def git(*a: str) -> str:
+        return subprocess.run(["git", "-C", str(repo), *a], capture_output=True, text=True).stdout.strip()
+    head = git("rev-parse", "--short=10", "HEAD")
+    return f"{head}+changes" if head and git("status", "--porcelain", "--untracked-files=no") else head or None
 
 
 def parser() -> argparse.ArgumentParser:

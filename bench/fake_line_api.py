@@ -16,7 +16,7 @@ caller hung up is dropped unseen (as if it never reached LINE; counted as `aband
     python -m bench.fake_line_api [--line-delay-ms 50] [--cert server.pem --key server.key]   # "READY <url>"
 
 Control (never delayed, never held): GET /__bench/counts, GET /__bench/records?since=N,
-POST /__bench/hang?seconds=S, POST /__bench/delay?ms=M.
+POST /__bench/hang?seconds=S (0 ends a hang), POST /__bench/delay?ms=M.
 """
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ class Line:
         self.lock = threading.Lock()
         self.delay = delay_ms / 1000
         self.hang_until = 0.0
+        self.holding = 0  # calls held by a hang right now
         self.tokens: set[str] = set()
         self.keys: set[str] = set()
         self.records: list[dict] = []
@@ -62,16 +63,21 @@ class Line:
             self.counts[key] += 1
 
     def hang(self, seconds: float) -> None:
+        """Hangs from now for `seconds` (0: recovers now)."""
         with self.lock:
-            self.hang_until = max(self.hang_until, time.monotonic() + seconds)
+            self.hang_until = time.monotonic() + seconds
 
     def wait_out_hang(self) -> bool:
         """Blocks while LINE hangs; True if this call was held."""
-        held = False
+        if self.hang_until <= time.monotonic():
+            return False
+        with self.lock:
+            self.holding += 1
         while (left := self.hang_until - time.monotonic()) > 0:
-            held = True
             time.sleep(min(left, 0.05))
-        return held
+        with self.lock:
+            self.holding -= 1
+        return True
 
     def take(self, kind: str, body: dict, retry_key: str | None, held: bool) -> tuple[int, bytes]:
         """LINE's decision on one send call, recorded."""
@@ -97,7 +103,7 @@ class Line:
 
     def snapshot(self) -> dict:
         with self.lock:
-            return {**self.counts, "records": len(self.records), "delay_ms": self.delay * 1000,
+            return {**self.counts, "records": len(self.records), "delay_ms": self.delay * 1000, "holding": self.holding,
                     "hanging": self.hang_until > time.monotonic()}
 
     def records_since(self, since: int) -> dict:

@@ -41,11 +41,23 @@ print(json.dumps({"worker_class": cfg.worker_class_str, "workers": cfg.workers, 
 """
 
 
+def without_env(command: list[str]) -> tuple[dict[str, str], list[str]]:
+    """`env A=1 B=2 cmd ...` as ({A: 1, B: 2}, [cmd, ...]); any other command as it is."""
+    if not command or Path(command[0]).name != "env":
+        return {}, command
+    assignments, rest = {}, command[1:]
+    while rest and "=" in rest[0] and not rest[0].startswith("-"):
+        name, _, value = rest.pop(0).partition("=")
+        assignments[name] = value
+    return assignments, rest
+
+
 def gunicorn_settings(web_argv: list[str], repo: Path, env: dict[str, str]) -> dict:
     """The worker class, workers, threads... gunicorn would run the web line with (it reads the config
     file of the directory it starts in, as the platform's would)."""
-    if Path(web_argv[0]).name != "gunicorn":
-        raise ValueError(f"the Procfile's web process is not gunicorn: {web_argv[0]}")
-    out = subprocess.run([sys.executable, "-c", GUNICORN_SETTINGS, json.dumps(web_argv)], cwd=repo, env=env,
-                         capture_output=True, text=True, check=True)
+    assignments, command = without_env(web_argv)
+    if not command or Path(command[0]).name != "gunicorn":
+        raise ValueError(f"the Procfile's web process is not gunicorn: {' '.join(web_argv)}")
+    out = subprocess.run([sys.executable, "-c", GUNICORN_SETTINGS, json.dumps(command)], cwd=repo,
+                         env={**env, **assignments}, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -246,13 +246,13 @@ def test_the_open_loop_redelivers_a_failed_webhook_as_line_does(monkeypatch):
 
 def test_the_bot_is_run_by_its_procfile_and_the_echo_gets_its_gunicorn_settings(tmp_path):
     (tmp_path / "Procfile").write_text("release: python -m bot db upgrade\n"
-                                       "web: gunicorn --bind 0.0.0.0:$PORT app:app\n"
+                                       "web: env LOG_FORMAT=json gunicorn --bind 0.0.0.0:$PORT app:app\n"
                                        "worker: env LOG_FORMAT=json python -m bot outbox run\n")
     (tmp_path / "gunicorn.conf.py").write_text('worker_class = "gthread"\nworkers = 2\nthreads = 16\n')
     lines = procfile.processes(tmp_path)
     assert set(lines) == {"release", "web", "worker"}
     web = procfile.argv(lines["web"], 8123)
-    assert web == ["gunicorn", "--bind", "0.0.0.0:8123", "app:app"]
+    assert web == ["env", "LOG_FORMAT=json", "gunicorn", "--bind", "0.0.0.0:8123", "app:app"]
     settings = procfile.gunicorn_settings(web, tmp_path, {"PATH": "/usr/bin:/bin"})
     assert (settings["worker_class"], settings["workers"], settings["threads"]) == ("gthread", 2, 16)
     one = procfile.gunicorn_settings([*web, "--workers", "1"], tmp_path, {"PATH": "/usr/bin:/bin"})

@@ -7,7 +7,7 @@ the same fake server (one keep-alive `requests` session), reported as a ratio, s
 bot adds over the network cost itself, whatever the machine (target, issue 16: within 3x). Peak memory is
 the process's resident high-water mark (ru_maxrss) and its rise over planning and sending.
 
-    python -m bench bench_multicast            # or: python bench/bench_multicast.py [--followers N]
+    python -m bench --only multicast           # or: python bench/bench_multicast.py [--followers N]
     python bench/bench_multicast.py --postgres postgresql+psycopg://user:pass@host/postgres
         # on PostgreSQL: a scratch database is created on that server for the run, then dropped
 """
@@ -18,10 +18,7 @@ import json
 import math
 import resource
 import sys
-import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,8 +27,7 @@ if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
 from bot.broadcasts import service  # noqa: E402
 from bot.broadcasts.claim import claim, new_owner  # noqa: E402
@@ -43,6 +39,8 @@ from bot.storage import utcnow  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
 from bot.storage.models import Follower  # noqa: E402
 from tests.fakes.platform import fake_line  # noqa: E402
+
+from bench.database import scratch_database  # noqa: E402
 
 MULTICAST = r"/v2/bot/message/multicast$"
 RESULTS = ROOT / "bench" / "results"
@@ -76,25 +74,6 @@ def bare_posts(url: str, token: str, bodies: list[bytes]) -> float:
     for body in bodies:
         http.post(url, data=body, headers=headers, timeout=30).raise_for_status()
     return time.perf_counter() - start
-
-
-@contextmanager
-def scratch_database(postgres_url: str | None):
-    """A new empty database: a temporary SQLite file, or a database created (then dropped) on the server."""
-    if not postgres_url:
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/bench.sqlite3"
-        return
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def run(followers: int, postgres_url: str | None) -> dict:

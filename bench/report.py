@@ -61,84 +61,63 @@ def _get(d: dict | None, *keys):
     return d
 
 
-def _le(value, limit) -> bool | None:
-    return None if value is None else value <= limit
+def _sum(d: dict | None) -> int | None:
+    return None if d is None else sum(d.values())
 
 
-def webhook_figures(variant: str, data: dict) -> list[Figure]:
-    bot, echo = data.get("bot", {}), data.get("echo", {})
-    part = "webhook" if variant == "plain" else "webhook over TLS"
-    echo_name = "echo bot" if variant == "plain" else "echo bot, new ApiClient per event"
-    out = []
-    tput_b, tput_e = _get(bot, "closed_loop", "messages_per_second"), _get(echo, "closed_loop", "messages_per_second")
-    r = ratio(tput_b, tput_e)
-    floor = 0.8 if variant == "plain" else 1.0
-    out.append(Figure(part, "answered messages a second (closed loop, 8 connections)", "msg/s", tput_b, tput_e,
-                      echo_name, f"≥ {floor}× echo", None if r is None else r >= floor))
-    cpu_b, cpu_e = (_get(x, "closed_loop", "worker_cpu_ms_per_message") for x in (bot, echo))
-    r = ratio(cpu_b, cpu_e)
-    out.append(Figure(part, "web-worker CPU per message", "ms", cpu_b, cpu_e, echo_name,
-                      "≤ 1.25× echo" if variant == "plain" else "report", _le(r, 1.25) if variant == "plain" else None))
-    out.append(Figure(part, "web-worker CPU per message answered", "ms",
-                      _get(bot, "closed_loop", "worker_cpu_ms_per_answer"),
-                      _get(echo, "closed_loop", "worker_cpu_ms_per_answer"), echo_name, "report", None))
-    # accepted (HTTP 200) less answered (replies and pushes the fake counted; an answer of more than five
-    # messages is a reply and a push, so this slightly undercounts)
-    quiet = [max(0, (_get(x, "closed_loop", "accepted") or 0) - (_get(x, "closed_loop", "answered") or 0))
-             for x in (bot, echo)]
-    out.append(Figure(part, "messages kept without an answer (a person holds the chat)", "count", quiet[0],
-                      quiet[1], echo_name, "report", None))
-    out.append(Figure(part, "connections opened to the LINE API per message", "count",
-                      _get(bot, "closed_loop", "api_connections_per_message"),
-                      _get(echo, "closed_loop", "api_connections_per_message"), echo_name, "report", None))
-    for key in ("p50_ms", "p99_ms"):
-        out.append(Figure(part, f"closed loop latency {key[:3]}", "ms", _get(bot, "closed_loop", "latency", key),
-                          _get(echo, "closed_loop", "latency", key), echo_name, "report", None))
-    if variant != "plain":
-        return out
-    rate = _get(bot, "open_loop", "rate") or _get(echo, "open_loop", "rate")
-    label = f"open loop {rate:g} events/s" if rate else "open loop"
-    errors_b = sum((_get(bot, "open_loop", "errors") or {}).values()) if _get(bot, "open_loop") else None
-    errors_e = sum((_get(echo, "open_loop", "errors") or {}).values()) if _get(echo, "open_loop") else None
-    p99 = _get(bot, "open_loop", "latency", "p99_ms")
-    out += [
-        Figure(part, f"{label}: p50 latency", "ms", _get(bot, "open_loop", "latency", "p50_ms"),
-               _get(echo, "open_loop", "latency", "p50_ms"), echo_name, "report", None),
-        Figure(part, f"{label}: p99 latency", "ms", p99, _get(echo, "open_loop", "latency", "p99_ms"), echo_name,
-               "≤ 50 ms", _le(p99, 50)),
-        Figure(part, f"{label}: max latency", "ms", _get(bot, "open_loop", "latency", "max_ms"),
-               _get(echo, "open_loop", "latency", "max_ms"), echo_name, "report", None),
-        Figure(part, f"{label}: errors", "count", errors_b, errors_e, echo_name, "0", None if errors_b is None
-               else errors_b == 0),
-        Figure(part, f"{label}: all answered after", "s", _get(bot, "open_loop", "finished_after_seconds"),
-               _get(echo, "open_loop", "finished_after_seconds"), echo_name, "≈ duration", None),
-    ]
-    rss_b = _get(bot, "memory_after_all", "worker_rss_mb")
-    pss_b = _get(bot, "memory_after_all", "tree_pss_mb")
-    messages = _get(bot, "messages_in_all")
-    out += [
-        Figure("memory", "one web worker RSS after warm-up", "MB", _get(bot, "memory_after_warm_up", "worker_rss_mb"),
-               _get(echo, "memory_after_warm_up", "worker_rss_mb"), "echo bot", "< 150 MB",
-               None if _get(bot, "memory_after_warm_up") is None
-               else _get(bot, "memory_after_warm_up", "worker_rss_mb") < 150),
-        Figure("memory", f"one web worker RSS after {messages or 0:,} messages", "MB", rss_b,
-               _get(echo, "memory_after_all", "worker_rss_mb"), "echo bot", "< 150 MB",
-               None if rss_b is None else rss_b < 150),
-        Figure("memory", "web process tree PSS (--preload, 2 workers), after", "MB", pss_b,
-               _get(echo, "memory_after_all", "tree_pss_mb"), "echo bot", "< 350 MB",
-               None if pss_b is None else pss_b < 350),
-    ]
-    grow_b = _growth(bot)
-    out.append(Figure("memory", "worker RSS growth over the run", "MB", grow_b, _growth(echo), "echo bot",
-                      "flat (≤ 5 MB)", _le(grow_b, 5)))
-    out.append(Figure("start-up", "launch to both workers answering (--preload)", "s", _get(bot, "ready_seconds"),
-                      _get(echo, "ready_seconds"), "echo bot", "report", None))
+def line_figures(data: dict) -> list[Figure]:
+    """The issue's "done when", each bot figure beside the echo bot's in the same run."""
+    s = data.get("settings", {})
+    rate = f"{s.get('rate', 200):g}/s"
+    out: list[Figure] = []
+
+    def fig(part: str, key: str, name: str, unit: str, path: tuple, target: str = "report", met=None) -> Figure:
+        bot, echo = _get(data, key, "bot", *path), _get(data, key, "echo", *path)
+        f = Figure(part, name, unit, bot, echo, "echo bot", target, None)
+        f.met = None if bot is None or met is None else met(bot, echo, f.ratio)
+        out.append(f)
+        return f
+
+    if "latency" in data:
+        part = f"LINE {s.get('line_delay_ms', 50):g} ms away, {rate} × {s.get('seconds', 10):g} s"
+        events = _get(data, "latency", "bot", "events")
+        fig(part, "latency", "events answered", "count", ("answered",), f"all ({events})",
+            lambda b, e, r: b == events)
+        fig(part, "latency", "arrival → answer at LINE, p99", "ms", ("arrival_to_answer", "p99_ms"),
+            "≤ 1.5× echo", lambda b, e, r: r is not None and r <= 1.5)
+        fig(part, "latency", "arrival → answer at LINE, p50", "ms", ("arrival_to_answer", "p50_ms"))
+        fig(part, "latency", "webhook p99", "ms", ("webhook", "p99_ms"))
+        fig(part, "latency", "webhook failures (redelivered)", "count", ("redelivered",))
+    if "hang" in data:
+        part = f"LINE hangs {s.get('hang_seconds', 15):g} s in a {rate} × {s.get('hang_load_seconds', 25):g} s load"
+        fig(part, "hang", "webhook p99", "ms", ("webhook", "p99_ms"), "< 100 ms", lambda b, e, r: b < 100)
+        fig(part, "hang", "webhook p99 of events arriving during the hang", "ms",
+            ("webhook_during_hang", "p99_ms"))
+        fig(part, "hang", "answers lost", "count", ("lost",), "0", lambda b, e, r: b == 0)
+        fig(part, "hang", "events answered twice", "count", ("doubled",), "0", lambda b, e, r: b == 0)
+        fig(part, "hang", "arrival → answer at LINE, p99", "ms", ("arrival_to_answer", "p99_ms"))
+        fig(part, "hang", "still owed when the bench stopped waiting", "count", ("owed_at_end",))
+    if "cpu" in data:
+        part = f"LINE 0 ms away, closed loop of {_get(data, 'cpu', 'bot', 'connections') or 8}"
+        fig(part, "cpu", "CPU per answered message (all the app's processes)", "ms", ("cpu_ms_per_answer",),
+            "≤ 1.5× echo", lambda b, e, r: r is not None and r <= 1.5)
+        fig(part, "cpu", "web-worker CPU per answered message", "ms", ("web_worker_cpu_ms_per_answer",))
+        fig(part, "cpu", "answered messages a second", "msg/s", ("messages_per_second",))
+        for kind in ("bot", "echo"):  # the largest worker's
+            rss = _get(data, "cpu", kind, "worker_rss_mb")
+            if isinstance(rss, list):
+                data["cpu"][kind]["largest_worker_rss_mb"] = max(rss) if rss else None
+        fig(part, "cpu", "a web worker's RSS (the largest)", "MB", ("largest_worker_rss_mb",), "< 150 MB",
+            lambda b, e, r: b < 150)
+        fig(part, "cpu", "PSS of all the app's processes", "MB", ("tree_pss_mb",))
+    if "kill" in data:
+        part = f"kill -9 every web worker twice in a {rate} × {s.get('kill_seconds', 10):g} s load"
+        fig(part, "kill", "answers lost", "count", ("lost",), "0", lambda b, e, r: b == 0)
+        fig(part, "kill", "events answered twice, per 500", "count", ("doubled_per_500",), "≤ 1",
+            lambda b, e, r: b <= 1)
+        fig(part, "kill", "still owed when the bench stopped waiting", "count", ("owed_at_end",))
+        fig(part, "kill", "arrival → answer at LINE, p99", "ms", ("arrival_to_answer", "p99_ms"))
     return out
-
-
-def _growth(d: dict) -> float | None:
-    before, after = _get(d, "memory_after_warm_up", "worker_rss_mb"), _get(d, "memory_after_all", "worker_rss_mb")
-    return None if before is None or after is None else round(after - before, 1)
 
 
 def respond_figures(data: dict) -> list[Figure]:
@@ -173,12 +152,8 @@ def multicast_figures(data: dict) -> list[Figure]:
 
 def build(results: dict) -> list[Figure]:
     figures: list[Figure] = []
-    webhook = results.get("webhook") or {}
-    if "plain" in webhook:
-        figures += webhook_figures("plain", webhook["plain"])
-    tls = (results.get("tls") or {}).get("tls") or webhook.get("tls")
-    if tls:
-        figures += webhook_figures("tls", tls)
+    if results.get("line"):
+        figures += line_figures(results["line"])
     if results.get("respond"):
         figures += respond_figures(results["respond"])
     if results.get("multicast"):
@@ -194,10 +169,25 @@ def _fmt(v) -> str:
     return f"{v:,}"
 
 
-def markdown(figures: list[Figure], info: dict) -> str:
+def setup(results: dict) -> list[str]:
+    """How the LINE parts ran: what served the bot, on which database, LINE over TLS or not."""
+    s = _get(results, "line", "settings")
+    if not s:
+        return []
+    g = s.get("gunicorn", {})
+    served = f"{g.get('worker_class')}, {g.get('workers')} workers × {g.get('threads')} threads"
+    lines = [f"Bot: Procfile `web: {s.get('procfile_web')}` ({served}; processes: "
+             f"{', '.join(s.get('bot_processes', []))}) from {s.get('repo')} at {s.get('repo_commit') or '?'}, on **{s.get('database')}**"
+             + (f" (no PostgreSQL: {s['no_postgresql_because']}; one process)" if s.get("no_postgresql_because") else "")
+             + f". Echo bot: gunicorn, {served}. Fake LINE API {'over TLS' if s.get('tls') else 'plain HTTP'}.", ""]
+    return lines
+
+
+def markdown(figures: list[Figure], info: dict, results: dict | None = None) -> str:
     lines = [f"# Benchmarks: {info['commit'][:10]}{' (dirty)' if info['dirty'] else ''} on {info['branch']}, {info['at']}",
              "", f"{info['cpu_count']} × {info['cpu_model']}, Python {info['python']}, load average at the end "
                  f"{' / '.join(str(x) for x in info['load_average'])} (figures on a shared machine are noisy)", "",
+             *setup(results or {}),
              "| part | figure | bot | baseline | ratio | target | met |", "|---|---|---|---|---|---|---|"]
     for f in figures:
         met = "–" if f.met is None else ("yes" if f.met else "**no**")

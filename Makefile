@@ -31,7 +31,7 @@ run: db
 test: install-dev
 	$(PY) -m pytest
 
-# `make bench BENCH_ARGS='--only webhook --quick'`: see bench/README.md
+# `make bench BENCH_ARGS='--only latency --quick'`: see bench/README.md
 bench: install-dev
 	$(PY) -m bench $(BENCH_ARGS)
 

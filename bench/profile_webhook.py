@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     from bot.services import build_services
     from bot.storage.migrate import upgrade
     from tests.conftest import LINE_SECRET
-    from bench.servers import SIGNED_LIMIT, fake_api
+    from bench.servers import fake_api
     from tests.test_channel_line import body, post_line, text_event
 
     lines = (ROOT / "tests" / "data" / "utterances_heldout.jsonl").read_text(encoding="utf-8").splitlines()
@@ -56,8 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     line = stack.enter_context(fake_api())
     settings = Settings(database_url=url, content_dir=Path(opts.content), evidence_dir=tmp / "evidence",
                         line_channel_secret=LINE_SECRET, line_channel_access_token="token",
-                        line_api_base_url=line.url, line_data_api_base_url=line.url,
-                        rate_limit_line_signed=SIGNED_LIMIT)  # a test client outruns the real limit
+                        line_api_base_url=line.url, line_data_api_base_url=line.url)
     client = create_app(settings, build_services(settings)).test_client()
 
     def one(i: int, text: str) -> None:

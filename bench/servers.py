@@ -23,7 +23,6 @@ from . import procfile, procs
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-channel-secret"
 TOKEN = "bench-channel-token"
-SIGNED_LIMIT = "100000 per second"  # the bot's RATE_LIMIT_LINE_SIGNED here (see bot_environment)
 WEBHOOK = {"bot": "/webhooks/line", "echo": "/callback"}
 
 
@@ -143,11 +142,10 @@ def environment(api_url: str, ca: Path | None) -> dict[str, str]:
 
 
 def bot_environment(api_url: str, tmp: Path, ca: Path | None, database_url: str, port: int) -> dict[str, str]:
-    # A closed loop drives each worker at its capacity, near the default signed flood limit (500 a second,
-    # per worker in memory): raised, so throughput measures the bot rather than that setting. It is still
-    # counted on every webhook. The other flood limits stay at their defaults.
+    # Signed LINE webhooks are never limited (bot/channels/protect.py); the other flood limits stay at their
+    # defaults.
     return dict(environment(api_url, ca), DATABASE_URL=database_url, EVIDENCE_DIR=str(tmp / "evidence"),
-                SECRET_KEY=secrets.token_hex(32), RATE_LIMIT_LINE_SIGNED=SIGNED_LIMIT, PORT=str(port))
+                SECRET_KEY=secrets.token_hex(32), PORT=str(port))
 
 
 @contextmanager

@@ -89,9 +89,6 @@ class Settings:
     rate_limit_per_address: str = "60 per minute"
     rate_limit_webhook_per_address: str = "1200 per minute"  # LINE and Meta deliver from few addresses
     rate_limit_global: str = "1200 per minute"
-    # LINE webhooks with a valid signature come from LINE only (a flood there is many real users): counted
-    # apart from the limits above, all together, with room for a region's reply wave (README Configuration)
-    rate_limit_line_signed: str = "500 per second"
     # Broadcasts: how late a scheduled announcement may still go out, how often the scheduler picks up
     # new or edited announcements, and how many times one delivery batch is tried
     broadcast_misfire_grace_seconds: int = 900
@@ -181,7 +178,6 @@ def from_env() -> Settings:
         rate_limit_per_address=_env("RATE_LIMIT_PER_ADDRESS", d.rate_limit_per_address),
         rate_limit_webhook_per_address=_env("RATE_LIMIT_WEBHOOK_PER_ADDRESS", d.rate_limit_webhook_per_address),
         rate_limit_global=_env("RATE_LIMIT_GLOBAL", d.rate_limit_global),
-        rate_limit_line_signed=_env("RATE_LIMIT_LINE_SIGNED", d.rate_limit_line_signed),
         broadcast_misfire_grace_seconds=_int("BROADCAST_MISFIRE_GRACE_SECONDS", d.broadcast_misfire_grace_seconds),
         broadcast_sync_seconds=_int("BROADCAST_SYNC_SECONDS", d.broadcast_sync_seconds),
         broadcast_max_attempts=_int("BROADCAST_MAX_ATTEMPTS", d.broadcast_max_attempts),

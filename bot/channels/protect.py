@@ -3,10 +3,10 @@
 Limits (Flask-Limiter) are counted per client address and for everyone together, in process memory by
 default (each gunicorn worker counts apart) or in RATE_LIMIT_STORAGE_URL (redis://; `limits` has no SQL
 backend) when several workers or instances share the load. A LINE webhook whose signature matches its body
-can only come from LINE, so it is exempt from those and counted apart, against one generous limit for all of
-them (RATE_LIMIT_LINE_SIGNED, a Flask-Limiter application limit of its own): hundreds of real users a second
-must not get 429s, while anything unsigned or wrongly signed, and the web chat, stay under the per-address
-and global limits (the event id claim and the age cut-off stop replays). While a shared store is unreachable each
+can only come from LINE, so it is exempt (Flask-Limiter's request filter): hundreds of real users a second
+must not get 429s, and the event id claim and the 3-hour age cut-off already stop a replay of captured
+bodies; anything unsigned or wrongly signed, and the web chat, stay under the per-address and global
+limits. While a shared store is unreachable each
 process counts in its own memory instead of failing the request (a webhook's 500 would be redelivered
 into the same outage). An excess gets 429 with a Thai message (JSON on the API and webhooks). Chat answers may hold a complaint, so they
 are never cached (`Cache-Control: no-store`), and no page leaks its address to other sites.
@@ -65,10 +65,9 @@ def protect_public_endpoints(app: Flask, services) -> Limiter:
         in_memory_fallback_enabled=not storage_url.startswith("memory://"),
         application_limits=[ApplicationLimit(per_address, exempt_when=lambda: not anonymous()),
                             ApplicationLimit(settings.rate_limit_global, key_function=lambda: "everyone",
-                                             scope="all-public", exempt_when=lambda: not anonymous()),
-                            ApplicationLimit(settings.rate_limit_line_signed, key_function=lambda: "line",
-                                             scope="line-signed", exempt_when=lambda: not signed_by_line())],
+                                             scope="all-public", exempt_when=lambda: not anonymous())],
         headers_enabled=True)
+    limiter.request_filter(signed_by_line)  # LINE's own webhooks: never limited, never counted
 
     @app.errorhandler(429)
     def too_many(exc):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import datetime
 from functools import wraps
 
-from bot.thaitime import local
+from bot.thaitime import be_stamp, thai_datetime
 from bot.config import from_env
 from bot.storage import utcnow
 
@@ -68,7 +69,8 @@ def _content_options(p, creating: bool) -> None:
 
 def _when_options(p, required: bool) -> None:
     when = p.add_mutually_exclusive_group(required=required)
-    when.add_argument("--at", metavar="YYYY-MM-DDTHH:MM[:SS]", help="once, at this time (Asia/Bangkok)")
+    when.add_argument("--at", metavar="YYYY-MM-DDTHH:MM[:SS]",
+                      help="once, at this time (Asia/Bangkok); the year in BE (2569) or CE (2026)")
     when.add_argument("--cron", metavar='"m h dom mon dow"', help='recurring, e.g. "0 9 * * 1" = Mondays 09:00')
 
 
@@ -165,9 +167,9 @@ def cmd_list(args) -> int:
     if not rows:
         print("ยังไม่มีประกาศ")
         return 0
-    print(f"{'ID':>4}  {'STATUS':<9}  {'NEXT RUN (TH)':<16}  {'CHANNELS':<14}  TITLE")
+    print(f"{'ID':>4}  {'STATUS':<9}  {'NEXT RUN (พ.ศ.)':<16}  {'CHANNELS':<14}  TITLE")
     for r in rows:
-        nxt = r["next_run"][:16].replace("T", " ") if r["next_run"] else "-"
+        nxt = be_stamp(datetime.fromisoformat(r["next_run"])) if r["next_run"] else "-"
         print(f"{r['id']:>4}  {r['status']:<9}  {nxt:<16}  {','.join(r['channels']):<14}  "
               f"{r['title'][:50]}{' (ซ้ำ: ' + r['cron'] + ')' if r['cron'] else ''}")
     return 0
@@ -227,7 +229,7 @@ def cmd_send_now(args) -> int:
     if run.note:
         print(f"หมายเหตุ: {run.note}")
     if outcome.status == SENT:
-        print(f"ส่งประกาศหมายเลข {args.id} เรียบร้อยแล้ว เมื่อ {local(utcnow()):%Y-%m-%d %H:%M} น.")
+        print(f"ส่งประกาศหมายเลข {args.id} เรียบร้อยแล้ว เมื่อ {thai_datetime(utcnow())}")
         return 0
     print(f"ประกาศหมายเลข {args.id}: {outcome.status} (ดูรายละเอียดด้วย `python -m bot broadcast show {args.id}`)",
           file=sys.stderr)

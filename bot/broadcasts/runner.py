@@ -1,6 +1,10 @@
 """The due-job function: given a time, send what is due, mark what is too late, resume what a dead process
 left half-sent. The scheduler process calls it when APScheduler fires an announcement's job; tests call it
-with the time they want, so no test waits for a clock."""
+with the time they want (or a clock of their own), so no test waits for a clock.
+
+The clock is read again at every step, never frozen at the run's start: a send can take many minutes, and
+each batch's times and each renewal of the occurrence's lease must be those of the moment they happen, or a
+live sender's lease would run out under it and another scheduler would take the send over."""
 from __future__ import annotations
 
 import logging
@@ -13,7 +17,7 @@ from sqlalchemy import func, select
 from bot.storage import utcnow
 
 from .claim import claim, mark_missed, new_owner, reopen_failed, stalled_runs, take_over
-from .deliver import Delivery
+from .deliver import Clock, Delivery
 from .errors import BroadcastNotFound, BroadcastStateError
 from .models import CANCELLED, FAILED, MISSED, SCHEDULED, SENDING, SENT, Broadcast, BroadcastBatch, BroadcastRun
 from .retry import RetryPolicy
@@ -41,7 +45,12 @@ def due_occurrence(b: Broadcast, last_run_at: datetime | None, now: datetime) ->
     return b.run_at if b.run_at is not None and b.run_at <= now else None
 
 
-def _deliver(services, run_id: int, owner: str, clock, policy, progress: ProgressFactory | None) -> str:
+def clock_of(now: datetime | None, clock: Clock | None) -> Clock:
+    """The clock a run reads: `clock`, else one standing still at `now` (tests), else the real time."""
+    return clock or ((lambda: now) if now else utcnow)
+
+
+def _deliver(services, run_id: int, owner: str, clock: Clock, policy, progress: ProgressFactory | None) -> str:
     delivery = Delivery(services, run_id, owner, clock, policy)
     if progress is not None:
         _, batches = delivery.pending()
@@ -50,9 +59,10 @@ def _deliver(services, run_id: int, owner: str, clock, policy, progress: Progres
 
 
 def resume_stalled(services, now: datetime | None = None, *, only: int | None = None,
-                   policy: RetryPolicy | None = None, progress: ProgressFactory | None = None) -> list[Outcome]:
+                   policy: RetryPolicy | None = None, progress: ProgressFactory | None = None,
+                   clock: Clock | None = None) -> list[Outcome]:
     """Finish occurrences whose sender died mid-send (lease run out), with the batches' own retry keys."""
-    clock = (lambda: now) if now else utcnow
+    clock = clock_of(now, clock)
     outcomes = []
     for run_id, broadcast_id, run_at in stalled_runs(services, clock(), only):
         owner = new_owner()
@@ -64,12 +74,14 @@ def resume_stalled(services, now: datetime | None = None, *, only: int | None = 
 
 
 def run_due(services, now: datetime | None = None, *, only: int | None = None,
-            policy: RetryPolicy | None = None, progress: ProgressFactory | None = None) -> list[Outcome]:
-    """Act on every scheduled announcement (or just `only`) as of `now` (default: the real time)."""
-    clock = (lambda: now) if now else utcnow
-    at = clock()
+            policy: RetryPolicy | None = None, progress: ProgressFactory | None = None,
+            clock: Clock | None = None) -> list[Outcome]:
+    """Act on every scheduled announcement (or just `only`) as of `now` (default: the real time, read
+    afresh at every step; `clock` for a time of the caller's own that moves)."""
+    clock = clock_of(now, clock)
     grace = timedelta(seconds=services.settings.broadcast_misfire_grace_seconds)
-    outcomes = resume_stalled(services, at, only=only, policy=policy, progress=progress)
+    outcomes = resume_stalled(services, only=only, policy=policy, progress=progress, clock=clock)
+    at = clock()  # what is due or missed is judged as of now; claims and sends read the clock afresh
     with services.db.session() as s:
         query = select(Broadcast).where(Broadcast.status == SCHEDULED)
         if only is not None:
@@ -90,7 +102,7 @@ def run_due(services, now: datetime | None = None, *, only: int | None = None,
                     outcomes.append(Outcome(b.id, occurrence, MISSED))
                 continue
             owner = new_owner()
-            run_id = claim(services, b.id, b.revision, occurrence, at, owner)
+            run_id = claim(services, b.id, b.revision, occurrence, clock(), owner)
             if run_id is None:  # another scheduler has it, or staff changed it meanwhile
                 continue
             outcomes.append(Outcome(b.id, occurrence, _deliver(services, run_id, owner, clock, policy, progress),
@@ -102,11 +114,11 @@ def run_due(services, now: datetime | None = None, *, only: int | None = None,
 
 
 def send_now(services, broadcast_id: int, now: datetime | None = None, *, policy: RetryPolicy | None = None,
-             progress: ProgressFactory | None = None, resume: bool = False) -> Outcome:
+             progress: ProgressFactory | None = None, resume: bool = False, clock: Clock | None = None) -> Outcome:
     """Send an announcement now instead of at its time (a recurring one: an extra occurrence now); for a
     failed one, send again what did not go; for one whose sender died, finish it. `resume` finishes a
     `sending` one even while its sender's lease holds (staff know the sender is gone)."""
-    clock = (lambda: now) if now else utcnow
+    clock = clock_of(now, clock)
     at = clock()
     with services.db.session() as s:
         b = s.get(Broadcast, broadcast_id)

@@ -10,11 +10,10 @@ from datetime import datetime, timedelta, timezone
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
-from bot.thaitime import BANGKOK, local
+from bot.thaitime import BANGKOK, BadDate, parse_datetime, thai_datetime
 
 from .errors import InvalidAnnouncement
 
-AT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 # An announcement repeated more often than this would flood followers (and LINE's broadcast endpoint
 # accepts 60 requests an hour), so a recurrence must leave at least this much between occurrences.
 MIN_INTERVAL = timedelta(hours=1)
@@ -24,23 +23,17 @@ _TICK = timedelta(microseconds=1)
 
 
 def show(dt: datetime | None) -> str:
-    """A time as staff read it: '2025-06-02 09:00 (เวลาประเทศไทย)'."""
-    return f"{local(dt):%Y-%m-%d %H:%M} น. (เวลาประเทศไทย)" if dt else "-"
+    """A time as staff read it: '8 ธันวาคม 2569 09:00 น. (เวลาประเทศไทย)'."""
+    return f"{thai_datetime(dt)} (เวลาประเทศไทย)" if dt else "-"
 
 
 def parse_at(text: str, now: datetime) -> datetime:
-    """`YYYY-MM-DDTHH:MM[:SS]` in Asia/Bangkok, as an aware UTC datetime strictly after `now`."""
-    raw = text.strip().replace(" ", "T", 1)
-    for fmt in AT_FORMATS:
-        try:
-            naive = datetime.strptime(raw, fmt)
-            break
-        except ValueError:
-            continue
-    else:
-        raise InvalidAnnouncement(f"เวลา {text!r} ไม่ถูกรูปแบบ กรุณาระบุเป็น YYYY-MM-DDTHH:MM เช่น 2025-06-02T09:00 "
-                                  "(เวลาประเทศไทย)")
-    when = naive.replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+    """A typed Thailand time (`bot.thaitime.parse_datetime`: BE or CE year), as an aware UTC datetime
+    strictly after `now`."""
+    try:
+        when = parse_datetime(text).astimezone(timezone.utc)
+    except BadDate as exc:
+        raise InvalidAnnouncement(str(exc)) from None
     if when <= now:
         raise InvalidAnnouncement(f"เวลา {show(when)} ผ่านไปแล้ว กรุณาระบุเวลาในอนาคต "
                                   f"(ขณะนี้ {show(now)}) หรือใช้คำสั่ง send-now เพื่อส่งทันที")

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select, update
 
-from bot.thaitime import BANGKOK
+from bot.thaitime import BANGKOK, thai_datetime
 from bot.content.models import NewsItem
 from bot.storage import utcnow
 from bot.storage.prepared import Prepared
@@ -140,6 +140,7 @@ def describe(services, b: Broadcast, last: BroadcastRun | None, now: datetime | 
     now = now or utcnow()
     grace = timedelta(seconds=services.settings.broadcast_misfire_grace_seconds)
     last_scheduled = last.run_at if last is not None and not last.manual else None
+    upcoming = next_run(b, last_scheduled, now, grace)
     return {
         "id": b.id,
         "status": b.status,
@@ -152,7 +153,8 @@ def describe(services, b: Broadcast, last: BroadcastRun | None, now: datetime | 
         "link": b.link_url,
         "at": _iso(b.run_at),
         "cron": b.cron,
-        "next_run": _iso(next_run(b, last_scheduled, now, grace)),
+        "next_run": _iso(upcoming),
+        "next_run_th": thai_datetime(upcoming) if upcoming else None,  # as people read it (BE, Thailand time)
         "last_run": None if last is None else {
             "run_at": _iso(last.run_at), "status": last.status, "finished_at": _iso(last.finished_at),
             "error": last.error, "note": last.note},

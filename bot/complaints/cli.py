@@ -22,7 +22,7 @@ from .content import STATUSES
 from .models import Complaint
 from .purge import purge_personal_data
 from .stats import Period, summarise
-from bot.thaitime import thai_datetime
+from bot.thaitime import argument, parse_year, thai_datetime
 
 
 def cli_services() -> Services:
@@ -46,7 +46,7 @@ def register(sub) -> None:
     p.add_argument("--note", help="what the reporter is told")
     p.set_defaults(func=cmd_set_status)
     p = csub.add_parser("stats", help="counts by month, category and status; mean days to close")
-    p.add_argument("--year", type=int, help="calendar year, 2024 or 2567")
+    p.add_argument("--year", type=argument(parse_year), help="calendar year, BE (2567) or CE (2024)")
     p.add_argument("--fiscal", action="store_true", help="the Thai fiscal year ending in --year")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
@@ -59,7 +59,7 @@ def register(sub) -> None:
     f = sub.add_parser("feedback", help="satisfaction feedback")
     fsub = f.add_subparsers(dest="feedback_command", required=True)
     p = fsub.add_parser("stats", help="mean, distribution and months, like EIT perception")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=argument(parse_year), help="calendar year, BE (2567) or CE (2024)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_feedback_stats)
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from bot.config import from_env
 from bot.services import NoUnderstanding, Services, build_services
-from bot.thaitime import BANGKOK, thai_datetime
+from bot.thaitime import BANGKOK, argument, parse_be_year, parse_date, thai_datetime
 
 from . import audit, people
 from .models import ROLES
-from .thaidates import BadDate, parse_be
+from .thaidates import BadDate
 
 
 def cli_services() -> Services:
@@ -43,15 +43,18 @@ def register(sub) -> None:
     a = sub.add_parser("audit", help="the console's audit log")
     asub = a.add_subparsers(dest="audit_command", required=True)
     p = asub.add_parser("list", help="who did what and when, oldest first")
-    p.add_argument("--since", help="from this day (Thailand time), e.g. 2569-12-01 or 2026-12-01")
+    p.add_argument("--since", type=argument(parse_date),
+                   help="from this day (Thailand time), e.g. 2569-12-01 or 2026-12-01")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit)
 
     e = sub.add_parser("evidence", help="the ITA evidence pack: complaint and corruption-report statistics, "
                                         "satisfaction and Q&A for a fiscal year (Buddhist era)")
-    e.add_argument("--fiscal-year", type=int, help="e.g. 2569 (1 October 2568 to 30 September 2569)")
-    e.add_argument("--from", dest="since", help="first day, Buddhist era, e.g. 2568-10-01")
-    e.add_argument("--to", dest="until", help="last day (included), e.g. 2569-03-31")
+    e.add_argument("--fiscal-year", type=argument(parse_be_year),
+                   help="e.g. 2569 (1 October 2568 to 30 September 2569); 2026 means the same")
+    # read by evidence_pack.period_from, with the same parser (bot.thaitime.parse_date)
+    e.add_argument("--from", dest="since", help="first day, e.g. 2568-10-01 (Buddhist era) or 2025-10-01")
+    e.add_argument("--to", dest="until", help="last day (included), e.g. 2569-03-31 or 2026-03-31")
     fmt = e.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true")
     fmt.add_argument("--json", action="store_true")
@@ -116,12 +119,7 @@ def cmd_reset(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    since = None
-    if args.since:
-        try:
-            since = datetime.combine(parse_be(args.since), time(0), tzinfo=BANGKOK)
-        except BadDate as exc:
-            return refused(exc)
+    since = datetime.combine(args.since, time(0), tzinfo=BANGKOK) if args.since else None
     rows = audit.entries(cli_services(), since)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))

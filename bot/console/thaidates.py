@@ -1,16 +1,14 @@
 """The console's Thai date and time picker: day, Thai month and Buddhist-era year as separate selects
-(no ISO dates for people to type), read back into dates and Thailand times here."""
+(no ISO dates for people to type), read back into dates and Thailand times here, by the same rules as
+every date a person types (`bot.thaitime`)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from bot.thaitime import BANGKOK, THAI_MONTHS, local
+from bot.thaitime import BANGKOK, BE_OFFSET, THAI_MONTHS, BadDate, local, make_date, parse_date
 
-BE = 543
-
-
-class BadDate(ValueError):
-    pass
+BE = BE_OFFSET
+__all__ = ["BE", "BadDate", "parse_be", "picked", "picker_values", "read_date", "read_datetime"]
 
 
 def picker_values(today: date) -> dict:
@@ -21,15 +19,16 @@ def picker_values(today: date) -> dict:
 
 
 def read_date(form, name: str) -> date | None:
-    """`name_d`, `name_m`, `name_y` (BE) → a date; None when all are empty; BadDate when impossible."""
+    """`name_d`, `name_m`, `name_y` (BE, or CE) → a date; None when all are empty; BadDate saying what is
+    wrong (a missing part, a year out of range, a day that does not exist)."""
     parts = [form.get(f"{name}_{p}", "").strip() for p in "dmy"]
     if not any(parts):
         return None
     try:
         d, m, y = (int(p) for p in parts)
-        return date(y - BE if y > 2400 else y, m, d)
     except ValueError:
-        raise BadDate("กรุณาเลือกวัน เดือน และปี พ.ศ. ให้ครบและเป็นวันที่มีจริง") from None
+        raise BadDate("กรุณาเลือกวัน เดือน และปี พ.ศ. ให้ครบ") from None
+    return make_date(y, m, d)
 
 
 def read_datetime(form, name: str) -> datetime | None:
@@ -45,12 +44,8 @@ def read_datetime(form, name: str) -> datetime | None:
 
 
 def parse_be(text: str) -> date:
-    """`2568-10-01` (Buddhist era, as on the command line) or a CE date; returns a CE date."""
-    try:
-        y, m, d = (int(p) for p in text.strip().split("-"))
-        return date(y - BE if y > 2400 else y, m, d)
-    except ValueError:
-        raise BadDate(f"วันที่ต้องเป็น ปปปป-ดด-วว เช่น 2568-10-01 (ได้รับ {text!r})") from None
+    """A typed day, `2568-10-01` (Buddhist era) or a CE date (`bot.thaitime.parse_date`)."""
+    return parse_date(text)
 
 
 def picked(dt: datetime | date | None) -> dict:

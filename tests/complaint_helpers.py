@@ -61,7 +61,7 @@ class Person:
         return self.says("ยืนยันส่งเรื่อง")
 
 
-CODE = re.compile(r"\b[A-Z]{1,4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+CODE = re.compile(r"\b[A-Z]{1,4}-[0-9A-Z]{4}-[0-9A-Z]{4}(?:-[0-9A-Z]{4}-[0-9A-Z]{4})?\b")
 
 
 def code_in(turn_or_text) -> str:

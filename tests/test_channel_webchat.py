@@ -97,7 +97,8 @@ def test_a_second_visitor_presenting_anothers_id_sees_nothing_of_theirs(app, cli
         assert other.get("/api/chat/history", headers=headers).get_json()["replies"] == []
     assert other.post("/api/chat", json={"text": "สวัสดี", "user_id": first}).status_code == 400
     tracked = other.post("/api/chat", json={"text": code}, headers={TOKEN_HEADER: forged}).get_json()
-    assert "ไม่พบเรื่อง" in shown(tracked["replies"]) and visitor_of(app, tracked) != first
+    seen = shown(tracked["replies"])  # the code shows anyone its status, never what the visitor wrote
+    assert "แสดงเฉพาะสถานะ" in seen and "โทรติดต่อไม่ได้" not in seen and visitor_of(app, tracked) != first
     taken = other.post("/api/chat", json={"text": "ขอข้อมูลเพิ่มเติม"}).get_json()  # is not detail #1 of the draft
     assert "รับรายละเอียดแล้ว" not in shown(taken["replies"])
     # the first visitor still has all of it

@@ -412,7 +412,9 @@ def test_done_when_an_anonymous_gps_report_over_line_leaks_nowhere(app, client, 
 
     other = LineUser(client, line_api, "U9d9d9d9d9d9d9d9d9d9d9d9d9d9d9d9d", LINE_SECRET)
     assert code not in other.says("รหัสของฉัน")
-    assert "ไม่พบเรื่องตามรหัสนี้" in other.says(code)
+    elsewhere = other.says(code)  # the code shows its status to whoever holds it, and nothing of the report
+    assert "รับเรื่องแล้ว" in elsewhere and "ทุจริต" not in elsewhere and "50,000" not in elsewhere
+    assert "ร้านกาแฟ" not in elsewhere and REPORTER not in elsewhere
     assert code in reporter.says("รหัสของฉัน")
 
 

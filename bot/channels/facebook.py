@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 
 from typing import Sequence
@@ -18,7 +17,7 @@ from bot.core.messages import Media, Reply
 
 from .base import Bound, BroadcastPlan, Limits
 from .facebook_render import MAX_QUICK, MAX_TEXT, announcement_messages, render_payloads
-from .http_json import ACCEPTED, HttpError, read_body, register_json_errors
+from .http_json import ACCEPTED, HttpError, parse_json, read_body, register_json_errors
 from .platforms import DeliveryError, FacebookSendApi
 
 log = logging.getLogger(__name__)
@@ -57,10 +56,7 @@ def facebook_blueprint(bot, services, path: str, channel) -> Blueprint:
             raise HttpError(403, "missing X-Hub-Signature-256 header")
         if not signature_ok(settings.facebook_app_secret, body, header):
             raise HttpError(403, "invalid signature")
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            raise HttpError(400, "body is not valid JSON") from None
+        payload = parse_json(body)
         if not isinstance(payload, dict):
             raise HttpError(400, "body must be a JSON object")
         for item in messaging_items(payload):

@@ -8,10 +8,13 @@ from typing import Iterator
 from bot.core.messages import Incoming, Location, Media
 
 from . import answers, audience
+from .usable_input import event_problem
 
 log = logging.getLogger(__name__)
 CHANNEL = "facebook"
 MEDIA_KINDS = {"image": "image", "video": "video", "audio": "audio", "file": "file"}
+# The ids an item's handling stores (its claim, the user's state and follower row).
+IDS = (("sender", "id"), ("recipient", "id"), ("message", "mid"), ("postback", "mid"))
 
 
 def _list(value) -> list:
@@ -93,6 +96,13 @@ class FacebookEvents:
         self.channel = channel  # the channel these events came in on: answers go out on it
 
     def handle(self, item: dict) -> None:
+        """One messaging item; one that cannot be stored (see usable_input) is logged by kind and skipped:
+        Meta wants its 200 for the whole delivery."""
+        problem = event_problem(item, IDS)
+        if problem is not None:
+            kinds = sorted(k for k in ("message", "postback", "read", "delivery", "reaction") if k in item)
+            log.info("Messenger item (%s) ignored: %s", ",".join(kinds) or "unknown", problem)
+            return
         incoming = incoming_from(item)
         if incoming is None:
             return

@@ -6,7 +6,6 @@ answer goes out from the sending pool after the 200 (answers.py), so LINE never 
 """
 from __future__ import annotations
 
-import json
 import logging
 from typing import Sequence
 
@@ -16,7 +15,7 @@ from bot.core.messages import Media, Reply
 
 from . import line_signature
 from .base import Bound, BroadcastPlan, Limits
-from .http_json import ACCEPTED, HttpError, read_body, register_json_errors
+from .http_json import ACCEPTED, HttpError, parse_json, read_body, register_json_errors
 from .line_api import LineApi, line_api
 from .line_render import MAX_MESSAGES, MAX_QUICK, MAX_TEXT, announcement_messages, render_messages
 from .platforms import DeliveryError
@@ -42,10 +41,7 @@ def verified_payload(secret: str) -> dict:
 
 def payload_of(body: bytes) -> dict:
     """A signed body as JSON: an object with an `events` list, else HttpError 400."""
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except ValueError:  # UnicodeDecodeError included
-        raise HttpError(400, "body is not valid JSON") from None
+    payload = parse_json(body)
     if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
         raise HttpError(400, "body must be a JSON object with an 'events' list")
     return payload

@@ -11,12 +11,16 @@ from bot.core.messages import Incoming, Location, Media
 from bot.core.state import TurnClaim, TurnWrite
 
 from . import answers, audience, fixed_replies
+from .usable_input import event_problem
 
 log = logging.getLogger(__name__)
 CHANNEL = "line"
 # Events older than this (by their `timestamp`) are not answered: a captured, signed body replayed after
 # the seen-id table was purged must not act again. LINE redelivers within minutes.
 MAX_EVENT_AGE_SECONDS = 3 * 3600
+# The ids an event's handling stores (its claim, the reply token, the user's state and follower row).
+IDS = (("webhookEventId",), ("replyToken",), ("source", "userId"), ("source", "groupId"), ("source", "roomId"),
+       ("message", "id"))
 
 
 def sdk():
@@ -125,6 +129,30 @@ def plain_text(raw: dict) -> TextFromUser | None:
     return TextFromUser(raw["webhookEventId"], raw.get("replyToken"), raw["mode"], source["userId"], message["text"])
 
 
+# LINE's event types (Messaging API reference); a log line names one of these or "unknown", never what
+# else a body held there.
+EVENT_TYPES = frozenset({"message", "postback", "follow", "unfollow", "join", "leave", "memberJoined", "memberLeft",
+                         "beacon", "accountLink", "things", "unsend", "videoPlayComplete", "activated",
+                         "deactivated", "botSuspended", "botResumed", "membership", "module"})
+
+
+def event_type(raw: dict) -> str:
+    """The event's type for a log line."""
+    kind = raw.get("type")
+    return kind if isinstance(kind, str) and kind in EVENT_TYPES else "unknown"
+
+
+def addressed(event) -> bool:
+    """The event names the chat it came from (the SDK lets a source, and its ids, be absent), and a follow
+    or unfollow names its user."""
+    if type(event) is TextFromUser:
+        return True
+    source = getattr(event, "source", None)
+    if source is None or not chat_id(source):
+        return False
+    return event.type not in ("follow", "unfollow") or bool(getattr(source, "user_id", None))
+
+
 def standby(event) -> bool:
     return getattr(event, "mode", "active") == "standby"
 
@@ -157,16 +185,24 @@ class LineEvents:
         return self.handlers.get(type(event))
 
     def handle(self, raw: dict) -> None:
-        """Handle one event dict from the webhook body; unknown or malformed events are logged and skipped."""
+        """Handle one event dict from the webhook body; unknown, malformed or unstorable events are logged and
+        skipped (LINE wants its 200 for the batch all the same)."""
+        problem = event_problem(raw, IDS)
+        if problem is not None:
+            log.info("LINE event of type %s ignored: %s", event_type(raw), problem)
+            return
         try:
             event = plain_text(raw) or sdk().Event.from_dict(raw)
         except Exception as exc:  # the SDK's models raise all kinds on a malformed event (no type, wrong types)
-            log.info("LINE event of type %r ignored: %s", str(raw.get("type"))[:40] if isinstance(raw, dict) else None,
+            log.info("LINE event of type %s ignored: %s", event_type(raw),
                      type(exc).__name__)  # the message would quote the event, user id included
             return
         handler = self.handler_for(event)
         if handler is None:
-            log.debug("LINE %s event ignored", str(raw.get("type"))[:40])
+            log.debug("LINE event of type %s ignored", event_type(raw))
+            return
+        if not addressed(event):
+            log.info("LINE event of type %s ignored: no user, group or room to answer", event_type(raw))
             return
         if too_old(raw):
             log.warning("LINE %s event older than %s h ignored (replay?)", event.type, MAX_EVENT_AGE_SECONDS // 3600)

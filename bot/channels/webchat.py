@@ -23,8 +23,9 @@ from bot.core.messages import Incoming, Media, Reply, Text, reply_to_dict
 from . import web_history, web_inbox
 from .base import Bound, BroadcastPlan, Limits
 from .fixed_replies import menu_quick_replies
-from .http_json import HttpError, register_json_errors
+from .http_json import HttpError, parse_json, read_body, register_json_errors
 from .platforms import DeliveryError
+from .usable_input import text_problem
 
 MAX_TEXT = 2000
 TOKEN_HEADER = "X-Chat-Token"
@@ -154,17 +155,32 @@ def webchat_blueprint(bot, services) -> Blueprint:
         return body, 200, {"Content-Type": "application/javascript; charset=utf-8",
                            "Cache-Control": "public, max-age=3600"}
 
-    @bp.post("/api/chat")
-    def chat_api():
-        data = request.get_json(silent=True)
+    def message_text() -> str:
+        """The body's text, checked before anything is saved: a JSON object whose `text` is storable (no
+        NUL, no lone surrogate), not empty and not too long; a 4xx otherwise."""
+        if not request.is_json:
+            raise visitor_error(content, "webchat_error_not_json", 400)
+        try:
+            data = parse_json(read_body())
+        except HttpError as exc:
+            if exc.status != 400:
+                raise
+            raise visitor_error(content, "webchat_error_not_json", 400) from None
         if not isinstance(data, dict):
             raise visitor_error(content, "webchat_error_not_json", 400)
         refuse_claimed_id(data)
         text = data.get("text")
+        if isinstance(text, str) and text_problem(text) is not None:
+            raise visitor_error(content, "webchat_error_not_json", 400)
         if not isinstance(text, str) or not text.strip():
             raise visitor_error(content, "webchat_error_empty", 400)
         if len(text) > MAX_TEXT:
             raise visitor_error(content, "webchat_error_too_long", 413, limit=MAX_TEXT)
+        return text
+
+    @bp.post("/api/chat")
+    def chat_api():
+        text = message_text()
         user_id = visitor()
         turn = bot.respond(Incoming("web", user_id, text=text.strip()))
         replies = [same_site(services, reply_to_dict(r)) for r in turn.replies]

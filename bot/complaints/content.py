@@ -33,6 +33,7 @@ TEXT_KEYS = (
     "confirm_unclear label_category label_details label_evidence label_location label_reporter label_status "
     "label_filed label_code evidence_count no_evidence anonymous named filed save_failed rate_limited "
     "cancelled expired ask_code code_unclear not_found track_title track_history track_cancelled "
+    "track_shared_view track_refused "
     "status_changed status_note status_closed_feedback alert alert_subject ask_rating rating_5 rating_4 "
     "rating_3 rating_2 rating_1 rating_unclear ask_comment ask_comment_text comment_too_long feedback_thanks "
     "feedback_cancelled btn_add_yes btn_add_no btn_clear_details ask_add_detail ask_category_again "

@@ -18,7 +18,7 @@ class Complaint(Base):
     __tablename__ = "complaint"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
     # The chat draft it was filed from: a second "confirm" of the same draft finds this and files nothing.
     draft_key: Mapped[str | None] = mapped_column(String(36), unique=True, default=None)
     category: Mapped[str] = mapped_column(String(32), index=True)
@@ -110,3 +110,15 @@ class ComplaintContact(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     sealed: Mapped[str] = mapped_column(Text)
+
+
+class CodeGuess(Base):
+    """Wrong tracking codes tried by one client (a chat account, a web session, a web client's address),
+    known only by a keyed hash of it; at the limit its code look-ups are refused for a while (guesses.py)."""
+
+    __tablename__ = "code_guess"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    wrong: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(default=None)

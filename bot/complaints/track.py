@@ -1,19 +1,24 @@
-"""Tracking a complaint by its code: status and history, for its reporter only.
+"""Tracking a complaint by its code, from any account.
 
-An unknown code and someone else's get the very same answer, so codes cannot be probed.
+A code is the reporter's key (codes.py): typed on the account that filed it, it shows the case as the
+reporter knows it (category, status, what is next, history); typed anywhere else (a new phone, another
+browser, LINE after a web report), a new code shows only status, dates and the notes staff sent the
+reporter — never the details, evidence, location or who filed it. An older, shorter code stays its
+filer's alone: anywhere else it gets the same answer as an unknown code. Wrong codes are counted per
+client and refused for a while at the limit (guesses.py), a right one included.
 """
 from __future__ import annotations
 
 from bot.core.conversation import Context
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
+from bot.core.tracking_codes import find_code, is_bearer
+from bot.thaitime import local, thai_date, thai_datetime
 
 from . import content as cc
-from . import service
-from bot.core.tracking_codes import find_code
+from . import guesses, service
 from .content import say_in as say
 from .flow import elsewhere
 from .models import Complaint
-from bot.thaitime import local, thai_date, thai_datetime
 
 MAX_CODE_BUTTONS = 12  # LINE shows 13 quick replies; one is "cancel"
 
@@ -29,6 +34,22 @@ def card(ctx: Context, complaint: Complaint) -> Card:
         category = next((c for c in content.categories if c.id == complaint.category), None)
         if category is not None:
             rows.append(CardRow(say(ctx, "label_next"), say(ctx, "track_next", resolve_days=category.resolve_days)))
+    return _card(ctx, complaint, rows)
+
+
+def status_card(ctx: Context, complaint: Complaint) -> Card:
+    """What a code shows on an account that did not file it: status, dates and the notes sent to the
+    reporter; the category (a corruption report says what it is about), details, evidence, location and
+    identity stay with the filer's account and the office."""
+    content = cc.of(ctx.services)
+    rows = [CardRow(say(ctx, "label_status"), content.status_label(complaint.status), emphasis=True),
+            CardRow(say(ctx, "label_filed"), thai_datetime(complaint.created_at)),
+            CardRow("", say(ctx, "track_shared_view"))]
+    return _card(ctx, complaint, rows)
+
+
+def _card(ctx: Context, complaint: Complaint, rows: list[CardRow]) -> Card:
+    content = cc.of(ctx.services)
     rows.append(CardRow("", say(ctx, "track_history"), emphasis=True))
     rows += [CardRow(thai_datetime(e.created_at), content.status_label(e.status) + (f" — {e.note}" if e.note else ""))
              for e in complaint.events]
@@ -39,11 +60,21 @@ def card(ctx: Context, complaint: Complaint) -> Card:
 
 
 def answer(ctx: Context, code: str) -> list[Reply]:
-    m = ctx.message
-    complaint = service.for_reporter(ctx.services, code, m.channel, m.user_id)
-    if complaint is None:
-        return [Text(say(ctx, "not_found"))]
-    return [card(ctx, complaint)]
+    m, services = ctx.message, ctx.services
+    clients = guesses.clients(services, m.channel, m.user_id)
+    until = guesses.refused_until(services, clients)
+    if until is not None:
+        return [Text(say(ctx, "track_refused", until=thai_datetime(until)))]
+    complaint = service.for_reporter(services, code, m.channel, m.user_id)
+    if complaint is not None:
+        return [card(ctx, complaint)]
+    if is_bearer(code):
+        with services.db.session() as s:
+            complaint = service.load(s, code)
+        if complaint is not None:
+            return [status_card(ctx, complaint)]
+    guesses.count_wrong(services, clients)
+    return [Text(say(ctx, "not_found"))]
 
 
 def my_codes(ctx: Context) -> Text | None:

@@ -64,7 +64,7 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     username: Mapped[str | None] = mapped_column(String(64), default=None)
     action: Mapped[str] = mapped_column(String(32), index=True)
-    complaint_code: Mapped[str | None] = mapped_column(String(16), default=None, index=True)
+    complaint_code: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     detail: Mapped[str | None] = mapped_column(Text, default=None)
 
 

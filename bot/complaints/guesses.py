@@ -74,5 +74,10 @@ def count_wrong(services: Services, keys: list[str], now: datetime | None = None
         statement = COUNT[c.dialect.name]
         for key in keys:
             c.execute(statement, {"key": key, "now": now, "window_from": now - WINDOW, "until": now + BLOCK})
-        c.execute(delete(_T).where(_T.c.window_start < now - WINDOW - BLOCK,
-                                   or_(_T.c.blocked_until.is_(None), _T.c.blocked_until < now)))
+        forget_quiet(c, now)
+
+
+def forget_quiet(conn, now: datetime) -> int:
+    """Rows of clients long quiet (on every wrong guess, and daily by `db purge`)."""
+    return conn.execute(delete(_T).where(_T.c.window_start < now - WINDOW - BLOCK,
+                                         or_(_T.c.blocked_until.is_(None), _T.c.blocked_until < now))).rowcount

@@ -38,7 +38,7 @@ def javascript(code: str) -> DictionaryObject:
     return DictionaryObject({name("/S"): name("/JavaScript"), name("/JS"): TextStringObject(code)})
 
 
-def pdf_with_photo(jpeg: bytes, colorspace: str = "/DeviceRGB") -> bytes:
+def pdf_with_photo(jpeg: bytes, colorspace: str = "/DeviceRGB", encoding: str = "/DCTDecode") -> bytes:
     """A one-page PDF whose picture is the camera's JPEG as it was (EXIF included), as scanners and phone
     apps write them, with an open action, a JavaScript name tree, an attachment, a page action and a link."""
     writer = PdfWriter()
@@ -49,7 +49,7 @@ def pdf_with_photo(jpeg: bytes, colorspace: str = "/DeviceRGB") -> bytes:
     photo.update({name("/Type"): name("/XObject"), name("/Subtype"): name("/Image"),
                   name("/Width"): NumberObject(width), name("/Height"): NumberObject(height),
                   name("/ColorSpace"): name(colorspace), name("/BitsPerComponent"): NumberObject(8),
-                  name("/Filter"): name("/DCTDecode")})
+                  name("/Filter"): name(encoding)})
     photo._data = jpeg  # the JPEG file as the camera wrote it: a DCTDecode stream is the file itself
     page[name("/Resources")] = DictionaryObject(
         {name("/XObject"): DictionaryObject({name("/Im0"): writer._add_object(photo)})})
@@ -106,6 +106,19 @@ def test_a_pdfs_photo_is_re_encoded_without_gps_and_its_active_content_is_gone(b
     assert image.image.size == (8, 8) and "exif" not in image.image.info
     assert not image.image.getexif()
     assert not ev.may_carry_metadata
+
+
+def test_a_pdfs_jpeg_2000_loses_its_boxes(services):
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (10, 200, 30)).save(out, "JPEG2000")
+    geo = f"<gml:Point><gml:pos>16.44 100.35</gml:pos></gml:Point><camera>{MAKE} {MODEL}</camera>".encode()
+    jp2 = out.getvalue() + struct.pack(">I", 8 + len(geo)) + b"xml " + geo  # a GeoJP2/GML box, as GIS tools add
+    cleaned = sanitize.clean(pdf_with_photo(jp2, encoding="/JPXDecode"), "application/pdf")
+    reader = PdfReader(io.BytesIO(cleaned.data))
+    assert b"16.44" not in cleaned.data + every_stream(reader) and MAKE.encode() not in cleaned.data
+    [image] = reader.pages[0].images
+    assert image.image.size == (16, 16) and image.image.getpixel((3, 3)) == (10, 200, 30)
+    assert not cleaned.may_carry_metadata
 
 
 def test_a_pdf_photo_that_cannot_be_re_encoded_is_kept_flagged_and_the_console_warns(console_app, bot, services,

@@ -39,7 +39,7 @@ def process_logs():
 def test_cleaning_a_gps_photo_at_debug_logs_no_position_camera_or_owner(process_logs):
     photo = gps_jpeg()
     written = process_logs("DEBUG")
-    logging.getLogger("bot.test").debug("cleaning evidence")  # the level really is DEBUG
+    logging.getLogger("test_privacy").debug("cleaning evidence")  # the level really is DEBUG
     cleaned = sanitize.clean(photo, "image/jpeg")
     assert cleaned.mime == "image/jpeg"
     text = written.getvalue()

@@ -14,8 +14,15 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject,
-                           StreamObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 from sqlalchemy import select
 
 from bot.complaints import sanitize, service

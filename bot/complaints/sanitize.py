@@ -131,7 +131,12 @@ def clean_pdf(data: bytes) -> Cleaned:
 def clean_objects(writer) -> int:
     """Walks everything the pages reach (resources, forms, patterns, fonts, masks): drops XMP and private
     data, re-encodes JPEG and JPEG 2000 images, and counts what could not be cleaned."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        IndirectObject,
+        StreamObject,
+    )
 
     seen: set[int] = set()
     uncleaned = 0
@@ -221,7 +226,7 @@ def has_encoded_inline_image(contents) -> bool:
                 names = [str(x) for x in f] if isinstance(f, list) else [] if f is None else [str(f)]
                 if INLINE_ENCODED.intersection(names):
                     return True
-    except Exception:  # a content stream pypdf cannot read: nothing proves it clean
+    except Exception:  # noqa: BLE001 (a content stream pypdf cannot read: nothing proves it clean)
         return True
     return False
 

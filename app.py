@@ -82,6 +82,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     register_console(app, services)
     warn_if_unrouted(services)
+    if settings.trusted_proxy_hops:  # the client's address as the proxies saw it, for the per-address limits
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.wsgi_app = logs.RequestIds(app.wsgi_app)  # outermost: every line of a request carries its id
     return app
 

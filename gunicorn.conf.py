@@ -68,12 +68,16 @@ access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
 
 
 def on_starting(server):
-    from bot.config import from_env
+    from bot.config import ConfigError, from_env
     from bot.content import ContentError
     from bot.content.check import refuse_inconsistent
     from bot.storage import SQLiteShared, refuse_shared_sqlite
 
-    settings = from_env()
+    try:
+        settings = from_env()
+    except ConfigError as exc:  # a placeholder SECRET_KEY, say: the message, not a traceback
+        print(f"configuration error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
     try:  # loads and validates the content, then intents without a handler, categories that disagree
         refuse_inconsistent(settings.content_dir)
     except ContentError as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,16 +35,67 @@ def _list(name: str) -> tuple[str, ...]:
 
 
 DEV_SECRET_KEY = "dev-only-change-me"
-# Keys copied from examples and docs: anyone could sign a staff session with them.
+# Keys copied from examples and docs: anyone could sign a staff session or a chat token with them.
 PLACEHOLDER_SECRET_KEYS = {DEV_SECRET_KEY, "change-me", "changeme", "change-me-please", "secret", "dev",
                            "development", "your-secret-key", "please-change-me"}
 MIN_SECRET_KEY = 32
+INSTANCE_DIR = ROOT / "instance"
+"""Flask's instance folder: where a SECRET_KEY is generated when none is set."""
+KEY_FILE = "secret_key"
+
+
+class ConfigError(ValueError):
+    """A setting no process may start with; the message names it and says what to do."""
+
+
+def is_placeholder(key: str) -> bool:
+    return key.lower() in PLACEHOLDER_SECRET_KEYS or "change-me" in key.lower() or "changeme" in key.lower()
+
+
+def refuse_placeholder_keys() -> None:
+    """A key copied from an example is public: chat tokens forged with it read a visitor's history, and
+    reporters' hashes and sealed addresses could be recomputed. Better not to start at all."""
+    for name in ("SECRET_KEY", "REPORTER_KEY"):
+        if _env(name) and is_placeholder(_env(name)):
+            raise ConfigError(f"environment variable {name} is a known placeholder ({_env(name)!r}); set a key "
+                              "of your own (python -c \"import secrets; print(secrets.token_urlsafe(48))\")"
+                              + (", or leave it empty to have one generated in the instance folder"
+                                 if name == "SECRET_KEY" else ", or leave it empty to use SECRET_KEY"))
+
+
+def instance_secret_key(folder: Path | None = None) -> str:
+    """The key generated once into `folder`/secret_key (owner-only) when SECRET_KEY is not set, so `make run`
+    needs no configuration and still signs with a key nobody else has. Created atomically (written
+    aside, then hard-linked into place): workers starting together all end up with the first one's key."""
+    folder = Path(folder or INSTANCE_DIR)
+    path = folder / KEY_FILE
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        aside = folder / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(aside, path)
+            except FileExistsError:
+                pass  # another process was first: its key is the one
+        finally:
+            aside.unlink(missing_ok=True)
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key) < MIN_SECRET_KEY or is_placeholder(key):
+        raise ConfigError(f"{path} does not hold a usable key (32+ characters, not a placeholder); set SECRET_KEY "
+                          "or restore the file (a new key makes old chat tokens and reporter links unusable)")
+    return key
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{ROOT / 'instance' / 'bot.sqlite3'}"
     content_dir: Path = ROOT / "content"
+    # Tests and benchmarks only: from_env() never lets a process run on it (the console stays off with it)
     secret_key: str = DEV_SECRET_KEY
     public_base_url: str = "http://localhost:5000"
     max_body_bytes: int = 1_000_000
@@ -89,6 +141,8 @@ class Settings:
     rate_limit_per_address: str = "60 per minute"
     rate_limit_webhook_per_address: str = "1200 per minute"  # LINE and Meta deliver from few addresses
     rate_limit_global: str = "1200 per minute"
+    # Behind reverse proxies: how many of them set X-Forwarded-For/-Proto (0: trust no such header)
+    trusted_proxy_hops: int = 0
     # Broadcasts: how late a scheduled announcement may still go out, how often the scheduler picks up
     # new or edited announcements, and how many times one delivery batch is tried
     broadcast_misfire_grace_seconds: int = 900
@@ -104,7 +158,7 @@ class Settings:
     @property
     def console_refusal(self) -> str | None:
         key = self.secret_key
-        if key.lower() in PLACEHOLDER_SECRET_KEYS or "change-me" in key.lower():
+        if is_placeholder(key):
             return "SECRET_KEY is a known placeholder"
         if len(key) < MIN_SECRET_KEY:
             return f"SECRET_KEY is shorter than {MIN_SECRET_KEY} characters"
@@ -143,12 +197,21 @@ SECRETS = {"secret_key": "SECRET_KEY", "reporter_key": "REPORTER_KEY", "console_
            "facebook_verify_token": "FACEBOOK_VERIFY_TOKEN"}
 
 
-def from_env() -> Settings:
+def _hops(name: str) -> int:
+    hops = _int(name, 0)
+    if hops < 0:
+        raise ConfigError(f"environment variable {name} must be 0 or more, got {hops}")
+    return hops
+
+
+def from_env(instance_dir: Path | None = None) -> Settings:
+    """The process's settings. Refuses placeholder keys; with no SECRET_KEY, the instance folder's key."""
     d = Settings()
+    refuse_placeholder_keys()
     return Settings(
         database_url=_env("DATABASE_URL", d.database_url),
         content_dir=Path(_env("CONTENT_DIR") or d.content_dir),
-        secret_key=_env("SECRET_KEY", d.secret_key),
+        secret_key=_env("SECRET_KEY") or instance_secret_key(instance_dir),
         public_base_url=_env("PUBLIC_BASE_URL", d.public_base_url).rstrip("/"),
         max_body_bytes=_int("MAX_BODY_BYTES", d.max_body_bytes),
         state_ttl_minutes=_int("STATE_TTL_MINUTES", d.state_ttl_minutes),
@@ -178,6 +241,7 @@ def from_env() -> Settings:
         rate_limit_per_address=_env("RATE_LIMIT_PER_ADDRESS", d.rate_limit_per_address),
         rate_limit_webhook_per_address=_env("RATE_LIMIT_WEBHOOK_PER_ADDRESS", d.rate_limit_webhook_per_address),
         rate_limit_global=_env("RATE_LIMIT_GLOBAL", d.rate_limit_global),
+        trusted_proxy_hops=_hops("TRUSTED_PROXY_HOPS"),
         broadcast_misfire_grace_seconds=_int("BROADCAST_MISFIRE_GRACE_SECONDS", d.broadcast_misfire_grace_seconds),
         broadcast_sync_seconds=_int("BROADCAST_SYNC_SECONDS", d.broadcast_sync_seconds),
         broadcast_max_attempts=_int("BROADCAST_MAX_ATTEMPTS", d.broadcast_max_attempts),

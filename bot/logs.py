@@ -23,6 +23,10 @@ from typing import IO, Iterable
 
 FORMATS = ("plain", "json")
 OWN_LOGGERS = ("bot", "app", "scoring", "gunicorn")  # whose lines are written by this project's code
+# At DEBUG, Pillow's plugins log every EXIF tag they read or write (GPS position, camera, owner's name) of
+# the evidence photos being cleaned: held at WARNING whatever LOG_LEVEL says.
+QUIET_LOGGERS = ("PIL",)
+LIMITER_LOGGER = "flask-limiter"
 PLAIN = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
 
 request_id: ContextVar[str] = ContextVar("request_id", default="")
@@ -165,6 +169,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class NoClientAddress(logging.Filter):
+    """Flask-Limiter names the limit's key, the client's address, on every 429 ("ratelimit %s (%s) exceeded
+    at endpoint: %s"); no line may say who was limited, so the key is masked (the limit and endpoint stay)."""
+
+    EXCEEDED = "exceeded at endpoint"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.EXCEEDED in str(record.msg) and isinstance(record.args, tuple) and len(record.args) == 3:
+            limit, _key, scope = record.args
+            record.args = (limit, "[client]", scope)
+        elif record.args:  # another line of the limiter's: its wording, without arguments that could be a key
+            record.msg, record.args = f"{record.msg} (arguments withheld)", None
+        return True
+
+
+def quiet_libraries() -> None:
+    """Libraries that would log what a reporter sent, or who sent it (see QUIET_LOGGERS, NoClientAddress)."""
+    for name in QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+    limiter = logging.getLogger(LIMITER_LOGGER)
+    if not any(isinstance(f, NoClientAddress) for f in limiter.filters):
+        limiter.addFilter(NoClientAddress())
+
+
 def chosen_format(value: str | None = None) -> str:
     fmt = (value if value is not None else os.environ.get("LOG_FORMAT", "")).strip().lower() or "plain"
     if fmt not in FORMATS:
@@ -199,6 +229,7 @@ def configure(fmt: str | None = None, level: int | str | None = None, stream: IO
     root.addHandler(handler(stream, chosen_format(fmt)))
     root.setLevel(level if level is not None else (os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"))
     keep_secret(*secrets_from_env())
+    quiet_libraries()
 
 
 def configured() -> bool:

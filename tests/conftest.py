@@ -129,6 +129,9 @@ def facebook_api():
 
 LINE_SECRET = "test-line-channel-secret"
 FACEBOOK_SECRET = "test-facebook-app-secret"
+# Not a placeholder, so a CLI started from the test's environment may sign with it too; short, so the
+# console stays off unless a test gives it a key of its own.
+SECRET_KEY = "test-only-key"
 
 
 @pytest.fixture
@@ -136,6 +139,7 @@ def settings(database_url, tmp_path, line_api, facebook_api, content_dir) -> Set
     return Settings(
         database_url=database_url,
         content_dir=content_dir,
+        secret_key=SECRET_KEY,
         evidence_dir=tmp_path / "evidence",
         line_channel_secret=LINE_SECRET,
         line_channel_access_token="test-line-access-token",

@@ -24,6 +24,7 @@ from tests.complaint_helpers import (STAFF_GROUP, Person, code_in, push_texts, s
 def cli(settings, monkeypatch, capsys):
     """Run `python -m bot ...` in-process against the test database and fakes; returns (exit code, stdout)."""
     env = {"DATABASE_URL": settings.database_url, "CONTENT_DIR": str(settings.content_dir),
+           "SECRET_KEY": settings.secret_key,  # the bot's: it keyed the reporter's sealed address
            "EVIDENCE_DIR": str(settings.evidence_dir), "LINE_CHANNEL_SECRET": settings.line_channel_secret,
            "LINE_CHANNEL_ACCESS_TOKEN": settings.line_channel_access_token,
            "LINE_API_BASE_URL": settings.line_api_base_url, "LINE_DATA_API_BASE_URL": settings.line_data_api_base_url,

@@ -10,7 +10,7 @@ from tests.console_helpers import PASSWORD, console, console_app, log_in, post  
 
 
 def test_console_is_off_with_a_placeholder_or_short_secret_key(client, settings, services):
-    assert client.get("/console/").status_code == 404  # the public default key
+    assert client.get("/console/").status_code == 404  # the tests' short key
     for key in ("change-me", "short-but-not-a-placeholder"):
         app = create_app(settings.replace(secret_key=key, console_password=PASSWORD), services)
         assert app.test_client().get("/console/login").status_code == 404

@@ -7,6 +7,7 @@ import logging
 import sys
 
 from bot import logs
+from bot.config import ConfigError
 from scoring.yamlfile import ContentError
 
 COMMAND_MODULES = [
@@ -38,4 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except ContentError as exc:
         print(f"content error:\n{exc}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:  # a placeholder key: refused with what to do, not a traceback
+        print(f"configuration error: {exc}", file=sys.stderr)
         return 2

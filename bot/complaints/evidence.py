@@ -106,6 +106,8 @@ def receive(services: Services, channel: str, media: Media, now: datetime | None
         raise Refused("evidence_bad_type")
     try:
         cleaned = sanitize.clean(data, mime)
+    except sanitize.TooManyPixels:
+        raise Refused("evidence_too_many_pixels") from None
     except sanitize.Unreadable:
         raise Refused("evidence_bad_type") from None
     data, mime = cleaned.data, cleaned.mime

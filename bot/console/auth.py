@@ -76,6 +76,15 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def safe_next(target: str) -> str | None:
+    """Where to go after sign-in: a console path only, never another site (`//host`, `/\\host`) nor a
+    header broken by a control character (a CR/LF in the Location header would fail the response)."""
+    if target.startswith("/console") and not target.startswith("//") and "\\" not in target \
+            and target.isprintable():
+        return target
+    return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if not settings().console_enabled:
@@ -95,9 +104,7 @@ def login():
             session.clear()
             session[SID] = sid
             csrf_token()
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/console") and not target.startswith("//")
-                            else url_for("console.dashboard"))
+            return redirect(safe_next(request.args.get("next", "")) or url_for("console.dashboard"))
     return render_template("console/login.html", error=error,
                            username=request.form.get("username", "")), status
 

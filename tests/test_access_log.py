@@ -2,6 +2,7 @@
 string, referrer or address: a visitor's id or a tracking code in a URL must not end up in a log."""
 from __future__ import annotations
 
+import runpy
 import shlex
 from datetime import timedelta
 from pathlib import Path
@@ -25,9 +26,18 @@ def command_lines() -> dict[str, str]:
     return {"Makefile": make, "Procfile": web}
 
 
+def served_config() -> Config:
+    """gunicorn's settings from gunicorn.conf.py, which gunicorn reads from the working directory."""
+    cfg = Config()
+    for key, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+        if key in cfg.settings and key != "logger_class":
+            cfg.set(key, value)
+    return cfg
+
+
 @pytest.mark.parametrize("where", ["Makefile", "Procfile"])
 def test_access_log_line_carries_no_query_string(where, capsys):
-    cfg = Config()
+    cfg = served_config()
     args = cfg.parser().parse_args(gunicorn_args(command_lines()[where]))
     for key, value in vars(args).items():
         if key in cfg.settings and value is not None:

@@ -172,9 +172,13 @@ def test_two_instances_serve_fifty_people_at_once_and_answer_each_event_once(sha
             return code
 
         def answer_to(token: str) -> str:
-            for rec in line_api.calls("POST", r"/v2/bot/message/reply$"):
-                if rec.json.get("replyToken") == token:
-                    return "\n".join(m.get("text") or m.get("altText") or "" for m in rec.json["messages"])
+            """The reply LINE got for this event: the webhook returned before its sending pool replied."""
+            until = time.monotonic() + 30
+            while time.monotonic() < until:
+                for rec in line_api.calls("POST", r"/v2/bot/message/reply$"):
+                    if rec.json.get("replyToken") == token:
+                        return "\n".join(m.get("text") or m.get("altText") or "" for m in rec.json["messages"])
+                time.sleep(0.05)
             return ""
 
         with ThreadPoolExecutor(PEOPLE) as pool:

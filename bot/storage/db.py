@@ -155,8 +155,11 @@ class Database:
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT}
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_recycle=RECYCLE)
-            self.pool_capacity = 30
+            # Per process: a web worker's threads hold a connection for a transaction's milliseconds, so 15
+            # serve its 16 request and 16 sending threads, and a deployment of two web workers, the worker
+            # and the clock stays well inside PostgreSQL's 100 connections (max_connections).
+            kwargs.update(pool_size=5, max_overflow=10, pool_recycle=RECYCLE)
+            self.pool_capacity = 15
         self.engine: Engine = create_engine(url, **kwargs)
         if not url.startswith("sqlite"):
             _ping_when_idle(self.engine)

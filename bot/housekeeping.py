@@ -2,7 +2,8 @@
 
 Complaint records have their own PDPA retention (`complaints purge-personal-data`); these are the core's
 short-lived rows: idle conversation states, seen webhook event ids, web-chat messages already shown, and
-the visible history of web-chat sessions idle longer than the state TTL, and outbox rows sent over a day ago.
+the visible history of web-chat sessions idle longer than the state TTL, outbox rows sent over a day ago,
+and the questions the bot could not answer, 90 days after they were asked.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import delete
 
 from bot.channels import web_history
 from bot.channels.web_models import WebInboxMessage
+from bot.office_answers import store as office_answers
 from bot.outbox.rows import purge_sent
 from bot.storage.db import Database, utcnow
 from bot.storage.models import ConversationState, ProcessedEvent
@@ -30,4 +32,5 @@ def purge(db: Database, older_than: timedelta, now: datetime | None = None,
                 WebInboxMessage.delivered_at.is_not(None), WebInboxMessage.delivered_at < cutoff)).rowcount,
             "web_chat_entry": web_history.purge_idle(s, now - min(history_ttl or older_than, older_than)),
             "outbox_message": purge_sent(s, now),
+            "unanswered_question": office_answers.purge(s, now),  # after 90 days, whatever --older-than-days
         }

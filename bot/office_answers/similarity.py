@@ -14,8 +14,11 @@ import numpy as np
 from bot.nlu import tfidf
 
 NGRAMS = (2, 4)
-# Words that change nothing in what is asked: polite particles and fillers, at any place.
-PARTICLES = re.compile(r"(ครับผม|ครับ|คับ|ค่ะ|คะ|ค๊ะ|คร่ะ|จ้า|จ้ะ|จ๊ะ|นะคะ|นะครับ|หน่อย|ค่า|ขอบคุณ|please|thanks?)")
+# Words that change nothing in what is asked: polite particles, fillers and the question's scaffolding
+# ("อยากทราบว่า ... ไหม"), at any place; what is left is the topic.
+PARTICLES = re.compile(r"(ครับผม|ครับ|คับ|ค่ะ|คะ|ค๊ะ|คร่ะ|จ้า|จ้ะ|จ๊ะ|นะคะ|นะครับ|หน่อย|ค่า|ขอบคุณ|"
+                       r"อยากทราบว่า|อยากทราบ|อยากรู้ว่า|อยากรู้|ขอทราบ|สอบถาม|ขอถาม|"
+                       r"หรือเปล่า|รึเปล่า|หรือไม่|ไหม|มั้ย|มั๊ย|please|thanks?)")
 NOT_WORD = re.compile(r"[^\w\u0E00-\u0E7F\[\]]+")
 # Thai vowel and tone marks that a hurried writer doubles or drops
 REPEATS = re.compile(r"(.)\1{2,}")

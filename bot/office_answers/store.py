@@ -17,7 +17,7 @@ from .similarity import normalise, resemblance
 # Questions kept for review this long, then deleted (daily, with the other short-lived rows).
 KEPT_FOR = timedelta(days=90)
 # How alike a question must be to an open group's to join it.
-SAME_QUESTION = 0.6
+SAME_QUESTION = 0.5
 # Groups compared with a new question: the most recently started ones.
 GROUPS_COMPARED = 500
 

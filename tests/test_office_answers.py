@@ -11,6 +11,7 @@ from bot.core.conversation import Bot
 from bot.handlers import build_router
 from bot.office_answers import live
 from bot.services import build_services
+from tests.console_helpers import console, console_app, post  # noqa: F401
 from tests.office_helpers import ask, cli  # noqa: F401
 
 PRAYER_ROOM = ("มีห้องละหมาดหรือเปล่าคะ", "สำนักงานมีห้องละหมาดไหม")
@@ -64,3 +65,26 @@ def test_attaching_a_group_teaches_an_answer_new_wordings(bot, services, cli):
     assert ask(bot, "มีจุดเสียบปลั๊กEVสำหรับรถยนต์หรือเปล่า") == "มีที่ชาร์จรถไฟฟ้าหน้าอาคาร 2 ค่ะ"
     status, out = cli("unanswered", "attach", "999", str(answer_id))
     assert status == 1 and "no open group 999" in out
+
+
+def test_staff_answer_a_group_in_the_console(bot, services, console):
+    for wording in PRAYER_ROOM:
+        ask(bot, wording)
+    page = console.get("/console/unanswered/").get_data(as_text=True)
+    assert all(wording in page for wording in PRAYER_ROOM) and "ถาม 2 ครั้ง" in page
+    group = json_groups(services)[0]
+    assert post(console, f"/console/unanswered/{group}/answer", {"answer": " "}).status_code == 303
+    assert post(console, f"/console/unanswered/{group}/answer", {"answer": ANSWER}).status_code == 303
+    assert "ยังไม่มีคำถามที่บอตตอบไม่ได้" in console.get("/console/unanswered/").get_data(as_text=True)
+    assert post(console, f"/console/unanswered/{group}/answer", {"answer": ANSWER}).status_code == 404
+    live.of(services).check_every = 0
+    assert ask(bot, REWORDED) == ANSWER
+    with services.db.session() as s:
+        assert [(e.username, e.action) for e in s.scalars(select(AuditEntry))][-1] == ("admin", "unanswered_answered")
+
+
+def json_groups(services) -> list[int]:
+    from bot.office_answers import store
+
+    with services.db.session() as s:
+        return [g.id for g in store.groups(s)]

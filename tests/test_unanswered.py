@@ -91,6 +91,11 @@ def test_questions_are_deleted_after_90_days_by_the_daily_purge(bot, services, c
     assert every_stored_value(services, ("unanswered_group",)).count("open") == 1
 
 
+def test_a_wrong_reported_is_never_kept_however_unsure_the_guess(bot, services):
+    ask(bot, "มีคนโกงงบประมาณ")  # a complaint on a cue, with the model's threshold as its confidence
+    assert every_stored_value(services, ("unanswered_question",)) == []
+
+
 def test_a_question_inside_a_complaint_is_never_kept(bot, services):
     ask(bot, "อยากร้องเรียน")
     ask(bot, "ร้องเรียนการให้บริการ")

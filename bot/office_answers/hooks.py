@@ -13,6 +13,10 @@ MATCHES_FROM = 0.55
 # Below this confidence a guessed intent is unsure: the office's answers are tried first, and the
 # question is kept for review when none matches.
 UNSURE_BELOW = 0.6
+# Intents about a person or a wrong they report: never answered from the office's list and never kept
+# for review, however unsure the guess (a complaint recognised by its cue has the model's threshold as
+# its confidence), and nothing said once a flow has started.
+PERSONAL = ("complaint", "track", "feedback", "handoff")
 
 
 def refresh(ctx: Context) -> None:
@@ -22,6 +26,8 @@ def refresh(ctx: Context) -> None:
 
 def office_answer(ctx: Context) -> list[Reply] | None:
     text = ctx.message.utterance or ""
+    if ctx.understood.coarse in PERSONAL:
+        return None
     found = live.of(ctx.services).best(text) if text.strip() else None
     if found is None or found[1].score < MATCHES_FROM:
         return None
@@ -30,5 +36,5 @@ def office_answer(ctx: Context) -> list[Reply] | None:
 
 def keep_unanswered(ctx: Context) -> None:
     text, now = ctx.message.utterance or "", ctx.now
-    if text.strip():
+    if text.strip() and not ctx.message.postback and ctx.understood.coarse not in PERSONAL and not ctx.flow:
         ctx.writes.append(lambda conn: store.record_unanswered(conn, text, now))

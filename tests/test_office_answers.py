@@ -42,7 +42,7 @@ def test_answering_a_group_reaches_a_running_process_without_a_restart(bot, sett
 
 
 def test_answers_add_then_a_paraphrase_gets_it(bot, services, cli):
-    status, out = cli("answers", "add", "--question", "รับสมัครลูกจ้างชั่วคราวตำแหน่งแม่บ้านไหม",
+    status, _ = cli("answers", "add", "--question", "รับสมัครลูกจ้างชั่วคราวตำแหน่งแม่บ้านไหม",
                       "--answer", "ขณะนี้ยังไม่เปิดรับสมัครตำแหน่งแม่บ้าน ติดตามประกาศได้ที่เว็บไซต์ค่ะ",
                       "--example", "มีรับสมัครแม่บ้านไหมคะ")
     assert status == 0

@@ -3,7 +3,7 @@ Every change raises the answers' revision in its own transaction, so each proces
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, insert, select
 
@@ -47,9 +47,10 @@ def record_unanswered(conn, text: str, now: datetime) -> None:
     rows = conn.execute(select(UnansweredGroup.id, UnansweredGroup.key)
                         .where(UnansweredGroup.status.in_(("open", "dismissed")))
                         .order_by(UnansweredGroup.id.desc()).limit(GROUPS_COMPARED)).all()
-    best = max(rows, key=lambda r: resemblance(key, r.key), default=None)
-    if best is not None and (best.key == key or resemblance(key, best.key) >= SAME_QUESTION):
-        group_id = best.id
+    scored = [(1.0 if r.key == key else resemblance(key, r.key), r.id) for r in rows]
+    score, best = max(scored, default=(0.0, None))
+    if best is not None and score >= SAME_QUESTION:
+        group_id = best
     else:
         group_id = conn.execute(insert(UnansweredGroup).values(key=key, status="open", created_at=now)
                                 .returning(UnansweredGroup.id)).scalar_one()
@@ -74,8 +75,6 @@ def groups(session, status: str | None = "open", examples: int = 5) -> list[Grou
 
 
 def _utc(value: datetime) -> datetime:
-    from datetime import timezone
-
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)  # an aggregate skips the column type
 
 

@@ -101,3 +101,19 @@ def test_a_question_inside_a_complaint_is_never_kept(bot, services):
     ask(bot, "ร้องเรียนการให้บริการ")
     ask(bot, PRAYER_ROOM[0])  # the complaint's details: private, not a question for the list
     assert every_stored_value(services, ("unanswered_question",)) == []
+
+
+def test_migration_0010_creates_exactly_the_models_tables(sqlite_template):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from bot.storage.registry import metadata
+
+    ours = ("office_revision", "office_answer", "office_answer_example", "unanswered_group",
+            "unanswered_question", "ita_year")
+    engine = create_engine(f"sqlite:///{sqlite_template}")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    assert [d for d in diff if any(f"'{t}'" in repr(d) for t in ours)] == []

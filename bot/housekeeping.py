@@ -2,8 +2,7 @@
 
 Complaint records have their own PDPA retention (`complaints purge-personal-data`); these are the core's
 short-lived rows: idle conversation states, seen webhook event ids, web-chat messages already shown, and
-the visible history of web-chat sessions idle longer than the state TTL, outbox rows sent over a day ago,
-and the questions the bot could not answer, 90 days after they were asked.
+the visible history of web-chat sessions idle longer than the state TTL, and outbox rows sent over a day ago.
 """
 from __future__ import annotations
 

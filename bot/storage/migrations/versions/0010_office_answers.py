@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import bot.storage.db
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

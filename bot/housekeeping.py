@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from bot.channels import web_history
 from bot.channels.web_models import WebInboxMessage
 from bot.complaints.guesses import forget_quiet
+from bot.office_answers import store as office_answers
 from bot.outbox.rows import purge_sent
 from bot.storage.db import Database, utcnow
 from bot.storage.models import ConversationState, ProcessedEvent
@@ -33,4 +34,5 @@ def purge(db: Database, older_than: timedelta, now: datetime | None = None,
             "web_chat_entry": web_history.purge_idle(s, now - min(history_ttl or older_than, older_than)),
             "outbox_message": purge_sent(s, now),
             "code_guess": forget_quiet(s, now),
+            "unanswered_question": office_answers.purge(s, now),  # after 90 days, whatever --older-than-days
         }

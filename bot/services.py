@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .knowledge import Knowledge
     from .livechat.service import LiveChatContent
     from .nlu import Understander
+    from .office_answers.live import Live
     from .outbox.pool import SendingPool
     from .outbox.worker import Kicker
 
@@ -47,6 +48,7 @@ class Services:
     knowledge: Knowledge | None = None  # knowledge.of (stays None for an office without content/report/)
     livechat_content: LiveChatContent | None = None  # livechat.service.content
     follower_touches: TouchMemo | None = None  # channels.audience (when each follower row was last written)
+    office_answers: Live | None = None  # office_answers.live.of (staff answers, ITA years added)
 
 
 class NoUnderstanding:

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort
 
+from bot.office_answers import live
+
 from . import chart
 
 if TYPE_CHECKING:
@@ -16,6 +18,7 @@ def charts_blueprint(services: Services) -> Blueprint:
 
     @bp.get("/charts/<name>.png")
     def picture(name: str):
+        live.of(services).refresh()  # a year added with `python -m bot ita add-year` is in the trend
         made = chart(services.content, name)
         if made is None:
             abort(404)

@@ -21,6 +21,9 @@ COMMAND_MODULES = [
     "bot.cli.line",
     "bot.broadcasts.cli",
     "bot.console.cli",
+    "bot.cli.answers",
+    "bot.cli.unanswered",
+    "bot.cli.ita",
 ]
 
 

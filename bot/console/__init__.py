@@ -19,7 +19,9 @@ def console_modules() -> list:
     the same way channels are listed in bot/channels/registry.py."""
     from . import auth, broadcasts, complaints, dashboard, evidence_pack, users_page, whatif
 
-    modules = [auth, dashboard, complaints, broadcasts, evidence_pack, whatif, users_page]
+    from bot.office_answers import console as unanswered
+
+    modules = [auth, dashboard, complaints, broadcasts, evidence_pack, whatif, users_page, unanswered]
     try:
         from bot.livechat import console as livechat_console
 

@@ -110,6 +110,12 @@ class Router:
     fallback: Handler | None = None
     # Tried before flows and handlers; a list (even empty: stay silent) is the answer, None lets it through.
     before: list[Callable[[Context], list[Reply] | None]] = field(default_factory=list)
+    # Outside a flow, for a message that would get the fallback or a guess surer than nothing but below
+    # `unsure_below`: `unsure` hooks may answer first (the office's own answers); when none does,
+    # `unanswered` hooks are told once the fallback or the guess answered (the questions staff review).
+    unsure: list[Callable[[Context], list[Reply] | None]] = field(default_factory=list)
+    unanswered: list[Callable[[Context], None]] = field(default_factory=list)
+    unsure_below: float = 0.0
 
     def add(self, handlers: dict[str, Handler] | None = None, flows: list[Flow] | None = None) -> "Router":
         self.handlers.update(handlers or {})
@@ -198,8 +204,14 @@ class Bot:
         flow = self.router.flows.get((ctx.flow or {}).get("name", ""))
         if answer is None and flow:
             answer = flow.step(ctx)
+        unsure = answer is None and not ctx.flow and (ctx.understood.coarse == "fallback" or
+                                                      ctx.understood.confidence < self.router.unsure_below)
+        if unsure:
+            answer = next((a for a in (hook(ctx) for hook in self.router.unsure) if a is not None), None)
         if answer is None:
             answer = self.router.handler_for(ctx.understood.intent)(ctx)  # a flow may have re-read it
+            for told in self.router.unanswered if unsure else ():
+                told(ctx)
             if flow and ctx.flow and hasattr(flow, "aside"):
                 answer = answer + flow.aside(ctx)  # e.g. "the complaint is still open"
         replies += answer

@@ -6,6 +6,7 @@ from bot.core.conversation import Handler, Router
 from bot.feedback import handlers as feedback_handlers
 from bot.feedback.offer import offer_in_conversation
 from bot.livechat import handlers as livechat_handlers
+from bot.office_answers import hooks as office_answers
 
 from . import contact, ita, knowledge, news, procedure, procedure_aspect, smalltalk
 
@@ -28,4 +29,8 @@ def build_router() -> Router:
     router.add(feedback_handlers.HANDLERS, feedback_handlers.FLOWS)
     router.add(livechat_handlers.HANDLERS)
     router.before += livechat_handlers.BEFORE
+    router.before.insert(0, office_answers.refresh)  # what staff changed, in use on the next message
+    router.unsure.append(office_answers.office_answer)
+    router.unanswered.append(office_answers.keep_unanswered)
+    router.unsure_below = office_answers.UNSURE_BELOW
     return router

@@ -5,6 +5,7 @@ import bot.channels.web_models  # noqa: F401
 import bot.console.models  # noqa: F401
 import bot.feedback.models  # noqa: F401
 import bot.livechat.models  # noqa: F401
+import bot.office_answers.models  # noqa: F401
 import bot.outbox.models  # noqa: F401
 import bot.storage.models  # noqa: F401
 from bot.storage.db import Base

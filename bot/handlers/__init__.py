@@ -28,4 +28,5 @@ def build_router() -> Router:
     router.add(feedback_handlers.HANDLERS, feedback_handlers.FLOWS)
     router.add(livechat_handlers.HANDLERS)
     router.before += livechat_handlers.BEFORE
+    router.before += complaint_handlers.BEFORE  # after the live chat's hold: a person holding it hears all
     return router

@@ -4,6 +4,7 @@ office's handling ends there, and the reporter is told where to follow it).
 A corruption report moves only between integrity units, and a general complaint only between general ones:
 who may see a case in the console follows its category, so a general complaint in the integrity unit's
 hands would still be open to general staff, and a corruption report must never reach them.
+Like `service.set_status`, the notices are queued in the change's commit; the caller delivers them.
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.messages import Text
-from bot.outbox import worker as outbox_worker
 from bot.storage import utcnow
 
 from . import content as cc
@@ -65,7 +65,6 @@ def to_unit(services: Services, code: str, unit: str, now: datetime | None = Non
         notifier.notify(services, s, complaint, [Text(cc.say(services, "forwarded_unit", code=complaint.code,
                                                              unit=name))], now, purpose="forwarded")
         alerted = alert_unit(services, s, complaint, unit, "forward_alert", "forward_alert_subject", now)
-    outbox_worker.kick(services)
     return Forwarded(complaint, name, alerted)
 
 
@@ -88,7 +87,6 @@ def to_agency(services: Services, code: str, agency: str, contact: str | None = 
         follow = say("forwarded_follow", contact=contact) if contact else say("forwarded_follow_agency", agency=agency)
         text = say("forwarded_agency", code=complaint.code, agency=agency) + "\n" + follow
         notifier.notify(services, s, complaint, [Text(text)], now, purpose="forwarded")
-    outbox_worker.kick(services)
     return Forwarded(complaint, agency, 0)
 
 

@@ -178,7 +178,7 @@ class ResultPhoto:
     token: str
 
     def url(self, services: Services) -> str:
-        return f"{services.settings.public_base_url}/complaints/result/{self.token}"
+        return f"{services.settings.public_base_url}/console/result/{self.token}"
 
 
 def listing(services: Services, status: str | None = None) -> list[Complaint]:

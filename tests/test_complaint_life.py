@@ -3,6 +3,7 @@ reopens it within 14 days), a case is forwarded and the reporter told, and a cor
 assigned to general staff. Staff act through `python -m bot complaints ...` and the console."""
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 
@@ -14,10 +15,14 @@ from bot.complaints import cli as complaints_cli
 from bot.complaints import content as cc
 from bot.complaints import service
 from bot.complaints.models import Complaint
+from bot.console import people
+from bot.console.models import ConsoleUser
 from bot.storage import utcnow
-from tests.complaint_helpers import (STAFF_GROUP, LineUser, code_in, push_texts, pushes_to,  # noqa: F401
+from tests.complaint_helpers import (STAFF_GROUP, LineUser, Person, code_in, push_texts, pushes_to,  # noqa: F401
                                      settings as complaint_settings, smtp, wait_idle)
 from tests.conftest import LINE_SECRET
+from tests.console_helpers import PASSWORD, console, console_app, post, signed_in  # noqa: F401
+from tests.fakes.platform import tiny_jpeg
 
 INTEGRITY_GROUP = "Cintegritygroup00000000000000001"
 SCHOOL_UNIT_GROUP = "Cschoolunitgroup0000000000000001"
@@ -193,3 +198,57 @@ def test_a_corruption_report_moves_only_between_integrity_units(client, services
     assert status == 2 and "เฉพาะหน่วยงานที่ดูแลเรื่องทุจริต" in err
     assert stored(services, code).unit is None
     assert code not in push_texts(line_api, SCHOOL_UNIT_GROUP)
+
+
+# --- the console -------------------------------------------------------------------------------------------
+
+
+def user_id(services, username: str) -> int:
+    with services.db.session() as s:
+        return s.scalar(select(ConsoleUser.id).where(ConsoleUser.username == username))
+
+
+def test_a_corruption_report_cannot_be_assigned_to_general_staff(console, console_app, bot, services):
+    people.create(services, "somchai", "staff", PASSWORD)
+    code = code_in(Person(bot, "U-assign-reporter", "line").files_anonymous_corruption(image=False))
+    page = console.get(f"/console/complaints/{code}").get_data(as_text=True)
+    options = page.split('name="assignee"')[1].split("</select>")[0]
+    assert "integrity" in options and "somchai" not in options and ">staff<" not in options
+
+    refused = post(console, f"/console/complaints/{code}/assign", {"assignee": str(user_id(services, "somchai"))})
+    assert refused.status_code == 400 and "ไม่มีสิทธิ์เปิดเรื่องประเภทนี้" in refused.get_data(as_text=True)
+    assert stored(services, code).assignee_id is None
+
+    done = post(console, f"/console/complaints/{code}/assign", {"assignee": str(user_id(services, "integrity"))},
+                follow_redirects=True)
+    assert "มอบหมายเรื่อง" in done.get_data(as_text=True)
+    assert stored(services, code).assignee_id == user_id(services, "integrity")
+    assert signed_in(console_app, "integrity").get(f"/console/complaints/{code}").status_code == 200
+
+
+def test_the_console_resolves_with_a_photo_forwards_and_shows_time_left(console, bot, services, line_api):
+    with_school_unit(services)
+    reporter = Person(bot, "U-console-life", "line")
+    for text in ("อยากร้องเรียน", "การให้บริการ", "ติดต่อขอย้ายโรงเรียนแล้วไม่มีผู้ตอบ", "เสร็จแล้ว", "ข้าม", "ไม่ระบุตัวตน"):
+        reporter.says(text)
+    code = code_in(reporter.says("ยืนยันส่งเรื่อง"))
+    page = console.get(f"/console/complaints/{code}").get_data(as_text=True)
+    assert "เหลือ " in page and "วันทำการ" in page and "กลุ่มส่งเสริมการจัดการศึกษา" in page
+
+    moved = post(console, f"/console/complaints/{code}/forward", {"unit": "school_affairs"}, follow_redirects=True)
+    assert moved.status_code == 200 and "ส่งต่อเรื่องให้กลุ่มส่งเสริมการจัดการศึกษา" in push_texts(line_api, "U-console-life")
+
+    resp = post(console, f"/console/complaints/{code}/status",
+                {"status": "resolved", "note": "ประสานโรงเรียนปลายทางแล้ว",
+                 "photo": (io.BytesIO(tiny_jpeg()), "result.jpg")},
+                content_type="multipart/form-data", follow_redirects=True)
+    assert resp.status_code == 200
+    notice = push_texts(line_api, "U-console-life")
+    assert "ประสานโรงเรียนปลายทางแล้ว" in notice and "รูปผลการดำเนินการ" in notice
+    link = notice.split("/console/result/")[1].split()[0]
+    photo = console.application.test_client().get(f"/console/result/{link}")  # the reporter: no sign-in
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    assert console.application.test_client().get("/console/result/not-a-token").status_code == 404
+
+    ended = post(console, f"/console/complaints/{code}/forward", {"agency": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"})
+    assert ended.status_code == 400 and "ปิดแล้ว" in ended.get_data(as_text=True)

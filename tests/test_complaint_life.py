@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.complaints import cli as complaints_cli
 from bot.complaints import content as cc
-from bot.complaints import service
+from bot.complaints import deadlines, service
 from bot.complaints.models import Complaint
 from bot.console import people
 from bot.console.models import ConsoleUser
 from bot.storage import utcnow
+from bot.thaitime import local, thai_date
 from tests.complaint_helpers import (STAFF_GROUP, LineUser, Person, code_in, push_texts, pushes_to,  # noqa: F401
                                      settings as complaint_settings, smtp, wait_idle)
 from tests.conftest import LINE_SECRET
@@ -36,9 +36,18 @@ def settings(complaint_settings):
 
 
 @pytest.fixture
-def cli(services, capsys, monkeypatch):
-    """`python -m bot complaints ...` in-process, on the test's services (database, content, fake LINE)."""
-    monkeypatch.setattr(complaints_cli, "cli_services", lambda: services)
+def cli(settings, services, capsys, monkeypatch):
+    """`python -m bot complaints ...` in-process, configured like the test's app (database, content, fake
+    LINE, alert targets), with the content the test's services have (a unit a test added)."""
+    env = {"DATABASE_URL": settings.database_url, "CONTENT_DIR": str(settings.content_dir),
+           "EVIDENCE_DIR": str(settings.evidence_dir), "LINE_CHANNEL_SECRET": settings.line_channel_secret,
+           "LINE_CHANNEL_ACCESS_TOKEN": settings.line_channel_access_token,
+           "LINE_API_BASE_URL": settings.line_api_base_url, "STAFF_LINE_TARGETS": STAFF_GROUP,
+           "INTEGRITY_LINE_TARGETS": INTEGRITY_GROUP, "SMTP_URL": settings.smtp_url}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    load = cc.load
+    monkeypatch.setattr(cc, "load", lambda *args: services.complaints_content or load(*args))
 
     def run(*argv: str) -> tuple[int, str, str]:
         capsys.readouterr()
@@ -57,11 +66,16 @@ def with_school_unit(services) -> None:
 
 
 def file_general(client, line_api, user_id: str = REPORTER) -> tuple[LineUser, str]:
+    reporter, receipt = file_general_receipt(client, line_api, user_id)
+    return reporter, code_in(receipt)
+
+
+def file_general_receipt(client, line_api, user_id: str = REPORTER) -> tuple[LineUser, str]:
     reporter = LineUser(client, line_api, user_id, LINE_SECRET)
     for text in ("อยากร้องเรียน", "การให้บริการ", "ขอเอกสารรับรองที่สำนักงานมาสองสัปดาห์แล้วยังไม่ได้",
                  "เสร็จแล้ว", "ข้าม", "ไม่ระบุตัวตน"):
         reporter.says(text)
-    return reporter, code_in(reporter.says("ยืนยันส่งเรื่อง"))
+    return reporter, reporter.says("ยืนยันส่งเรื่อง")
 
 
 def file_corruption(client, line_api, user_id: str = REPORTER) -> tuple[LineUser, str]:
@@ -86,6 +100,14 @@ def tap(line_api, to: str, label: str) -> str:
 def stored(services, code: str) -> Complaint:
     with services.db.session() as s:
         return service.load(s, code)
+
+
+def test_filing_tells_the_reporter_by_when_they_will_hear_back(client, services, line_api):
+    _, receipt = file_general_receipt(client, line_api)
+    promised = cc.of(services).category("service").resolve_days
+    by = deadlines.add_working_days(services, local(utcnow()).date(), promised)
+    assert f"แจ้งผลภายใน {promised} วันทำการ (ไม่เกินวันที่ {thai_date(by)})" in receipt
+    assert str(by.year + 543) in receipt
 
 
 def test_a_resolution_is_told_with_its_note_rated_and_counted(client, services, line_api, cli):

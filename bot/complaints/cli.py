@@ -112,6 +112,14 @@ def cmd_show(args) -> int:
         print(f"ตำแหน่ง: {loc['latitude']}, {loc['longitude']} {loc.get('title') or ''}".rstrip())
     for e in view["evidence"]:
         print(f"หลักฐาน: {e['mime']} {e['size']} ไบต์ {e['file'] or '(ลบแล้ว)'}")
+    print(f"หน่วยงานที่ดูแล: {view['unit_name']}")
+    if view["forwarded_agency"]:
+        print(f"ส่งต่อไปยัง: {view['forwarded_agency']}" + (f" ({view['forwarded_contact']})"
+                                                          if view["forwarded_contact"] else ""))
+    if view["rating"]:
+        print(f"คะแนนจากผู้ร้อง: {view['rating']}/5" + (f" — {view['rating_comment']}" if view["rating_comment"] else ""))
+    if view["reopened"]:
+        print(f"เปิดเรื่องอีกครั้ง: {view['reopened']} ครั้ง")
     for h in view["history"]:
         print(f"{h['at']}  {h['status_label']}" + (f" — {h['note']}" if h["note"] else ""))
     return 0

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.cli import main
 from bot.complaints import content as cc
@@ -18,7 +18,7 @@ from bot.console import people
 from bot.console.models import ConsoleUser
 from bot.storage import utcnow
 from bot.thaitime import local, thai_date
-from tests.complaint_helpers import (STAFF_GROUP, LineUser, Person, code_in, push_texts, pushes_to,  # noqa: F401
+from tests.complaint_helpers import (STAFF_GROUP, LineUser, Person, code_in, push_texts, pushes_to, said,  # noqa: F401
                                      settings as complaint_settings, smtp, wait_idle)
 from tests.conftest import LINE_SECRET
 from tests.console_helpers import PASSWORD, console, console_app, post, signed_in  # noqa: F401
@@ -274,3 +274,34 @@ def test_the_console_resolves_with_a_photo_forwards_and_shows_time_left(console,
 
     ended = post(console, f"/console/complaints/{code}/forward", {"agency": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"})
     assert ended.status_code == 400 and "ปิดแล้ว" in ended.get_data(as_text=True)
+
+
+def test_the_overdue_digest_says_how_late_and_goes_to_the_unit_handling_the_case(bot, services, line_api):
+    from bot.complaints import forwarding, overdue
+    from bot.outbox.worker import deliver_due
+
+    with_school_unit(services)
+    workday = datetime(2026, 12, 15, 1, 0, tzinfo=timezone.utc)  # Tuesday 15 December 2026, 08:00 Thailand
+    reporter = Person(bot, "U-overdue-life")
+    for text in ("ร้องเรียนการให้บริการ", "รอใบรับรองเงินเดือนมาสามสัปดาห์แล้ว", "เสร็จแล้ว", "ข้าม", "ไม่ระบุตัวตน"):
+        reporter.says(text)
+    code = code_in(reporter.says("ยืนยันส่งเรื่อง"))
+    forwarding.to_unit(services, code, "school_affairs")
+    with services.db.session() as s:  # filed on Wednesday 25 November: acknowledged by Monday 30 November
+        s.execute(update(Complaint).where(Complaint.code == code).values(created_at=workday - timedelta(days=20)))
+    wait_idle(services)
+    deliver_due(services)
+    before_staff = push_texts(line_api, STAFF_GROUP)
+
+    assert overdue.queue_overdue_digests(services, workday) >= 1
+    deliver_due(services, workday + timedelta(minutes=1))
+    digest = push_texts(line_api, SCHOOL_UNIT_GROUP)
+    # working days late after 30 November: 1-4, 8, 9, 11, 14 and 15 December (5, 7 and 10 are holidays)
+    assert f"{code} การให้บริการ: เกินกำหนดรับเรื่อง (กำหนด 30 พฤศจิกายน 2569) เกินมา 9 วันทำการ" in digest
+    assert code not in push_texts(line_api, STAFF_GROUP)[len(before_staff):]
+
+
+def test_the_words_typed_inside_a_new_complaint_stay_its_details(bot, services):
+    reporter = Person(bot, "U-draft-words")
+    reporter.says("ร้องเรียนการให้บริการ")
+    assert "รับรายละเอียดแล้ว 1 ข้อความ" in said(reporter.says("ยังไม่ได้รับการแก้ไข"))

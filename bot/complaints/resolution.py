@@ -127,6 +127,8 @@ def answer(ctx: Context) -> list[Reply] | None:
     not_solved = rating is None and says_not_solved(services, text)
     if rating is None and not not_solved:
         return None
+    if ctx.flow and not find_code(text):
+        return None  # typed inside another conversation (a complaint's details, say): that flow's words
     say = lambda key, **v: cc.say(services, key, **v)  # noqa: E731
     code = find_code(text) or (latest_resolved(services, m.channel, m.user_id) if not_solved else None)
     complaint = service.for_reporter(services, code, m.channel, m.user_id) if code else None

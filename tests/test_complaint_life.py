@@ -250,6 +250,7 @@ def test_a_corruption_report_cannot_be_assigned_to_general_staff(console, consol
 
 def test_the_console_resolves_with_a_photo_forwards_and_shows_time_left(console, bot, services, line_api):
     with_school_unit(services)
+    services.settings = services.settings.replace(public_base_url="https://bot.example.go.th")  # LINE shows images
     reporter = Person(bot, "U-console-life", "line")
     for text in ("อยากร้องเรียน", "การให้บริการ", "ติดต่อขอย้ายโรงเรียนแล้วไม่มีผู้ตอบ", "เสร็จแล้ว", "ข้าม", "ไม่ระบุตัวตน"):
         reporter.says(text)
@@ -266,8 +267,10 @@ def test_the_console_resolves_with_a_photo_forwards_and_shows_time_left(console,
                 content_type="multipart/form-data", follow_redirects=True)
     assert resp.status_code == 200
     notice = push_texts(line_api, "U-console-life")
-    assert "ประสานโรงเรียนปลายทางแล้ว" in notice and "รูปผลการดำเนินการ" in notice
-    link = notice.split("/console/result/")[1].split()[0]
+    assert "ประสานโรงเรียนปลายทางแล้ว" in notice
+    [image] = [m for m in last_push(line_api, "U-console-life")["messages"] if m["type"] == "image"]
+    assert image["originalContentUrl"].startswith("https://bot.example.go.th/console/result/")
+    link = image["originalContentUrl"].rsplit("/", 1)[1]
     photo = console.application.test_client().get(f"/console/result/{link}")  # the reporter: no sign-in
     assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
     assert console.application.test_client().get("/console/result/not-a-token").status_code == 404

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.channels.platforms import DeliveryError
-from bot.core.messages import QuickReply, Reply, Text
+from bot.core.messages import Image, QuickReply, Reply, Text
 from bot.thaitime import local, thai_date
 from bot.storage.prepared import Prepared
 
@@ -120,9 +120,9 @@ def resolved_message(services: Services, complaint: Complaint, note: str | None,
         say("resolved_notice_no_note", code=complaint.code)
     until = thai_date(local(reopen_until(services, complaint)).date())
     ask = say("resolved_ask_rating", reopen_days=cc.of(services).limits.reopen_days, until=until)
-    if photo_url:  # a link: the outbox carries texts only (an Image reply would need bot/outbox/rows.pack)
-        head += "\n" + say("resolved_photo_alt", code=complaint.code) + f": {photo_url}"
-    return [Text(head), Text(ask, answer_buttons(services, complaint.code))]
+    photo = [Image(photo_url, photo_url, say("resolved_photo_alt", code=complaint.code) + f": {photo_url}")] \
+        if photo_url else []  # a channel that cannot show it (LINE without https) gets the alt text, a link
+    return [Text(head), *photo, Text(ask, answer_buttons(services, complaint.code))]
 
 
 def status_message(services: Services, complaint: Complaint, note: str | None,
@@ -152,7 +152,10 @@ def notify(services: Services, session: Session, complaint: Complaint, replies: 
     never the account, which `send_row` opens at send time)."""
     if session.get(ComplaintContact, complaint.id) is None:
         return  # nobody to tell (personal data already purged)
-    payload = outbox_rows.pack(replies)
+    payload = outbox_rows.pack([r for r in replies if isinstance(r, Text)])
+    images = [{"at": i, "url": r.url, "alt": r.alt_text} for i, r in enumerate(replies) if isinstance(r, Image)]
+    if images:  # rows.pack keeps texts only; `send_row` puts the pictures back in place
+        payload["images"] = images
     outbox_rows.enqueue(session, "reporter", str(complaint.id), payload, purpose=purpose, ref=complaint.code, now=now)
 
 
@@ -162,4 +165,7 @@ def send_row(services: Services, row) -> None:
     from bot.channels.outbound import push
 
     channel, user_id = reporter_account(services, int(row.target))
-    push(services, channel, user_id, outbox_rows.unpack(row.payload), retry_key=row.retry_key)
+    replies: list[Reply] = list(outbox_rows.unpack(row.payload))
+    for image in row.payload.get("images", []):
+        replies.insert(image["at"], Image(image["url"], image["url"], image["alt"]))
+    push(services, channel, user_id, replies, retry_key=row.retry_key)

@@ -167,9 +167,8 @@ class ComplaintsContent(Strict):
             return complaint.unit
         try:
             return self.category(complaint.category).unit
-        except KeyError:
-            return next(k for k, u in self.units.items() if u.integrity) if any(
-                u.integrity for u in self.units.values()) else next(iter(self.units))
+        except KeyError:  # a category removed from content: treated as protected, like is_integrity
+            return next((k for k, u in self.units.items() if u.integrity), next(iter(self.units)))
 
     def category_label(self, category_id: str) -> str:
         """The label, or the id itself for a category the office has since removed from content."""

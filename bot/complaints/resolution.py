@@ -19,7 +19,7 @@ from bot.outbox import worker as outbox_worker
 from bot.outbox.rows import pack
 from bot.thaitime import local, thai_date
 
-from . import alerts, notifier, service
+from . import alerts, service
 from . import content as cc
 from .content import CLOSED, squash
 from .notifier import reopen_until

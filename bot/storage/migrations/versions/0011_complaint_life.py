@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import bot.storage.db
 
 revision = '0011'
-down_revision = '0007'  # DEV: '0008' at merge
+down_revision = '0008'  # the lead rechains at merge (tested here on '0007')
 branch_labels = None
 depends_on = None
 

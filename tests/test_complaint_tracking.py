@@ -46,7 +46,7 @@ def test_a_status_change_with_a_note_reaches_the_reporter_and_shows_in_tracking(
     deliver_due(services)
     pushed = [b for b in line_api.calls("POST", r"/push$") if b.json["to"] == reporter.user_id][-1].json
     labels = [i["action"]["label"] for m in pushed["messages"] for i in (m.get("quickReply") or {}).get("items", [])]
-    assert "ประเมินความพึงพอใจ" in labels  # feedback offered once the complaint is closed
+    assert "5 มากที่สุด" in labels and "ยังไม่ได้รับการแก้ไข" in labels  # the reporter rates the handling
 
     card = said(reporter.says(code))
     assert "ดำเนินการแล้วเสร็จ" in card and "ลงโทษทางวินัยผู้เกี่ยวข้องแล้ว" in card

@@ -45,9 +45,14 @@ DIGEST_ITEM = "staff_digest_item"  # a code held for the digest (status "held", 
 def targets(services: Services, category: str) -> tuple[list[str], list[str]]:
     """(LINE ids, e-mail addresses) for a category: its unit's own, else the defaults from settings —
     the integrity settings for corruption reports, which never fall back to the general ones."""
-    content = cc.of(services)
+    return unit_targets(services, cc.of(services).category(category).unit)
+
+
+def unit_targets(services: Services, unit_key: str) -> tuple[list[str], list[str]]:
+    """(LINE ids, e-mail addresses) of a unit: its own, else the defaults (the integrity ones for an
+    integrity unit, never the general ones)."""
     settings = services.settings
-    unit = content.units[content.category(category).unit]
+    unit = cc.of(services).units[unit_key]
     if unit.integrity:
         return (list(unit.line_targets or settings.integrity_line_targets),
                 list(unit.emails or settings.integrity_alert_emails))

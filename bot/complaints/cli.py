@@ -17,7 +17,7 @@ from scoring import feedback as feedback_scoring
 from . import content as cc
 from bot.outbox.worker import deliver_due
 
-from . import alerts, service
+from . import alerts, forwarding, service
 from .content import STATUSES
 from .models import Complaint
 from .purge import purge_personal_data
@@ -45,6 +45,14 @@ def register(sub) -> None:
     p.add_argument("status", choices=STATUSES)
     p.add_argument("--note", help="what the reporter is told")
     p.set_defaults(func=cmd_set_status)
+    p = csub.add_parser("forward", help="move to another unit of the office, or send to another agency "
+                                        "(the reporter is told; the new unit alerted)")
+    p.add_argument("code")
+    to = p.add_mutually_exclusive_group(required=True)
+    to.add_argument("--unit", help="a unit of content/complaints.yaml")
+    to.add_argument("--agency", help="the other agency's name")
+    p.add_argument("--contact", help="where the reporter follows it up at that agency (with --agency)")
+    p.set_defaults(func=cmd_forward)
     p = csub.add_parser("stats", help="counts by month, category and status; mean days to close")
     p.add_argument("--year", type=argument(parse_year), help="calendar year, BE (2567) or CE (2024)")
     p.add_argument("--fiscal", action="store_true", help="the Thai fiscal year ending in --year")
@@ -104,6 +112,14 @@ def cmd_show(args) -> int:
         print(f"ตำแหน่ง: {loc['latitude']}, {loc['longitude']} {loc.get('title') or ''}".rstrip())
     for e in view["evidence"]:
         print(f"หลักฐาน: {e['mime']} {e['size']} ไบต์ {e['file'] or '(ลบแล้ว)'}")
+    print(f"หน่วยงานที่ดูแล: {view['unit_name']}")
+    if view["forwarded_agency"]:
+        print(f"ส่งต่อไปยัง: {view['forwarded_agency']}" + (f" ({view['forwarded_contact']})"
+                                                          if view["forwarded_contact"] else ""))
+    if view["rating"]:
+        print(f"คะแนนจากผู้ร้อง: {view['rating']}/5" + (f" — {view['rating_comment']}" if view["rating_comment"] else ""))
+    if view["reopened"]:
+        print(f"เปิดเรื่องอีกครั้ง: {view['reopened']} ครั้ง")
     for h in view["history"]:
         print(f"{h['at']}  {h['status_label']}" + (f" — {h['note']}" if h["note"] else ""))
     return 0
@@ -120,6 +136,28 @@ def cmd_set_status(args) -> int:
     label = cc.of(services).status_label(complaint.status)
     print(f"{complaint.code}: {label}; messages sent now: {result.sent}, to retry: {result.retrying}, "
           f"failed: {result.failed}")
+    return 0
+
+
+def cmd_forward(args) -> int:
+    services = cli_services()
+    if args.contact and not args.agency:
+        print("--contact goes with --agency", file=sys.stderr)
+        return 2
+    try:
+        if args.unit:
+            done = forwarding.to_unit(services, args.code, args.unit)
+        else:
+            done = forwarding.to_agency(services, args.code, args.agency, args.contact)
+    except service.NotFound:
+        print(f"no complaint {args.code}", file=sys.stderr)
+        return 1
+    except forwarding.Refused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    result = deliver_due(services)
+    print(f"{done.complaint.code}: ส่งต่อให้ {done.to} แล้ว; messages sent now: {result.sent}, "
+          f"to retry: {result.retrying}, failed: {result.failed}")
     return 0
 
 
@@ -140,6 +178,10 @@ def cmd_stats(args) -> int:
             for key, value in summary[section].items():
                 out.writerow([section, key, value])
         out.writerow(["mean_days_to_close", "", summary["mean_days_to_close"] if summary["closed"] else ""])
+        out.writerow(["ratings", "count", summary["ratings"]["count"]])
+        out.writerow(["ratings", "mean", summary["ratings"]["mean"] if summary["ratings"]["count"] else ""])
+        for key in ("reopened", "reopenings", "forwarded_to_agencies"):
+            out.writerow([key, "", summary[key]])
         return 0
     content = cc.of(services)
     print(f"สถิติเรื่องร้องเรียน {summary['period']}: {summary['total']} เรื่อง")
@@ -148,6 +190,11 @@ def cmd_stats(args) -> int:
     print("ตามสถานะ: " + ", ".join(f"{content.status_label(k)} {n}" for k, n in summary["by_status"].items()))
     mean = summary["mean_days_to_close"]
     print(f"ปิดเรื่องแล้ว {summary['closed']} เรื่อง" + (f" เฉลี่ย {mean:.2f} วัน" if mean is not None else ""))
+    ratings = summary["ratings"]
+    print(f"ผู้ร้องให้คะแนนการดำเนินการ {ratings['count']} เรื่อง" +
+          (f" เฉลี่ย {ratings['mean']:.2f} จาก 5" if ratings["mean"] is not None else ""))
+    print(f"เปิดเรื่องอีกครั้งเพราะยังไม่ได้รับการแก้ไข {summary['reopened']} เรื่อง ({summary['reopenings']} ครั้ง); "
+          f"ส่งต่อหน่วยงานอื่น {summary['forwarded_to_agencies']} เรื่อง")
     return 0
 
 

@@ -42,6 +42,14 @@ TEXT_KEYS = (
     "confirm_too_soon ask_code_listed my_codes_title my_codes_item alert_private alert_digest "
     "alert_digest_subject overdue_digest overdue_digest_item overdue_digest_subject"
 ).split()
+# A case's life after filing: the resolution answered, reopenings, forwarding (bot/complaints/resolution.py)
+TEXT_KEYS += (
+    "btn_not_solved resolved_notice resolved_notice_no_note resolved_ask_rating resolved_photo_alt rate_case "
+    "not_solved_case case_rated case_comment_thanks case_not_closed reopened reopen_note reopen_too_late "
+    "reopen_not_resolved reopen_none reopen_alert reopen_alert_subject forwarded_unit forwarded_agency "
+    "forwarded_follow forwarded_follow_agency forward_note_unit forward_note_agency forward_alert "
+    "forward_alert_subject"
+).split()
 WORD_KEYS = ("generic", "done", "skip", "back", "cancel", "confirm", "anonymous", "named", "consent", "no_consent",
              "praise", "suggestion", "add_yes", "add_no", "clear_details",
              "question", "story")
@@ -87,6 +95,8 @@ class Limits(Strict):
     web_min_seconds_to_confirm: int = Field(default=20, ge=0)
     web_complaints_per_address_per_day: int = Field(default=5, ge=1)
     alerts_per_hour: int = Field(default=10, ge=1)
+    # Days after a resolution within which the reporter may say it is not solved (the case reopens)
+    reopen_days: int = Field(default=14, ge=0)
 
     @property
     def evidence_mb(self) -> str:
@@ -152,6 +162,15 @@ class ComplaintsContent(Strict):
         """Whether the category's reports go to the integrity unit (and stay away from general staff)."""
         unit = next((self.units[c.unit] for c in self.categories if c.id == category_id), None)
         return unit is None or unit.integrity  # a category removed from content: treat it as protected
+
+    def unit_key(self, complaint) -> str:
+        """The unit handling a complaint: the one staff forwarded it to, else its category's."""
+        if complaint.unit and complaint.unit in self.units:
+            return complaint.unit
+        try:
+            return self.category(complaint.category).unit
+        except KeyError:  # a category removed from content: treated as protected, like is_integrity
+            return next((k for k, u in self.units.items() if u.integrity), next(iter(self.units)))
 
     def category_label(self, category_id: str) -> str:
         """The label, or the id itself for a category the office has since removed from content."""

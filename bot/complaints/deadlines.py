@@ -45,16 +45,42 @@ def add_working_days(services: Services, start: date, days: int) -> date:
     return day
 
 
+def working_days_between(services: Services, start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is not later)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(services, day)
+    return count
+
+
 @dataclass(frozen=True)
 class Deadlines:
     acknowledge_by: date
     resolve_by: date
     acknowledged: bool
     overdue: bool
+    # working days: left before the deadline now running (open cases), and how late an overdue one is
+    days_left: int | None = None
+    late_days: int = 0
 
     @property
     def overdue_what(self) -> str:
         return "" if not self.overdue else ("เกินกำหนดรับเรื่อง" if not self.acknowledged else "เกินกำหนดแล้วเสร็จ")
+
+    @property
+    def due(self) -> date:
+        """The deadline now running: acknowledging until it is done, then resolving."""
+        return self.acknowledge_by if not self.acknowledged else self.resolve_by
+
+    @property
+    def time_left(self) -> str:
+        """What staff read beside a case."""
+        if self.days_left is None:
+            return ""
+        if self.overdue:
+            return f"{self.overdue_what} {self.late_days} วันทำการ"
+        return "ครบกำหนดวันนี้" if self.days_left == 0 else f"เหลือ {self.days_left} วันทำการ"
 
 
 def of(services: Services, complaint, now: datetime) -> Deadlines:
@@ -70,4 +96,10 @@ def of(services: Services, complaint, now: datetime) -> Deadlines:
     acknowledged = complaint.status != "received"
     closed = complaint.closed_at is not None
     overdue = not closed and ((not acknowledged and today > ack) or today > resolve)
-    return Deadlines(ack, resolve, acknowledged, overdue)
+    if closed:
+        return Deadlines(ack, resolve, acknowledged, overdue)
+    late_on = ack if not acknowledged and today > ack else resolve
+    due = ack if not acknowledged and not overdue else resolve
+    return Deadlines(ack, resolve, acknowledged, overdue,
+                     days_left=working_days_between(services, today, due) if not overdue else 0,
+                     late_days=max(1, working_days_between(services, late_on, today)) if overdue else 0)

@@ -20,9 +20,10 @@ from bot.core.conversation import Context, for_another_topic
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
 from bot.core.textcut import clip as cut
 from bot.core.thai import THAI_DIGITS
+from bot.thaitime import thai_date
 
 from . import content as cc
-from . import evidence, floodgate, service
+from . import deadlines, evidence, floodgate, service
 from .content import Category, buttons
 from .content import say_in as say
 from .draft import Draft
@@ -319,8 +320,10 @@ def filed(ctx: Context, complaint) -> list[Reply]:
     """The receipt: written with the complaint (owed until delivered) and answered in the chat."""
     content = cc.of(ctx.services)
     category = content.category(complaint.category)
+    reply_by = thai_date(deadlines.of(ctx.services, complaint, complaint.created_at).resolve_by)
     return [Text(say(ctx, "filed", code=complaint.code, unit=content.units[category.unit].name,
-                     status=content.status_label(complaint.status), resolve_days=category.resolve_days))]
+                     status=content.status_label(complaint.status), resolve_days=category.resolve_days,
+                     reply_by=reply_by))]
 
 
 # --- the conversation, one step a row ------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 from bot.core.flow_wrappers import MenuWhenDone, one_to_one
 
 from .flow import FLOW as COMPLAINT
+from .resolution import FLOW as CASE_RATING
+from .resolution import answer as resolution_answer
 from .track import FLOW as TRACK
 
 COMPLAINT = MenuWhenDone(COMPLAINT)
@@ -12,4 +14,7 @@ HANDLERS = {
     "complaint": one_to_one(COMPLAINT.start),
     "track": one_to_one(TRACK.start),
 }
-FLOWS = [COMPLAINT, TRACK]
+FLOWS = [COMPLAINT, TRACK, MenuWhenDone(CASE_RATING)]
+# The reporter's answer to a resolution notice (a rating, "not solved"): it names its case, whatever
+# the conversation is doing.
+BEFORE = [resolution_answer]

@@ -38,6 +38,17 @@ class Complaint(Base):
     # The console user working on it (staff assign it in the console).
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("console_user.id", ondelete="SET NULL"),
                                                     default=None, index=True)
+    # The unit handling it when staff forwarded it within the office (None: its category's unit)
+    unit: Mapped[str | None] = mapped_column(String(32), default=None)
+    # Sent to another agency: its name and where the reporter can follow it up
+    forwarded_agency: Mapped[str | None] = mapped_column(String(200), default=None)
+    forwarded_contact: Mapped[str | None] = mapped_column(String(300), default=None)
+    # The reporter's answer to the resolution: a rating 1-5 with an optional comment, and how often they
+    # said it was not solved (each time it was reopened)
+    rating: Mapped[int | None] = mapped_column(Integer, default=None)
+    rating_comment: Mapped[str | None] = mapped_column(Text, default=None)
+    rated_at: Mapped[datetime | None] = mapped_column(default=None)
+    reopened: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     events: Mapped[list["ComplaintEvent"]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan")
@@ -58,6 +69,10 @@ class ComplaintEvent(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text, default=None)
+    # A photo of the result staff attached (under EVIDENCE_DIR, cleaned like evidence) and the unguessable
+    # name it is served under to the reporter's channel; both emptied when personal data is purged
+    photo_path: Mapped[str | None] = mapped_column(String(255), default=None)
+    photo_token: Mapped[str | None] = mapped_column(String(64), default=None, unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")

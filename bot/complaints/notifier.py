@@ -7,7 +7,7 @@ anonymous.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import bindparam, delete, func, select
@@ -15,7 +15,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.channels.platforms import DeliveryError
-from bot.core.messages import QuickReply, Text
+from bot.core.messages import Image, QuickReply, Reply, Text
+from bot.thaitime import local, thai_date
 from bot.storage.prepared import Prepared
 
 from . import content as cc
@@ -98,8 +99,37 @@ def reporter_account(services: Services, complaint_id: int) -> tuple[str, str]:
         return row.channel, user_id
 
 
-def status_message(services: Services, complaint: Complaint, note: str | None) -> list[Text]:
+def reopen_until(services: Services, complaint: Complaint) -> datetime:
+    """Until when the reporter may say a resolved case is not solved."""
+    return complaint.closed_at + timedelta(days=cc.of(services).limits.reopen_days)
+
+
+def answer_buttons(services: Services, code: str) -> tuple[QuickReply, ...]:
+    """Ratings 5 to 1 and "not solved", each sending the code with the answer (resolution.py reads it)."""
     say = lambda key, **v: cc.say(services, key, **v)  # noqa: E731
+    rates = tuple(QuickReply(say(f"rating_{n}"), say("rate_case", rating=n, code=code)) for n in range(5, 0, -1))
+    return rates + (QuickReply(say("btn_not_solved"), say("not_solved_case", code=code)),)
+
+
+def resolved_message(services: Services, complaint: Complaint, note: str | None,
+                     photo_url: str | None = None) -> list[Reply]:
+    """The staff's note, the photo of the result where the channel can show one, and the question: a
+    rating, or "not solved" until the reopening window closes."""
+    say = lambda key, **v: cc.say(services, key, **v)  # noqa: E731
+    head = say("resolved_notice", code=complaint.code, note=note) if note else \
+        say("resolved_notice_no_note", code=complaint.code)
+    until = thai_date(local(reopen_until(services, complaint)).date())
+    ask = say("resolved_ask_rating", reopen_days=cc.of(services).limits.reopen_days, until=until)
+    photo = [Image(photo_url, photo_url, say("resolved_photo_alt", code=complaint.code) + f": {photo_url}")] \
+        if photo_url else []  # a channel that cannot show it (LINE without https) gets the alt text, a link
+    return [Text(head), *photo, Text(ask, answer_buttons(services, complaint.code))]
+
+
+def status_message(services: Services, complaint: Complaint, note: str | None,
+                   photo_url: str | None = None) -> list[Reply]:
+    say = lambda key, **v: cc.say(services, key, **v)  # noqa: E731
+    if complaint.status == "resolved":
+        return resolved_message(services, complaint, note, photo_url)
     lines = [say("status_changed", code=complaint.code, status=cc.of(services).status_label(complaint.status))]
     if note:
         lines.append(say("status_note", note=note))
@@ -111,12 +141,22 @@ def status_message(services: Services, complaint: Complaint, note: str | None) -
 
 
 def notify_status(services: Services, session: Session, complaint: Complaint, note: str | None,
-                  now: datetime) -> None:
+                  now: datetime, photo_url: str | None = None) -> None:
     """Queue the status notice in the caller's transaction; delivered by the outbox."""
+    notify(services, session, complaint, status_message(services, complaint, note, photo_url), now)
+
+
+def notify(services: Services, session: Session, complaint: Complaint, replies: list[Reply], now: datetime,
+           purpose: str = "status") -> None:
+    """Queue a notice to the complaint's reporter in the caller's transaction (the row names the complaint,
+    never the account, which `send_row` opens at send time)."""
     if session.get(ComplaintContact, complaint.id) is None:
         return  # nobody to tell (personal data already purged)
-    payload = outbox_rows.pack(status_message(services, complaint, note))
-    outbox_rows.enqueue(session, "reporter", str(complaint.id), payload, purpose="status", ref=complaint.code, now=now)
+    payload = outbox_rows.pack([r for r in replies if isinstance(r, Text)])
+    images = [{"at": i, "url": r.url, "alt": r.alt_text} for i, r in enumerate(replies) if isinstance(r, Image)]
+    if images:  # rows.pack keeps texts only; `send_row` puts the pictures back in place
+        payload["images"] = images
+    outbox_rows.enqueue(session, "reporter", str(complaint.id), payload, purpose=purpose, ref=complaint.code, now=now)
 
 
 def send_row(services: Services, row) -> None:
@@ -125,4 +165,7 @@ def send_row(services: Services, row) -> None:
     from bot.channels.outbound import push
 
     channel, user_id = reporter_account(services, int(row.target))
-    push(services, channel, user_id, outbox_rows.unpack(row.payload), retry_key=row.retry_key)
+    replies: list[Reply] = list(outbox_rows.unpack(row.payload))
+    for image in row.payload.get("images", []):
+        replies.insert(image["at"], Image(image["url"], image["url"], image["alt"]))
+    push(services, channel, user_id, replies, retry_key=row.retry_key)

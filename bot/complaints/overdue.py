@@ -32,21 +32,23 @@ JOB = "overdue-digest"
 PURPOSE = "overdue_digest"
 
 
-def overdue_by_category(services: Services, now: datetime) -> dict[str, list[tuple[Complaint, deadlines.Deadlines]]]:
+def overdue_by_unit(services: Services, now: datetime) -> dict[str, list[tuple[Complaint, deadlines.Deadlines]]]:
+    """Open cases past a deadline, by the unit handling each (a forwarded case's new unit)."""
+    content = cc.of(services)
     with services.db.session() as s:
         open_ones = s.scalars(select(Complaint).where(Complaint.closed_at.is_(None)).order_by(Complaint.created_at))
         found: dict[str, list] = defaultdict(list)
         for complaint in open_ones:
             due = deadlines.of(services, complaint, now)
             if due.overdue:
-                found[complaint.category].append((complaint, due))
+                found[content.unit_key(complaint)].append((complaint, due))
         return found
 
 
 def digest_text(services: Services, items: list[tuple[Complaint, deadlines.Deadlines]], now: datetime) -> str:
     content = cc.of(services)
     lines = [cc.say(services, "overdue_digest_item", code=c.code, category=content.category_label(c.category),
-                    what=d.overdue_what, due=thai_date(d.acknowledge_by if not d.acknowledged else d.resolve_by))
+                    what=d.overdue_what, due=thai_date(d.due), late=d.late_days)
              for c, d in items]
     return cc.say(services, "overdue_digest", count=len(items), date=thai_date(local(now).date()),
                   items="\n".join(lines), link=f"{services.settings.public_base_url}/console/complaints/?overdue=1")
@@ -59,8 +61,8 @@ def queue_overdue_digests(services: Services, now: datetime | None = None) -> in
     if not deadlines.is_working_day(services, today):
         return 0
     per_target: dict[tuple[str, str], list] = defaultdict(list)
-    for category, items in overdue_by_category(services, now).items():
-        line_ids, emails = alerts.targets(services, category)
+    for unit, items in overdue_by_unit(services, now).items():
+        line_ids, emails = alerts.unit_targets(services, unit)
         for to in line_ids:
             per_target[("line", to)].extend(items)
         for to in emails:

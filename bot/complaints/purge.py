@@ -1,7 +1,7 @@
 """PDPA retention: personal data of closed complaints is removed after a set time.
 
 Removed: the reporter's name and phone, the location (coordinates and address), the link to their
-platform account, the evidence files, the alerts and notices sent about the complaint (an alert quotes
+platform account, the evidence files and photos of the result, the alerts and notices sent about the complaint (an alert quotes
 the name and phone), and what the bot still keeps under the reporter's account: its conversation state
 and web inbox. Files of drafts never filed are removed too, and follower rows of people who left (or, on
 Messenger, have not written) before the cutoff.
@@ -25,7 +25,7 @@ from . import evidence, notifier
 from bot.outbox.models import OutboxMessage
 from bot.outbox.rows import purge_sent
 
-from .models import Complaint, Evidence
+from .models import Complaint, ComplaintEvent, Evidence
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -54,6 +54,11 @@ def purge_personal_data(services: Services, older_than: timedelta, now: datetime
         paths = [f.path for f in files]
         for f in files:
             f.path = None
+        photos = list(s.scalars(select(ComplaintEvent).where(ComplaintEvent.complaint_id.in_(ids),
+                                                             ComplaintEvent.photo_path.is_not(None))))
+        paths += [p.photo_path for p in photos]  # photos of the result may show the reporter's place
+        for p in photos:
+            p.photo_path = p.photo_token = None
         for c in complaints:
             c.reporter_name = c.reporter_phone = None
             c.location = None

@@ -148,8 +148,9 @@ def filed_by(services: Services, channel: str, user_id: str) -> list[notifier.Fi
 
 
 def set_status(services: Services, code: str, status: str, note: str | None = None,
-               now: datetime | None = None) -> Complaint:
-    """Record a status change with its note and queue the notice to the reporter in the same commit."""
+               now: datetime | None = None, photo: ResultPhoto | None = None) -> Complaint:
+    """Record a status change with its note (and a photo of the result) and queue the notice to the
+    reporter in the same commit; a resolution asks the reporter to rate it or say it is not solved."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)} (got {status!r})")
     now = now or utcnow()
@@ -160,9 +161,24 @@ def set_status(services: Services, code: str, status: str, note: str | None = No
             raise NotFound(code)
         complaint.status, complaint.updated_at = status, now
         complaint.closed_at = (complaint.closed_at or now) if status in CLOSED else None
-        complaint.events.append(ComplaintEvent(status=status, note=note, created_at=now))
-        notifier.notify_status(services, s, complaint, note, now)
+        event = ComplaintEvent(status=status, note=note, created_at=now)
+        if photo is not None:
+            event.photo_path, event.photo_token = photo.path, photo.token
+        complaint.events.append(event)
+        notifier.notify_status(services, s, complaint, note, now, photo.url(services) if photo else None)
     return complaint
+
+
+@dataclass(frozen=True)
+class ResultPhoto:
+    """A photo of the result, stored and cleaned like evidence (result_photos.py), served to the reporter
+    under its unguessable token."""
+
+    path: str
+    token: str
+
+    def url(self, services: Services) -> str:
+        return f"{services.settings.public_base_url}/console/result/{self.token}"
 
 
 def listing(services: Services, status: str | None = None) -> list[Complaint]:
@@ -188,6 +204,13 @@ def staff_view(services: Services, complaint: Complaint, full: bool = False) -> 
         "created_at": complaint.created_at.isoformat(),
         "closed_at": complaint.closed_at.isoformat() if complaint.closed_at else None,
         "evidence_count": len(complaint.evidence),
+        "unit": content.unit_key(complaint),
+        "unit_name": content.units[content.unit_key(complaint)].name,
+        "forwarded_agency": complaint.forwarded_agency,
+        "forwarded_contact": complaint.forwarded_contact,
+        "rating": complaint.rating,
+        "rating_comment": complaint.rating_comment,
+        "reopened": complaint.reopened or 0,
     }
     if not full:
         return view

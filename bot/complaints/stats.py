@@ -18,6 +18,9 @@ class Row(Protocol):
     status: str
     created_at: datetime
     closed_at: datetime | None
+    rating: int | None
+    reopened: int
+    forwarded_agency: str | None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ def summarise(rows: Iterable[Row], period: Period | None = None) -> dict:
     months = period.months() if period else sorted(by_month)
     closed = [r for r in rows if r.closed_at is not None]
     mean = (sum((days(r.created_at, r.closed_at) for r in closed), Decimal(0)) / len(closed)) if closed else None
+    ratings = [r.rating for r in rows if getattr(r, "rating", None)]
     return {
         "period": period.label() if period else "ทั้งหมด",
         "total": len(rows),
@@ -69,4 +73,16 @@ def summarise(rows: Iterable[Row], period: Period | None = None) -> dict:
         "by_status": dict(sorted(Counter(r.status for r in rows).items())),
         "closed": len(closed),
         "mean_days_to_close": float(mean.quantize(Decimal("0.01"), ROUND_HALF_UP)) if mean is not None else None,
+        # the reporters' ratings of the handling (1-5), cases reopened as not solved, sent to other agencies
+        "ratings": {"count": len(ratings), "mean": mean_of(ratings),
+                    "by_rating": {str(n): ratings.count(n) for n in range(5, 0, -1)}},
+        "reopened": sum(1 for r in rows if getattr(r, "reopened", 0)),
+        "reopenings": sum(getattr(r, "reopened", 0) or 0 for r in rows),
+        "forwarded_to_agencies": sum(1 for r in rows if getattr(r, "forwarded_agency", None)),
     }
+
+
+def mean_of(values: list[int]) -> float | None:
+    if not values:
+        return None
+    return float((Decimal(sum(values)) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP))

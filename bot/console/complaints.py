@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
 from bot.complaints import content as cc
-from bot.complaints import deadlines, service
+from bot.complaints import deadlines, forwarding, result_photos, service
 from bot.outbox.worker import deliver_due
 from bot.complaints.alerts import CHANNEL_NAMES
 from bot.complaints.content import STATUSES
@@ -19,7 +19,7 @@ from bot.feedback.models import Feedback
 from bot.storage import utcnow
 from scoring import feedback as feedback_scoring
 
-from . import audit, inbox
+from . import audit, inbox, people
 from .auth import person, staff_required
 from .thaidates import BadDate, picked, picker_values, read_date
 
@@ -99,9 +99,11 @@ def detail(code: str):
     who = person()
     audit.log(services(), who.username, "complaint_viewed", complaint=complaint.code)
     view = service.staff_view(services(), complaint, full=True)
+    corrupt = complaint.category in inbox.corruption_categories(services())
     return render_template("console/complaint.html", c=view, complaint=complaint, statuses=status_labels(),
                            due=deadlines.of(services(), complaint, utcnow()), notes=inbox.notes(services(), complaint),
-                           users=inbox.assignee_names(services()), channels=CHANNEL_NAMES,
+                           users=inbox.assignee_names(services()), assignees=people.assignable(services(), corrupt),
+                           units=forwarding.units_for(services(), complaint), channels=CHANNEL_NAMES,
                            inline=INLINE)
 
 
@@ -115,8 +117,24 @@ def set_status(code: str):
     if status not in STATUSES:
         flash("กรุณาเลือกสถานะ")
         return redirect(url_for(".detail", code=complaint.code))
-    service.set_status(services(), complaint.code, status, request.form.get("note") or None)
-    audit.log(services(), person().username, "complaint_status", complaint=complaint.code, detail=status)
+    note = (request.form.get("note") or "").strip()
+    if len(note) > NOTE_MAX:
+        flash(f"ข้อความถึงผู้ร้องยาวเกิน {NOTE_MAX} ตัวอักษร")
+        return redirect(url_for(".detail", code=complaint.code))
+    upload = request.files.get("photo")
+    photo = None
+    if upload is not None and upload.filename:
+        if status != "resolved":
+            flash("แนบรูปผลการดำเนินการได้เมื่อเปลี่ยนสถานะเป็น “ดำเนินการแล้วเสร็จ”")
+            return redirect(url_for(".detail", code=complaint.code))
+        try:
+            photo = result_photos.store(services(), upload.read(cc.of(services()).limits.evidence_bytes + 1))
+        except result_photos.Refused as exc:
+            flash(str(exc))
+            return redirect(url_for(".detail", code=complaint.code))
+    service.set_status(services(), complaint.code, status, note or None, photo=photo)
+    audit.log(services(), person().username, "complaint_status", complaint=complaint.code,
+              detail=status + (" +photo" if photo else ""))
     result = deliver_due(services())
     told = "และแจ้งผู้ร้องแล้ว" if not (result.retrying or result.failed) else \
         "ระบบจะส่งแจ้งผู้ร้องอีกครั้งโดยอัตโนมัติ (ช่องทางส่งข้อความขัดข้อง)"
@@ -131,9 +149,57 @@ def assign(code: str):
     if error:
         return error
     raw = request.form.get("assignee", "")
-    name = inbox.assign(services(), person(), complaint.code, int(raw) if raw.isdigit() else None)
+    user_id = int(raw) if raw.isdigit() else None
+    corrupt = complaint.category in inbox.corruption_categories(services())
+    if user_id is not None and user_id not in people.assignable(services(), corrupt):
+        names = inbox.assignee_names(services())
+        if user_id in names:
+            return render_template("console/message.html", message=(
+                f"มอบหมายเรื่อง {complaint.code} ให้ {names[user_id]} ไม่ได้ เพราะบัญชีนี้ไม่มีสิทธิ์เปิดเรื่องประเภทนี้"
+                " (เรื่องทุจริตมอบหมายได้เฉพาะผู้ดูแลระบบและเจ้าหน้าที่ฝ่ายตรวจสอบทุจริต)")), 400
+    name = inbox.assign(services(), person(), complaint.code, user_id)
     flash(f"มอบหมายเรื่อง {complaint.code} ให้ {name} แล้ว" if name else "ไม่พบผู้ใช้ที่เลือก")
     return redirect(url_for(".detail", code=complaint.code))
+
+
+@bp.post("/complaints/<code>/forward")
+@staff_required
+def forward(code: str):
+    """Move the case to another unit, or send it to another agency; the reporter is told either way."""
+    complaint, error = load_visible(code)
+    if error:
+        return error
+    form = request.form
+    try:
+        if form.get("unit"):
+            done = forwarding.to_unit(services(), complaint.code, form["unit"])
+        else:
+            done = forwarding.to_agency(services(), complaint.code, form.get("agency", ""), form.get("contact"))
+    except forwarding.Refused as exc:
+        return render_template("console/message.html", message=str(exc)), 400
+    audit.log(services(), person().username, "complaint_forwarded", complaint=complaint.code, detail=done.to)
+    deliver_due(services())
+    flash(f"ส่งต่อเรื่อง {complaint.code} ให้{done.to}แล้ว และแจ้งผู้ร้องแล้ว")
+    return redirect(url_for(".detail", code=complaint.code))
+
+
+@bp.get("/result/<token>")
+def result_photo(token: str):
+    """A photo of a case's result, for its reporter (the link in the resolution notice): no sign-in, the
+    unguessable token is the key; nothing else of the case is shown."""
+    found = result_photos.by_token(services(), token)
+    if found is None:
+        abort(404)
+    path, mime = found
+    return send_file(path, mimetype=mime, max_age=0)
+
+
+@bp.url_value_preprocessor
+def larger_body_for_photos(endpoint, values):
+    """The status form may carry a photo of the result, up to the evidence limit: raised here because this
+    runs before the CSRF check reads the form under the app's small MAX_CONTENT_LENGTH."""
+    if endpoint == "console_complaints.set_status":
+        request.max_content_length = cc.of(services()).limits.evidence_bytes + 65536
 
 
 @bp.post("/complaints/<code>/notes")

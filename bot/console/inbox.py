@@ -18,7 +18,7 @@ from bot.thaitime import BANGKOK
 
 from . import audit
 from .models import ComplaintNote, ConsoleUser
-from .people import Person
+from .people import Person, may_handle
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -97,6 +97,8 @@ def assign(services: Services, who: Person, code: str, user_id: int | None) -> s
         user = s.get(ConsoleUser, user_id) if user_id else None
         if complaint is None or (user_id and (user is None or not user.active)):
             return None
+        if user is not None and not may_handle(user.role, complaint.category in corruption_categories(services)):
+            return None  # they could not even open it
         complaint.assignee_id = user.id if user else None
         name = user.username if user else "ไม่มีผู้รับผิดชอบ"
         audit.record(s, who.username, "complaint_assigned", complaint=code, detail=name)

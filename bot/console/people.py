@@ -198,3 +198,18 @@ def usernames(services: Services) -> list[tuple[int, str]]:
     with services.db.session() as s:
         return [(u.id, u.username) for u in s.scalars(select(ConsoleUser).where(ConsoleUser.active)
                                                       .order_by(ConsoleUser.username))]
+
+
+def may_handle(role: str, corruption: bool) -> bool:
+    """Whether an account of this role may work on a case: the same rule as seeing it (inbox.may_see),
+    so nobody is handed a case that answers them 403."""
+    who = Person(0, "", role)
+    return who.sees_corruption() if corruption else who.sees_general()
+
+
+def assignable(services: Services, corruption: bool) -> dict[int, str]:
+    """Active accounts a case may be assigned to (id: username): for a corruption report, never general staff."""
+    with services.db.session() as s:
+        return {u.id: u.username for u in s.scalars(select(ConsoleUser).where(ConsoleUser.active)
+                                                    .order_by(ConsoleUser.username))
+                if may_handle(u.role, corruption)}

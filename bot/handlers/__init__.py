@@ -29,6 +29,7 @@ def build_router() -> Router:
     router.add(feedback_handlers.HANDLERS, feedback_handlers.FLOWS)
     router.add(livechat_handlers.HANDLERS)
     router.before += livechat_handlers.BEFORE
+    router.before += complaint_handlers.BEFORE  # after the live chat's hold: a person holding it hears all
     router.before.insert(0, office_answers.refresh)  # what staff changed, in use on the next message
     router.unsure.append(office_answers.office_answer)
     router.unanswered.append(office_answers.keep_unanswered)

@@ -43,7 +43,8 @@ def cli(settings, services, capsys, monkeypatch):
            "EVIDENCE_DIR": str(settings.evidence_dir), "LINE_CHANNEL_SECRET": settings.line_channel_secret,
            "LINE_CHANNEL_ACCESS_TOKEN": settings.line_channel_access_token,
            "LINE_API_BASE_URL": settings.line_api_base_url, "STAFF_LINE_TARGETS": STAFF_GROUP,
-           "INTEGRITY_LINE_TARGETS": INTEGRITY_GROUP, "SMTP_URL": settings.smtp_url}
+           "INTEGRITY_LINE_TARGETS": INTEGRITY_GROUP, "SMTP_URL": settings.smtp_url,
+           "SECRET_KEY": settings.secret_key}  # the key the app sealed the reporter's address with
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     load = cc.load

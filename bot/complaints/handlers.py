@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.core.flow_wrappers import MenuWhenDone, one_to_one
 
+from . import reporting
 from .flow import FLOW as COMPLAINT
 from .track import FLOW as TRACK
 
@@ -11,5 +12,7 @@ COMPLAINT = MenuWhenDone(COMPLAINT)
 HANDLERS = {
     "complaint": one_to_one(COMPLAINT.start),
     "track": one_to_one(TRACK.start),
+    # how reporting works, or hesitation, outside a complaint: answered, no case opened
+    **{intent: reporting.outside for intent in (*reporting.QUESTIONS, reporting.HESITANT)},
 }
 FLOWS = [COMPLAINT, TRACK]

@@ -25,6 +25,9 @@ def asked(ctx: Context) -> str | None:
     """The reporting question or hesitation this message is (an intent of QUESTIONS or HESITANT), if any.
     A long message is a story; a fearful one that reports a wrong ("ลูกกลัวครูตี") is a detail."""
     u, text = ctx.understood, cc.squash(ctx.message.utterance or "")
+    content = cc.of(ctx.services)
+    if any(content.is_word(kind, text) for kind in cc.BUTTONS_OF):
+        return None  # a button ("ไม่ระบุตัวตน", "Stay anonymous") answers the step; it asks nothing
     if u.intent not in QUESTIONS + (HESITANT,) or u.confidence < MIN_CONFIDENCE or len(text) > STORY_CHARS:
         return None
     if u.intent == HESITANT and u.entities.get("complaint") == "wrong":

@@ -97,7 +97,9 @@ def test_outside_a_report_the_same_questions_are_answered_without_opening_a_case
     anonymity = person.says("แจ้งทุจริตแบบไม่บอกชื่อได้ไหมคะ")
     assert "keyed hash" in said(anonymity) and "เรื่องร้องเรียนที่กำลังกรอก" not in said(anonymity)
     assert "30 วันทำการ" in said(person.says("ร้องเรียนไปแล้วนานไหมกว่าจะรู้ผล"))
-    assert "หัวข้อใด" not in said(person.says("กลัวค่ะ ไม่กล้าแจ้ง"))  # no flow asks for a category
+    afraid = said(person.says("กลัวค่ะ ไม่กล้าแจ้ง"))
+    assert "หัวข้อใด" not in afraid and "ยังไม่มีการเปิดเรื่องใด ๆ" in afraid  # no flow asks for a category
+    assert "ศูนย์ปฏิบัติการต่อต้านการทุจริต" in afraid
     # a report is still one tap away, and nothing was opened behind their back
     nxt = person.says("ร้องเรียน")
     assert "หัวข้อใด" in said(nxt)

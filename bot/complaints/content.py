@@ -102,7 +102,7 @@ class Retention(Strict):
 
 # Answers for a reporter who asks how reporting works or hesitates (`reporting:` in complaints.yaml).
 REPORTING_KEYS = ("help.anonymity", "help.complaint_time", "help.complaint_readers", "help.complaint_evidence",
-                  "help.hesitant", "process_time_row", "restated", "btn_continue", "btn_report")
+                  "help.hesitant", "hesitant_outside", "process_time_row", "restated", "btn_continue")
 
 
 class English(Strict):

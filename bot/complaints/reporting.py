@@ -80,7 +80,8 @@ def only_words(piece: str, words: set[str], ordered: list[str]) -> bool:
 
 
 def outside(ctx: Context) -> list[Reply]:
-    """Outside a complaint: the answer, and a button to start one (no case is opened)."""
+    """Outside a complaint: the answer, and the menu, whose complaint button starts one when they are ready
+    (no case is opened)."""
     intent = ctx.understood.intent
     menu = ctx.services.content.quick_replies("menu", ctx.lang)
-    return [Text(answer_text(ctx, intent), menu)]
+    return [Text(answer_text(ctx, "hesitant_outside" if intent == HESITANT else intent), menu)]

@@ -78,3 +78,19 @@ def test_thai_stays_the_default(bot):
     opened = person.says("อยากร้องเรียนครับ")
     assert "เรื่องที่ต้องการแจ้งเกี่ยวกับหัวข้อใด" in said(opened) and "ยกเลิก" in buttons(opened)
     assert "Cancel" not in buttons(opened)
+
+
+def test_in_the_web_chat_an_english_complaint_has_english_buttons_at_every_step(client):
+    def say(text: str) -> tuple[str, list[str]]:
+        data = client.post("/api/chat", json={"text": text}).get_json()
+        return ("\n".join(r.get("text", "") for r in data["replies"]),
+                [q["label"] for r in data["replies"] for q in r.get("quick_replies", [])])
+
+    text, labels = say("I want to make a complaint")
+    assert "What is it about?" in text and "School" in labels and "ยกเลิก" not in labels
+    text, labels = say("School")
+    assert "Please tell what happened" in text and labels == ["Done", "Back", "Cancel"]
+    text, labels = say("How long will it take?")
+    assert "working days" in text and "Please tell what happened" in text  # answered; still at the details
+    text, labels = say("Cancel")
+    assert "Cancelled" in text and "Complaint" in labels  # the English menu

@@ -8,7 +8,9 @@ answered as a question; steps.py); `ComplaintFlow` alone moves the conversation.
 
 The draft (draft.py) lives in the conversation state (evidence files in their own rows, see evidence.py);
 nothing reaches staff until the reporter confirms. A message that plainly belongs to another topic
-("เบอร์โทรสำนักงาน") is answered normally and the draft waits where it was.
+("เบอร์โทรสำนักงาน") is answered normally and the draft waits where it was; a question about reporting itself
+("เขาจะรู้ไหมว่าเป็นเรา") or fear is answered at the step (reporting.py). A flow begun in English speaks
+English to the end (`Draft.lang`).
 """
 from __future__ import annotations
 

@@ -112,6 +112,21 @@ class Retention(Strict):
     housekeeping_at: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+# Answers for a reporter who asks how reporting works or hesitates (`reporting:` in complaints.yaml).
+REPORTING_KEYS = ("help.anonymity", "help.complaint_time", "help.complaint_readers", "help.complaint_evidence",
+                  "help.hesitant", "hesitant_outside", "process_time_row", "restated", "btn_continue")
+
+
+class English(Strict):
+    """The English versions of the feature's texts, category labels, unit names and statuses (Thai when
+    one is missing), for a conversation held in English."""
+
+    texts: dict[str, str] = {}
+    categories: dict[str, str] = {}
+    units: dict[str, str] = {}
+    statuses: dict[str, str] = {}
+
+
 class ComplaintsContent(Strict):
     categories: list[Category] = Field(min_length=1)
     overdue_digest_at: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -122,6 +137,8 @@ class ComplaintsContent(Strict):
     retention: Retention
     words: dict[str, list[str]]
     texts: dict[str, str]
+    reporting: dict[str, str] = {}
+    english: English = English()
     _squashed: dict[tuple[str, bool], frozenset[str]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
@@ -144,7 +161,10 @@ class ComplaintsContent(Strict):
         missing = [k for k in TEXT_KEYS if k not in self.texts]
         if missing:
             problems.append(f"texts: missing {', '.join(missing)}")
-        long = [k for k, v in self.texts.items() if BUTTON_KEY.match(k) and len(v) > BUTTON_MAX]
+        missing = [k for k in REPORTING_KEYS if k not in self.reporting]
+        if missing:
+            problems.append(f"reporting: missing {', '.join(missing)}")
+        long = [k for k, v in [*self.texts.items(), *self.reporting.items(), *self.english.texts.items()] if BUTTON_KEY.match(k) and len(v) > BUTTON_MAX]
         if long:
             problems.append(f"texts: button labels longer than {BUTTON_MAX} characters: {', '.join(long)}")
         if problems:
@@ -180,7 +200,7 @@ class ComplaintsContent(Strict):
         """The category a reply to "which category?" is exactly: its label (the button), number or id."""
         t = squash(text)
         for n, c in enumerate(self.categories, start=1):
-            if t and t in (squash(c.label), str(n), c.id):
+            if t and t in (squash(c.label), str(n), c.id, squash(self.english.categories.get(c.id, ""))):
                 return c
         return None
 
@@ -201,12 +221,28 @@ class ComplaintsContent(Strict):
         """The word list `kind`, squashed once per content load rather than on every message."""
         key = (kind, with_buttons)
         if key not in self._squashed:
-            words = self.words.get(kind, []) + [self.texts[b] for b in BUTTONS_OF.get(kind, ()) if with_buttons]
+            buttons = [b for b in BUTTONS_OF.get(kind, ()) if with_buttons]
+            words = self.words.get(kind, []) + [self.text(b, lang) for b in buttons for lang in ("th", "en")]
             self._squashed[key] = frozenset(squash(w) for w in words)
         return self._squashed[key]
 
-    def status_label(self, status: str) -> str:
+    def status_label(self, status: str, lang: str = "th") -> str:
+        if lang == "en" and status in self.english.statuses:
+            return self.english.statuses[status]
         return self.statuses.get(status, status)  # type: ignore[call-overload]
+
+    def text(self, key: str, lang: str = "th") -> str:
+        """The text `key` in `lang`: English when written, else Thai (`texts`, then `reporting`)."""
+        if lang == "en" and key in self.english.texts:
+            return self.english.texts[key]
+        return self.texts[key] if key in self.texts else self.reporting[key]
+
+    def label(self, category_id: str, lang: str = "th") -> str:
+        """A category's label in `lang` (the id of one the office has since removed)."""
+        return (lang == "en" and self.english.categories.get(category_id)) or self.category_label(category_id)
+
+    def unit_name(self, unit: str, lang: str = "th") -> str:
+        return (lang == "en" and self.english.units.get(unit)) or self.units[unit].name
 
 
 SPACES = re.compile(r"[\s\u200b]+")
@@ -253,14 +289,15 @@ def of(services: Services) -> ComplaintsContent:
     return services.complaints_content
 
 
-def say(services: Services, key: str, **values: object) -> str:
+def say(services: Services, key: str, lang: str = "th", **values: object) -> str:
     office = services.content.office
-    return of(services).texts[key].format(office=office.short_name, office_phone=office.phone, **values)
+    return of(services).text(key, lang).format(office=office.short_name, office_phone=office.phone, **values)
 
 
 def say_in(ctx, key: str, **values: object) -> str:
-    """`say` within a conversation turn (the complaint and feedback flows speak from complaints.yaml)."""
-    return say(ctx.services, key, **values)
+    """`say` within a conversation turn, in its language (the complaint and feedback flows speak from
+    complaints.yaml)."""
+    return say(ctx.services, key, getattr(ctx, "lang", "th"), **values)
 
 
 def buttons(ctx, *keys: str) -> tuple[QuickReply, ...]:

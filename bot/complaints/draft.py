@@ -22,6 +22,7 @@ class Draft:
     anonymous: bool | None = None  # None until asked; only False files a name and phone
     name: str | None = None
     phone: str | None = None
+    lang: str | None = None  # the language the flow began in ("en" or "th"): it speaks so to the end
 
     @classmethod
     def load(cls, data: dict) -> Draft:

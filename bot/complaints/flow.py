@@ -8,7 +8,9 @@ answered as a question; steps.py); `ComplaintFlow` alone moves the conversation.
 
 The draft (draft.py) lives in the conversation state (evidence files in their own rows, see evidence.py);
 nothing reaches staff until the reporter confirms. A message that plainly belongs to another topic
-("เบอร์โทรสำนักงาน") is answered normally and the draft waits where it was.
+("เบอร์โทรสำนักงาน") is answered normally and the draft waits where it was; a question about reporting itself
+("เขาจะรู้ไหมว่าเป็นเรา") or fear is answered at the step (reporting.py). A flow begun in English speaks
+English to the end (`Draft.lang`).
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from bot.core.thai import THAI_DIGITS
 from bot.thaitime import thai_date
 
 from . import content as cc
-from . import deadlines, evidence, floodgate, service
+from . import deadlines, evidence, floodgate, reporting, service
 from .content import Category, buttons
 from .content import say_in as say
 from .draft import Draft
@@ -105,7 +107,8 @@ def nav(ctx: Context) -> tuple[QuickReply, ...]:
 
 
 def ask_category(ctx: Context, draft: Draft) -> list[Reply]:
-    cats = tuple(QuickReply(c.label, c.label) for c in cc.of(ctx.services).categories)
+    content = cc.of(ctx.services)
+    cats = tuple(QuickReply(content.label(c.id, ctx.lang), content.label(c.id, ctx.lang)) for c in content.categories)
     if draft.details:  # back from the details: show what is kept, and offer to clear it
         return [Text(say(ctx, "ask_category_again", count=len(draft.details), details=details_text(draft.details)),
                      cats + buttons(ctx, "btn_clear_details", "btn_cancel"))]
@@ -113,7 +116,7 @@ def ask_category(ctx: Context, draft: Draft) -> list[Reply]:
 
 
 def ask_details(ctx: Context, draft: Draft) -> list[Reply]:
-    label = cc.of(ctx.services).category(draft.category).label
+    label = cc.of(ctx.services).label(draft.category, ctx.lang)
     if draft.details:
         return [Text(say(ctx, "ask_details_kept", category=label, count=len(draft.details),
                          details=details_text(draft.details)), buttons(ctx, "btn_done") + nav(ctx))]
@@ -139,7 +142,7 @@ def summary(ctx: Context, draft: Draft) -> list[Reply]:
     if draft.location:
         proof += f" + {say(ctx, 'label_location')}"
     reporter = say(ctx, "named", name=draft.name, phone=draft.phone) if draft.named else say(ctx, "anonymous")
-    rows = (CardRow(say(ctx, "label_category"), cc.of(ctx.services).category(draft.category).label),
+    rows = (CardRow(say(ctx, "label_category"), cc.of(ctx.services).label(draft.category, ctx.lang)),
             CardRow(say(ctx, "label_details"), details),
             CardRow(say(ctx, "label_evidence"), proof),
             CardRow(say(ctx, "label_reporter"), reporter))
@@ -170,8 +173,8 @@ def unit_change(ctx: Context, before: str | None, after: Category) -> list[Reply
     content = cc.of(ctx.services)
     if not before or before == after.id or content.category(before).unit == after.unit:
         return []
-    return [Text(say(ctx, "unit_changed", before=content.units[content.category(before).unit].name,
-                     after=content.units[after.unit].name, category=after.label))]
+    return [Text(say(ctx, "unit_changed", before=content.unit_name(content.category(before).unit, ctx.lang),
+                     after=content.unit_name(after.unit, ctx.lang), category=content.label(after.id, ctx.lang)))]
 
 
 def on_details(ctx: Context, draft: Draft, text: str) -> Outcome:
@@ -194,6 +197,8 @@ def on_details(ctx: Context, draft: Draft, text: str) -> Outcome:
         return Go()
     if not text:
         return Stay([Text(say(ctx, "details_empty"), here)])
+    if reporting.restates(ctx, text):  # "อยากแจ้งทุจริตค่ะ": the wish again, not what happened
+        return Stay([Text(say(ctx, "restated", category=content.label(draft.category, ctx.lang)), here)])
     if text != pending:
         kind = question_kind(ctx, draft)
         if kind == "answer":
@@ -321,8 +326,8 @@ def filed(ctx: Context, complaint) -> list[Reply]:
     content = cc.of(ctx.services)
     category = content.category(complaint.category)
     reply_by = thai_date(deadlines.of(ctx.services, complaint, complaint.created_at).resolve_by)
-    return [Text(say(ctx, "filed", code=complaint.code, unit=content.units[category.unit].name,
-                     status=content.status_label(complaint.status), resolve_days=category.resolve_days,
+    return [Text(say(ctx, "filed", code=complaint.code, unit=content.unit_name(category.unit, ctx.lang),
+                     status=content.status_label(complaint.status, ctx.lang), resolve_days=category.resolve_days,
                      reply_by=reply_by))]
 
 
@@ -353,7 +358,8 @@ def is_first_detail(ctx: Context) -> bool:
     """ "อยากแจ้งว่ามีเจ้าหน้าที่เรียกรับเงินค่ะ" already tells what happened: it is kept, not asked again."""
     content, text = cc.of(ctx.services), (ctx.message.utterance or "").strip()
     return (ctx.understood.entities.get("complaint") == "wrong" and not content.is_word("generic", text)
-            and not content.category_named(text) and len(cc.squash(text)) > FIRST_DETAIL_CHARS)
+            and not content.category_named(text) and len(cc.squash(text)) > FIRST_DETAIL_CHARS
+            and not reporting.restates(ctx, text))
 
 
 class ComplaintFlow:
@@ -367,7 +373,7 @@ class ComplaintFlow:
         if service.limit_reached(ctx.services, m.channel, m.user_id, ctx.now):
             return [Text(say(ctx, "rate_limited", limit=ctx.services.settings.complaint_daily_limit))]
         category = named_category(ctx)
-        draft = Draft(opened=ctx.now.timestamp())
+        draft = Draft(opened=ctx.now.timestamp(), lang=ctx.lang)
         ctx.start_flow(NAME, "category")
         if is_first_detail(ctx):
             draft.details.append(m.utterance.strip())
@@ -378,6 +384,7 @@ class ComplaintFlow:
 
     def step(self, ctx: Context) -> list[Reply] | None:
         draft, at = Draft.load(ctx.flow["data"]), ctx.flow["step"]
+        ctx.lang = draft.lang or ctx.lang  # begun in English, answered in English to the end
         return self.carry_out(ctx, draft, at, self.handle(ctx, draft, at))
 
     def handle(self, ctx: Context, draft: Draft, at: str) -> Outcome:
@@ -390,6 +397,13 @@ class ComplaintFlow:
             return Back()
         if ctx.message.media or ctx.message.location:
             return attachment(ctx, draft, at)
+        if text and content.is_word("continue", text):
+            return Stay(STEPS[at].prompt(ctx, draft))
+        question = reporting.asked(ctx)
+        if question == reporting.HESITANT:  # never a detail: reassured, and offered to stop
+            return Stay(reporting.hesitation(ctx))
+        if question:  # answered where the reporter is; the draft waits at this step
+            return Stay([Text(reporting.answer_text(ctx, question))] + STEPS[at].prompt(ctx, draft))
         return STEPS[at].handle(ctx, draft, text)
 
     def carry_out(self, ctx: Context, draft: Draft, at: str, outcome: Outcome) -> list[Reply] | None:
@@ -423,6 +437,7 @@ class ComplaintFlow:
     def aside(self, ctx: Context) -> list[Reply]:
         """After a question answered mid-complaint: one line saying the draft is still open and how to go on."""
         draft, at = Draft.load(ctx.flow["data"]), ctx.flow["step"]
+        ctx.lang = draft.lang or ctx.lang
         key = "still_open_details" if at == "details" else "still_open"
         return [Text(say(ctx, key, count=len(draft.details)), STEPS[at].prompt(ctx, draft)[-1].quick_replies)]
 

@@ -28,7 +28,7 @@ NAME = "track"
 def card(ctx: Context, complaint: Complaint) -> Card:
     content = cc.of(ctx.services)
     rows = [CardRow(say(ctx, "label_category"), content.category_label(complaint.category)),
-            CardRow(say(ctx, "label_status"), content.status_label(complaint.status), emphasis=True),
+            CardRow(say(ctx, "label_status"), content.status_label(complaint.status, ctx.lang), emphasis=True),
             CardRow(say(ctx, "label_filed"), thai_datetime(complaint.created_at))]
     if complaint.status not in cc.CLOSED:
         category = next((c for c in content.categories if c.id == complaint.category), None)
@@ -42,7 +42,7 @@ def status_card(ctx: Context, complaint: Complaint) -> Card:
     reporter; the category (a corruption report says what it is about), details, evidence, location and
     identity stay with the filer's account and the office."""
     content = cc.of(ctx.services)
-    rows = [CardRow(say(ctx, "label_status"), content.status_label(complaint.status), emphasis=True),
+    rows = [CardRow(say(ctx, "label_status"), content.status_label(complaint.status, ctx.lang), emphasis=True),
             CardRow(say(ctx, "label_filed"), thai_datetime(complaint.created_at)),
             CardRow("", say(ctx, "track_shared_view"))]
     return _card(ctx, complaint, rows)
@@ -51,7 +51,7 @@ def status_card(ctx: Context, complaint: Complaint) -> Card:
 def _card(ctx: Context, complaint: Complaint, rows: list[CardRow]) -> Card:
     content = cc.of(ctx.services)
     rows.append(CardRow("", say(ctx, "track_history"), emphasis=True))
-    rows += [CardRow(thai_datetime(e.created_at), content.status_label(e.status) + (f" — {e.note}" if e.note else ""))
+    rows += [CardRow(thai_datetime(e.created_at), content.status_label(e.status, ctx.lang) + (f" — {e.note}" if e.note else ""))
              for e in complaint.events]
     title = say(ctx, "track_title", code=complaint.code)
     alt = "\n".join([title] + [f"{r.label}: {r.value}" if r.label else r.value for r in rows])
@@ -86,7 +86,7 @@ def my_codes(ctx: Context) -> Text | None:
         return None
     lines = [say(ctx, "my_codes_title", count=len(mine))]
     lines += [say(ctx, "my_codes_item", code=c.code, category=content.category_label(c.category),
-                  status=content.status_label(c.status), filed=thai_date(local(c.created_at).date())) for c in mine]
+                  status=content.status_label(c.status, ctx.lang), filed=thai_date(local(c.created_at).date())) for c in mine]
     buttons = tuple(QuickReply(c.code, c.code) for c in mine[:MAX_CODE_BUTTONS])
     return Text("\n".join(lines), buttons)
 

@@ -168,7 +168,6 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.redoable_engine = self._redoable_engine(url, kwargs)
-        self.on_dispose: list[Callable[[], object]] = []  # writes still waiting in this process (sent marks)
 
     def _redoable_engine(self, url: str, kwargs: dict) -> Engine:
         """For the writes of a message's turn that the platform's redelivery would make again (the event's
@@ -204,7 +203,5 @@ class Database:
                 raise
 
     def dispose(self) -> None:
-        for write_waiting in self.on_dispose:
-            write_waiting()
         for engine in self.engines:
             engine.dispose()

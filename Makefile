@@ -28,8 +28,9 @@ db: install
 run: db
 	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-1} $(VENV)/bin/gunicorn app:app
 
+# Two processes (pytest-xdist): the suite's databases, servers and ports are each test's own.
 test: install-dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n $${TEST_PROCESSES:-2}
 
 # `make bench BENCH_ARGS='--only latency --quick'`: see bench/README.md
 bench: install-dev

@@ -42,6 +42,13 @@ class Response:
 Route = tuple[str, re.Pattern]
 
 
+class ListeningServer(ThreadingHTTPServer):
+    """Python's default listen backlog is 5: several web workers' sending pools opening connections at once
+    overflow it, and their connects time out. A platform's servers take far more."""
+
+    request_queue_size = 128
+
+
 class FakePlatform:
     def __init__(self, defaults: dict[tuple[str, str], Response | Callable[[Recorded], Response]] | None = None):
         self.requests: list[Recorded] = []
@@ -86,7 +93,7 @@ class FakePlatform:
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
         Handler.disable_nagle_algorithm = True  # headers and body leave at once (no 40 ms stall)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ListeningServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()

@@ -204,15 +204,21 @@ def make_server(line: Line, cert: str | None = None, key: str | None = None,
                 line.count("other")
                 self._answer(b"{}")
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 1024
+    server = ManyConnections(("127.0.0.1", port), Handler)
     if cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
         # The handshake happens in the connection's own thread, not in the accepting loop.
         server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     return server
+
+
+class ManyConnections(ThreadingHTTPServer):
+    """LINE takes many connections at once: a listen backlog of 1024 (Python's default, 5, is set when the
+    server binds, so it has to be a class attribute), and a thread each that dies with the process."""
+
+    request_queue_size = 1024
+    daemon_threads = True
 
 
 def url_of(server: ThreadingHTTPServer, tls: bool) -> str:

@@ -26,6 +26,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
 from bot.complaints.overdue import add_overdue_job
+from bot.livechat.idle import add_idle_job
 from bot.retention_jobs import add_retention_jobs
 from bot.thaitime import BANGKOK
 from bot.storage import utcnow
@@ -116,6 +117,7 @@ def build(services, scheduler_cls=BlockingScheduler, leader: Leader | None = Non
                       next_run_time=datetime.now(BANGKOK), misfire_grace_time=None)
     add_retention_jobs(scheduler, services)
     add_overdue_job(scheduler, services)
+    add_idle_job(scheduler, services)
     if leader is not None:
         scheduler.add_job(heartbeat, "interval", seconds=leader.ttl.total_seconds() / 3, id=HEARTBEAT_JOB,
                           jobstore="memory", misfire_grace_time=None)

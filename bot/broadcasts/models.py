@@ -120,3 +120,15 @@ apscheduler_jobs = Table(
     Column("next_run_time", Float(25), index=True),
     Column("job_state", LargeBinary, nullable=False),
 )
+
+
+class BroadcastImage(Base):
+    """A picture staff uploaded for an announcement, cleaned as evidence is (no EXIF), kept in the database
+    so every instance serves it at /media/announcements/<token>.<ext> for LINE and Messenger to fetch."""
+
+    __tablename__ = "broadcast_image"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    mime: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

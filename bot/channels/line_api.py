@@ -6,7 +6,10 @@ menus); turning our messages into its models and back cost more than the post.
 for an outbound proxy, REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) for a CA of its own, such as a proxy that
 inspects TLS.
 
-Every failure becomes a DeliveryError: retryable for timeouts, refused connections, 429 and 5xx (with the
+The chat and account calls at the end (loading animation, mark as read, this month's quota) go through
+line-bot-sdk's MessagingApi: rare, and never on the send path.
+
+Every send failure becomes a DeliveryError: retryable for timeouts, refused connections, 429 and 5xx (with the
 Retry-After LINE gave); 409 to a reused X-Line-Retry-Key means LINE already accepted that batch.
 """
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 import logging
 import threading
 import uuid
+from dataclasses import dataclass
 from typing import Sequence
 
 from .platform_http import PerThread
@@ -101,3 +105,101 @@ def line_api(settings) -> LineApi:
             api = _apis.setdefault(key, LineApi(*key))
     return api
 
+
+
+# --- LINE's chat and account calls, through line-bot-sdk's MessagingApi -----------------------------------
+# None of them carries a message; each is a courtesy (a loading animation, a read mark) or a figure for the
+# console (this month's quota), so a failure is logged by type and never raised to the caller.
+
+_sdk_apis: dict[tuple, object] = {}
+
+
+def messaging_api(settings):
+    """The SDK's MessagingApi for these settings (with timeouts, bot/channels/line_sdk.py), made once."""
+    from .line_sdk import line_messaging_api
+
+    key = (settings.line_api_base_url, settings.line_channel_access_token, settings.platform_timeout)
+    api = _sdk_apis.get(key)
+    if api is None:
+        with _lock:
+            api = _sdk_apis.setdefault(key, line_messaging_api(settings))
+    return api
+
+
+def line_on(settings) -> bool:
+    from . import registry
+
+    return "line" in registry.names() and registry.channel_class("line").enabled(settings)
+
+
+def _courtesy(what: str, call) -> bool:
+    from linebot.v3.messaging import ApiException
+
+    try:
+        call()
+        return True
+    except ApiException as exc:
+        log.info("LINE %s refused: %s", what, getattr(exc, "status", "?"))
+    except Exception as exc:  # a network failure: the user simply does not see it
+        log.info("LINE %s failed: %s", what, type(exc).__name__)
+    return False
+
+
+LOADING_SECONDS = (5, 60)  # LINE's bounds; a multiple of 5
+
+
+def show_loading(settings, user_id: str, seconds: int = 20) -> bool:
+    """LINE's typing dots in a one-to-one chat while an answer takes a moment; they go when the answer
+    arrives or after `seconds`."""
+    from linebot.v3.messaging import ShowLoadingAnimationRequest
+
+    seconds = min(max(LOADING_SECONDS[0], seconds - seconds % 5), LOADING_SECONDS[1])
+    return _courtesy("loading animation", lambda: messaging_api(settings).show_loading_animation(
+        ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds)))
+
+
+def show_loading_soon(services, channel: str, user_id: str, seconds: int = 20) -> None:
+    """`show_loading` from a thread of its own, so the turn that knows it will take a while does not wait
+    on LINE for it; nothing for other channels, groups or an office without LINE."""
+    if channel != "line" or not user_id.startswith("U") or not line_on(services.settings):
+        return
+    threading.Thread(target=show_loading, args=(services.settings, user_id, seconds), name="line-loading",
+                     daemon=True).start()
+
+
+def mark_as_read(settings, token: str) -> bool:
+    """Mark the person's messages up to the one `token` came with as read (the `markAsReadToken` of a
+    message event): they see that a person has read them. Needs Chat on in LINE Official Account Manager."""
+    from linebot.v3.messaging import MarkMessagesAsReadByTokenRequest
+
+    return _courtesy("mark as read", lambda: messaging_api(settings).mark_messages_as_read_by_token(
+        MarkMessagesAsReadByTokenRequest(markAsReadToken=token)))
+
+
+@dataclass(frozen=True)
+class Quota:
+    """This month's messages: LINE's limit (None: no limit) and how many have been used."""
+
+    limit: int | None
+    used: int
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.limit is None else max(0, self.limit - self.used)
+
+
+def message_quota(settings) -> Quota | None:
+    """This month's quota and consumption (two GETs), or None when LINE cannot be asked."""
+    from linebot.v3.messaging import ApiException
+
+    api = messaging_api(settings)
+    try:
+        quota, used = api.get_message_quota(), api.get_message_quota_consumption()
+    except ApiException as exc:
+        log.info("LINE quota refused: %s", getattr(exc, "status", "?"))
+        return None
+    except Exception as exc:
+        log.info("LINE quota unreachable: %s", type(exc).__name__)
+        return None
+    limited = getattr(quota.type, "value", quota.type) == "limited"
+    return Quota(quota.value if limited else None, used.total_usage)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from bot.core.messages import Incoming, Location, Media
@@ -101,6 +101,7 @@ class TextFromUser:
     user_id: str
     text: str
     type: str = "message"
+    read_token: str = ""
 
     @property
     def source(self) -> "TextFromUser":  # chat_id() reads `user_id` off the source
@@ -126,7 +127,8 @@ def plain_text(raw: dict) -> TextFromUser | None:
             and _strs(message, "id", "text", "quoteToken")
             and all(isinstance(message[k], str) for k in message.keys() & {"quotedMessageId", "markAsReadToken"})):
         return None
-    return TextFromUser(raw["webhookEventId"], raw.get("replyToken"), raw["mode"], source["userId"], message["text"])
+    return TextFromUser(raw["webhookEventId"], raw.get("replyToken"), raw["mode"], source["userId"], message["text"],
+                        read_token=message.get("markAsReadToken", ""))
 
 
 # LINE's event types (Messaging API reference); a log line names one of these or "unknown", never what
@@ -258,11 +260,12 @@ class LineEvents:
                 audience.messaged(self.services, CHANNEL, user)
             log.info("LINE message of type %s ignored", message.type)
             return
+        incoming = replace(incoming, read_token=getattr(message, "mark_as_read_token", None) or "")
         self.respond(event, incoming, audience.touch(self.services, CHANNEL, user) if user else None)
 
     def on_text_from_user(self, event: TextFromUser, claim: TurnClaim | None = None) -> None:
         """What on_message does for a text in a one-to-one chat."""
-        self.respond(event, Incoming(CHANNEL, event.user_id, text=event.text),
+        self.respond(event, Incoming(CHANNEL, event.user_id, text=event.text, read_token=event.read_token),
                      audience.touch(self.services, CHANNEL, event.user_id), claim)
 
     def on_postback(self, event) -> None:

@@ -38,6 +38,7 @@ class Incoming:
     location: Location | None = None
     locale: str = "th"
     group: bool = False  # said in a group chat: user_id is the group's, shared by all its members
+    read_token: str = ""  # LINE's markAsReadToken: staff who read it in the live chat mark it read
 
     @property
     def utterance(self) -> str:

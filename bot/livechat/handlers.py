@@ -41,8 +41,8 @@ def hold(ctx: Context) -> list[Reply] | None:
         service.close(ctx.services, chat_id, ctx.now)
         ctx.state[FLAG] = False
         return [Text(service.say(ctx.services, "ended"))]
-    kept, now = text or "[ไฟล์แนบ]", ctx.now
-    ctx.writes.append(lambda conn: service.add_citizen_message(conn, chat_id, kept, now))
+    kept, now, read_token = text or "[ไฟล์แนบ]", ctx.now, m.read_token
+    ctx.writes.append(lambda conn: service.add_citizen_message(conn, chat_id, kept, now, read_token))
     return []
 
 

@@ -41,6 +41,8 @@ class LiveChatMessage(Base):
     staff: Mapped[str | None] = mapped_column(String(64), default=None)
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    # LINE's markAsReadToken of the citizen's message: staff opening the chat mark it (and all before) read
+    read_token: Mapped[str | None] = mapped_column(String(512), default=None)
 
 
 class BotAnswerCount(Base):

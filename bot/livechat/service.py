@@ -27,6 +27,7 @@ MESSENGER_HUMAN_AGENT_WINDOW = timedelta(days=7)
 
 class LiveChatContent(BaseModel):
     timeout_minutes: int = 30
+    idle_close_hours: int = 24  # an open chat nobody wrote in for this long is closed, the person told
     end_words: list[str]
     texts: dict[str, str]
 
@@ -77,7 +78,7 @@ _OPEN = Prepared(select(_CHATS.c.id, _CHATS.c.last_activity_at)
 _TIME_OUT = update(_CHATS).where(_CHATS.c.id == bindparam("b_id")).values(status=CLOSED, closed_at=bindparam("b_now"))
 _TOUCH = update(_CHATS).where(_CHATS.c.id == bindparam("b_id")).values(last_activity_at=bindparam("b_now"))
 _ADD = _MESSAGES.insert().values(chat_id=bindparam("b_id"), sender="citizen", text=bindparam("b_text"),
-                                 at=bindparam("b_now", type_=_MESSAGES.c.at.type))
+                                 at=bindparam("b_now", type_=_MESSAGES.c.at.type), read_token=bindparam("b_read"))
 
 
 def open_chat_id(services, channel: str, user_id: str, now: datetime) -> int | None:
@@ -105,10 +106,10 @@ def start(services, channel: str, user_id: str, now: datetime) -> tuple[LiveChat
     return chat, on_duty
 
 
-def add_citizen_message(conn: Connection, chat_id: int, text: str, now: datetime) -> None:
+def add_citizen_message(conn: Connection, chat_id: int, text: str, now: datetime, read_token: str = "") -> None:
     """In the turn's transaction (a write of the turn): the message is kept exactly when the turn is saved."""
     conn.execute(_TOUCH, {"b_id": chat_id, "b_now": now})
-    conn.execute(_ADD, {"b_id": chat_id, "b_text": text, "b_now": now})
+    conn.execute(_ADD, {"b_id": chat_id, "b_text": text, "b_now": now, "b_read": read_token or None})
 
 
 def close(services, chat_id: int, now: datetime | None = None) -> None:

@@ -204,6 +204,10 @@ def fake_line() -> FakePlatform:
                                                                    "displayName": "ผู้ใช้ทดสอบ"}),
         ("GET", r"^/v2/bot/message/[^/]+/content$"): Response(200, tiny_jpeg(), "image/jpeg"),
         ("POST", r"^/v2/bot/richmenu$"): Response(200, {"richMenuId": "richmenu-fake-1"}),
+        ("POST", r"^/v2/bot/chat/loading/start$"): Response(202, {}),
+        ("POST", r"^/v2/bot/chat/markAsRead$"): Response(200, {}),
+        ("GET", r"^/v2/bot/message/quota$"): Response(200, {"type": "limited", "value": 300}),
+        ("GET", r"^/v2/bot/message/quota/consumption$"): Response(200, {"totalUsage": 120}),
     })
 
 

@@ -59,8 +59,13 @@ def test_staff_create_preview_and_send_an_announcement(console, line_api):
     assert "ขอเชิญประชุม 1 ธันวาคม" in line_preview and "altText" not in page
     listing = c.get("/console/broadcasts/").get_data(as_text=True)
     assert "รอส่งตามกำหนด" in listing and "1 ธันวาคม 2571 09:00 น." in listing
+    nobody = post(c, "/console/broadcasts/1/send-now", follow_redirects=True).get_data(as_text=True)
+    assert "ส่งทันทีไม่ได้: ยังไม่มีผู้รับ" in nobody and "ยืนยันส่งประกาศทันที" not in nobody  # reaches nobody
+    assert 'id="send-now" disabled' in nobody
+    from bot.channels import audience
+    audience.followed(c.application.extensions["services"], "line", "U-follower-1")
     confirm = post(c, "/console/broadcasts/1/send-now").get_data(as_text=True)
-    assert "ยืนยันส่งประกาศทันที" in confirm and "เพื่อนทุกคนของบัญชี (บันทึกไว้ 0 คน)" in confirm
+    assert "ยืนยันส่งประกาศทันที" in confirm and "เพื่อนทุกคนของบัญชี (บันทึกไว้ 1 คน)" in confirm
     assert not line_api.calls("POST", r"/v2/bot/message/broadcast$")  # nothing before confirming
     started = post(c, "/console/broadcasts/1/send-now", {"confirmed": "1"}, follow_redirects=True).get_data(as_text=True)
     assert "เริ่มส่งประกาศหมายเลข 1" in started

@@ -203,3 +203,31 @@ def message_quota(settings) -> Quota | None:
         return None
     limited = getattr(quota.type, "value", quota.type) == "limited"
     return Quota(quota.value if limited else None, used.total_usage)
+
+
+_sent_counts: dict[tuple[str, str, str], int | None] = {}  # (token, kind, yyyyMMdd) -> count, past days only
+
+
+def sent_messages(settings, kind: str, day) -> int | None:
+    """How many messages LINE delivered by `kind` (reply or push) on a past Thailand day: LINE's own count
+    (ready about a day later; None when not ready, under 20 that day, or LINE cannot be asked). Past days
+    never change, so each is asked once per process."""
+    from linebot.v3.messaging import ApiException
+
+    key = (settings.line_channel_access_token, kind, day.strftime("%Y%m%d"))
+    if key in _sent_counts:
+        return _sent_counts[key]
+    api = messaging_api(settings)
+    ask = api.get_number_of_sent_reply_messages if kind == "reply" else api.get_number_of_sent_push_messages
+    try:
+        answer = ask(key[2])
+    except ApiException as exc:
+        log.info("LINE delivery count refused: %s", getattr(exc, "status", "?"))
+        return None
+    except Exception as exc:
+        log.info("LINE delivery count unreachable: %s", type(exc).__name__)
+        return None
+    count = answer.success if answer.status == "ready" else None
+    if answer.status != "unready":
+        _sent_counts[key] = count
+    return count

@@ -1,5 +1,6 @@
-"""Messages for web-chat users that arrive outside a request (e.g. a complaint's status change); the
-chat page picks them up when it polls `GET /api/chat/inbox`."""
+"""Messages for web-chat users that arrive outside a request (e.g. a complaint's status change), and the
+recent announcements their conversation has not shown (web_announcements.py); the chat page picks them
+up when it polls `GET /api/chat/inbox`."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from bot.core.messages import Reply, reply_to_dict
 from bot.storage import utcnow
 
+from . import web_announcements
 from .web_models import WebInboxMessage
 
 
@@ -32,4 +34,4 @@ def collect(services, user_id: str, limit: int = 50) -> list[dict]:
         payloads = [dict(row.payload) for row in rows]
         for row in rows:
             s.delete(row)
-        return payloads
+    return payloads + web_announcements.unseen(services, user_id)

@@ -17,11 +17,13 @@ log = logging.getLogger(__name__)
 def console_modules() -> list:
     """Each console page's module: its blueprint `bp` and its menu entries `LINKS` (endpoint, label, roles),
     the same way channels are listed in bot/channels/registry.py."""
-    from . import auth, broadcasts, complaints, dashboard, evidence_pack, users_page, whatif
+    from . import auth, broadcasts, complaints, dashboard, evidence_pack, line_quota, users_page, whatif
 
+    from bot.broadcasts import images as announcement_images
     from bot.office_answers import console as unanswered
 
-    modules = [auth, dashboard, complaints, broadcasts, evidence_pack, whatif, users_page, unanswered]
+    modules = [auth, dashboard, complaints, broadcasts, line_quota, evidence_pack, whatif, users_page, unanswered,
+               announcement_images]
     try:
         from bot.livechat import console as livechat_console
 

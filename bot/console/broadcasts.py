@@ -1,5 +1,8 @@
-"""Console pages for announcements: list, create with a Thai date picker and repeats in words, a preview
-drawn as LINE and Messenger show it, and send-now / cancel that first say how many people it reaches.
+"""Console pages for announcements: list, create with a Thai date picker and repeats in words (the weekday
+and day-of-month only for repeating ones), topics picked from the office's, a picture uploaded and served by
+the app, a preview drawn as LINE and Messenger show it, and send-now / cancel that first say how many
+people it reaches. A button that cannot be used is disabled with the reason beside it: an announcement that
+reaches nobody cannot be sent now, and one that would pass LINE's remaining monthly quota says so first.
 
 A thin layer over `bot.broadcasts.service`, the same functions the command line uses.
 """
@@ -11,15 +14,16 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from bot.broadcasts import service
+from bot.broadcasts import images, service
 from bot.broadcasts.errors import BroadcastNotFound, BroadcastStateError, InvalidAnnouncement
-from bot.broadcasts.models import CANCELLED, SENT
+from bot.broadcasts.models import CANCELLED, MISSED, SCHEDULED, SENDING, SENT
 from bot.broadcasts.runner import send_now
 from bot.broadcasts.schedule import parse_cron
 from bot.broadcasts.validate import CHANNEL_NAMES, CHANNELS, Draft, on, parse_topics
 from bot.storage import utcnow
 
-from . import audit, repeats
+from . import audit, line_quota, repeats
+from .topics import office_topics
 from .flex_preview import line_bubble_html, messenger_html
 from .auth import person, staff_required
 from .thaidates import BadDate, picked, picker_values, read_datetime
@@ -49,10 +53,28 @@ def when(iso: str | None) -> datetime | None:
 
 
 def page_context(form) -> dict:
+    base = current_app.extensions["settings"].public_base_url or ""
     return {"rows": service.list_broadcasts(services()), "channels": channels_on(), "channel_names": CHANNEL_NAMES,
             "form": form, "picker": picker_values(utcnow().date()), "status_th": STATUS_TH, "when": when,
             "in_words": repeats.in_words, "repeat_choices": repeats.CHOICES, "weekdays": repeats.WEEKDAYS_TH,
-            "month_days": list(repeats.MONTH_DAYS), "at": picked(read_datetime_quiet(form))}
+            "month_days": list(repeats.MONTH_DAYS), "at": picked(read_datetime_quiet(form)),
+            "topics": office_topics(services()), "chosen_topics": form.getlist("topics") if form else [],
+            "image_refusal": None if base.startswith("https://") else
+            "อัปโหลดรูปไม่ได้: ต้องตั้งค่า PUBLIC_BASE_URL เป็นที่อยู่ https ก่อน LINE และ Messenger จึงจะแสดงรูปได้"}
+
+
+def picked_topics(form) -> list[str]:
+    """The ticked topics, then any typed in "หัวข้ออื่น" (comma-separated)."""
+    return list(dict.fromkeys([t.strip() for t in form.getlist("topics") if t.strip()]
+                              + parse_topics(form.get("other_topics", ""))))
+
+
+def uploaded_image() -> str | None:
+    """The uploaded picture's public URL, or None when no file was chosen."""
+    upload = request.files.get("image")
+    if upload is None or not upload.filename:
+        return None
+    return images.store(services(), upload.read(images.MAX_BYTES + 1))
 
 
 def read_datetime_quiet(form):
@@ -73,7 +95,8 @@ def schedule_from(form, now: datetime) -> tuple[datetime | None, str | None]:
             if at <= now:
                 raise InvalidAnnouncement("เวลาที่เลือกผ่านไปแล้ว กรุณาเลือกเวลาในอนาคต หรือกด “ส่งทันที” หลังบันทึก")
             return at, None
-        cron = repeats.to_cron(repeat, int(form.get("at_hh", "9")), int(form.get("at_mm", "0")),
+        hh, mm = form.get("repeat_hh") or form.get("at_hh", "9"), form.get("repeat_mm") or form.get("at_mm", "0")
+        cron = repeats.to_cron(repeat, int(hh), int(mm),
                                weekday=int(form["weekday"]) if form.get("weekday", "").isdigit() else None,
                                month_day=int(form["month_day"]) if form.get("month_day", "").isdigit() else None)
         return None, parse_cron(cron, now).expression
@@ -98,14 +121,57 @@ def create():
             raise InvalidAnnouncement("กรุณาเลือกช่องทางอย่างน้อยหนึ่งช่องทาง")
         run_at, cron = schedule_from(form, now)
         draft = Draft(text=form.get("text", ""), title=form.get("title", ""),
-                      image_url=form.get("image_url") or None, link_url=form.get("link") or None,
-                      topics=parse_topics(form.get("topics", "")), channels=chosen, run_at=run_at, cron=cron)
+                      image_url=uploaded_image(), link_url=form.get("link") or None,
+                      topics=picked_topics(form), channels=chosen, run_at=run_at, cron=cron)
         b = service.create(services(), draft, now)
     except InvalidAnnouncement as exc:
         return render_template("console/broadcasts.html", error=str(exc), **page_context(form)), 400
     audit.log(services(), person().username, "broadcast_created", detail=str(b.id))
     flash(f"สร้างประกาศหมายเลข {b.id} แล้ว")
     return redirect(url_for(".detail", broadcast_id=b.id))
+
+
+def audience_sizes(preview: dict) -> dict[str, int]:
+    """How many people each channel of the preview reaches now."""
+    sizes = {}
+    if "line" in preview:
+        a = preview["line"]["audience"]
+        sizes["line"] = a["followers"] if a["kind"] == "multicast" else a["recorded_followers"]
+    if "facebook" in preview:
+        sizes["facebook"] = preview["facebook"]["audience"]["in_24h_window_now"]
+    return sizes
+
+
+def send_refusal(status: str, sizes: dict[str, int]) -> str | None:
+    """Why "ส่งทันที" cannot be used now, or None."""
+    if status == SENT:
+        return "ส่งไปแล้ว จึงส่งซ้ำไม่ได้"
+    if status == CANCELLED:
+        return "ประกาศนี้ถูกยกเลิกแล้ว"
+    if status == SENDING:
+        return "กำลังส่งอยู่ ผลการส่งแต่ละชุดแสดงด้านล่าง"
+    if not any(sizes.values()):
+        return ("ยังไม่มีผู้รับ: ยังไม่มีผู้ติดตามที่บันทึกไว้ในช่องทางที่เลือก "
+                "(Messenger ส่งได้เฉพาะผู้ที่ทักเพจภายใน 24 ชั่วโมง)")
+    return None
+
+
+def cancel_refusal(status: str) -> str | None:
+    if status in (SCHEDULED, MISSED):
+        return None
+    return {SENT: "ส่งไปแล้ว จึงยกเลิกไม่ได้", CANCELLED: "ยกเลิกไปแล้ว",
+            SENDING: "กำลังส่งอยู่ จึงยกเลิกไม่ได้"}.get(status, "ยกเลิกไม่ได้ในสถานะนี้")
+
+
+def quota_warning(sizes: dict[str, int]) -> str | None:
+    """A warning when LINE's remaining monthly quota is smaller than the LINE audience."""
+    if not sizes.get("line"):
+        return None
+    quota = line_quota.quota()
+    if quota is None or quota.remaining is None or quota.remaining >= sizes["line"]:
+        return None
+    return (f"โควตาข้อความ LINE เดือนนี้เหลือ {quota.remaining:,} ข้อความ แต่ประกาศนี้จะส่งถึง {sizes['line']:,} คน "
+            "LINE จะไม่ส่งส่วนที่เกินโควตา กรุณาเพิ่มโควตาใน LINE Official Account Manager หรือเลือกกลุ่มผู้รับให้เล็กลง")
 
 
 def reach(preview: dict) -> list[str]:
@@ -133,8 +199,11 @@ def detail(broadcast_id: int):
     except BroadcastNotFound:
         return not_found(broadcast_id)
     preview = service.preview(services(), broadcast_id)
+    sizes = audience_sizes(preview)
     return render_template("console/broadcast.html", b=service.describe(services(), b, None), preview=preview,
                            reach=reach(preview), deliveries=service.deliveries(services(), broadcast_id),
+                           send_refusal=send_refusal(b.status, sizes), cancel_refusal=cancel_refusal(b.status),
+                           quota_warning=quota_warning(sizes),
                            status_th=STATUS_TH, when=when, in_words=repeats.in_words, channel_names=CHANNEL_NAMES,
                            line_preview=line_bubble_html, messenger_preview=messenger_html)
 
@@ -143,7 +212,8 @@ def confirm_page(broadcast_id: int, action: str):
     b = service.get(services(), broadcast_id)
     preview = service.preview(services(), broadcast_id)
     return render_template("console/broadcast_confirm.html", b=service.describe(services(), b, None),
-                           action=action, reach=reach(preview), in_words=repeats.in_words, when=when)
+                           action=action, reach=reach(preview), in_words=repeats.in_words, when=when,
+                           quota_warning=quota_warning(audience_sizes(preview)) if action == "send" else None)
 
 
 @bp.post("/<int:broadcast_id>/cancel")
@@ -180,8 +250,9 @@ def send(broadcast_id: int):
         status = service.get(services(), broadcast_id).status
     except BroadcastNotFound:
         return not_found(broadcast_id)
-    if status in (SENT, CANCELLED):
-        flash(f"ประกาศหมายเลข {broadcast_id} {'ส่งไปแล้ว' if status == SENT else 'ถูกยกเลิกแล้ว'} จึงไม่ส่งอีก")
+    refusal = send_refusal(status, audience_sizes(service.preview(services(), broadcast_id)))
+    if refusal:
+        flash(f"ส่งประกาศหมายเลข {broadcast_id} ทันทีไม่ได้: {refusal}")
     elif request.form.get("confirmed") != "1":
         return confirm_page(broadcast_id, "send")
     else:

@@ -208,6 +208,8 @@ def fake_line() -> FakePlatform:
         ("POST", r"^/v2/bot/chat/markAsRead$"): Response(200, {}),
         ("GET", r"^/v2/bot/message/quota$"): Response(200, {"type": "limited", "value": 300}),
         ("GET", r"^/v2/bot/message/quota/consumption$"): Response(200, {"totalUsage": 120}),
+        ("GET", r"^/v2/bot/message/delivery/reply"): Response(200, {"status": "ready", "success": 90}),
+        ("GET", r"^/v2/bot/message/delivery/push"): Response(200, {"status": "ready", "success": 30}),
     })
 
 

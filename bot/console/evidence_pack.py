@@ -26,7 +26,7 @@ from . import audit
 from .auth import person, staff_required
 from .evidence_export import NONE, to_csv, to_xlsx
 from .inbox import corruption_categories
-from .thaidates import BE, BadDate, parse_be
+from .thaidates import BE, BadDate, parse_be, picked, picker_values, read_date
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -232,7 +232,8 @@ def page():
         return render_template("console/message.html", message="รูปแบบไฟล์ต้องเป็น html, csv หรือ xlsx"), 400
     fy = args.get("fiscal_year", type=int) or current_fiscal_year()
     try:
-        start, end, fy = period_from(fy, args.get("from") or None, args.get("to") or None)
+        since, until = picked_or_typed(args, "from"), picked_or_typed(args, "to")
+        start, end, fy = period_from(fy, since, until)
     except BadDate as exc:
         return render_template("console/message.html", message=str(exc)), 400
     pack = build(current_app.extensions["services"], start, end, fy)
@@ -249,7 +250,15 @@ def page():
         return to_xlsx(pack), 200, {"Content-Type": XLSX_TYPE,
                                     "Content-Disposition": f'attachment; filename="{name}.xlsx"'}
     return render_template("console/evidence.html", p=pack, fy=fy, args=args, layout=layout(pack), sections=SECTIONS,
-                           zero_text=NONE, years=list(range(current_fiscal_year() - 3, current_fiscal_year() + 1)))
+                           zero_text=NONE, years=list(range(current_fiscal_year() - 3, current_fiscal_year() + 1)),
+                           picker=picker_values(local(datetime.now(BANGKOK)).date()),
+                           since=picked(read_date(args, "from")), until=picked(read_date(args, "to")))
+
+
+def picked_or_typed(args, name: str) -> str | None:
+    """A custom range's end from the Thai date picker (`from_d`, `from_m`, `from_y`), or typed (`from=2568-10-01`)."""
+    day = read_date(args, name)
+    return day.isoformat() if day else (args.get(name) or None)
 
 
 def current_fiscal_year() -> int:

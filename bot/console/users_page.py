@@ -54,7 +54,13 @@ def disable(username: str):
 @bp.get("/audit")
 @staff_required(roles=("admin",))
 def audit_log():
+    from bot.complaints import content as cc
+
+    from .audit_words import describe
+
     rows = audit.entries(services())[-300:][::-1]
+    status_label = cc.of(services()).status_label
     for r in rows:
         r["when"] = datetime.fromisoformat(r["at"])
+        r["words"] = describe(r, status_label)
     return render_template("console/audit.html", rows=rows)

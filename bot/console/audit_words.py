@@ -4,7 +4,7 @@ not listed here is shown as stored, so a new one is never hidden."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable
 
 from bot.thaitime import thai_date
@@ -14,7 +14,7 @@ FORMATS_TH = {"csv": "CSV", "xlsx": "Excel", "html": "หน้าพิมพ�
 
 
 def _span(detail: str) -> str:
-    """'csv 2025-10-01..2026-09-30' (or 'cli csv …') → 'CSV ช่วง 1 ตุลาคม 2568 – 30 กันยายน 2569'."""
+    """'csv 2025-10-01..2026-10-01' (or 'cli csv …') → 'CSV ช่วง 1 ตุลาคม 2568 – 30 กันยายน 2569'."""
     parts = detail.split()
     by_cli = parts[:1] == ["cli"]
     parts = parts[1:] if by_cli else parts
@@ -22,7 +22,8 @@ def _span(detail: str) -> str:
     words = fmt
     m = re.fullmatch(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)", parts[1]) if len(parts) > 1 else None
     if m:
-        words += f" ช่วง {thai_date(date.fromisoformat(m[1]))} – {thai_date(date.fromisoformat(m[2]))}"
+        last = date.fromisoformat(m[2]) - timedelta(days=1)  # the pack's end is the day after its last
+        words += f" ช่วง {thai_date(date.fromisoformat(m[1]))} – {thai_date(last)}"
     return words + (" ทางบรรทัดคำสั่ง" if by_cli else "")
 
 

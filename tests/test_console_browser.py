@@ -155,3 +155,135 @@ def test_announcement_evidence_and_what_if_at_phone_width(live, browser):
     shot(page, "whatif-360")
     page.set_viewport_size({"width": 1280, "height": 900})
     shot(page, "whatif-1280")
+
+
+def visible_on_screen(page, locator) -> None:
+    """Shown with a height, inside the page's width (not clipped off the side of a phone)."""
+    box = locator.bounding_box()
+    assert box and box["height"] > 8 and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 1
+
+
+def test_home_page_per_role_and_the_phone_menu_at_360(live, browser, bot, services):
+    from playwright.sync_api import expect
+
+    from tests.complaint_helpers import Person, code_in
+
+    code_in(Person(bot, "U-browser-home").files_anonymous_corruption())
+    Person(bot, "U-browser-chat", now=__import__("datetime").datetime.now(__import__("datetime").timezone.utc)) \
+        .says("ขอคุยกับเจ้าหน้าที่")
+    page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
+    sign_in(page, live, "staff")
+    chats = page.locator("#need-chats")
+    expect(chats).to_contain_text("1 ผู้ที่รอคุยกับเจ้าหน้าที่")
+    visible_on_screen(page, chats)
+    expect(page.locator("#need-unrouted")).to_have_count(0)  # not the general staff's to see
+    nav = page.locator("header nav a", has_text="ประกาศข่าว")
+    expect(nav).to_be_hidden()  # folded on a phone
+    header = page.locator("header").bounding_box()
+    assert header["height"] < 780 / 4  # the menu no longer takes a quarter of the screen
+    no_horizontal_scroll(page)
+    shot(page, "home-staff-360")
+    page.locator("header summary").click()
+    expect(nav).to_be_visible()
+    shot(page, "menu-open-360")
+    nav.click()
+    expect(page.locator("h1")).to_contain_text("ประกาศข่าว")
+
+    integrity = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
+    sign_in(integrity, live, "integrity")
+    expect(integrity.locator("#need-new")).to_contain_text("1 เรื่องร้องเรียนใหม่")
+    expect(integrity.locator("#need-unrouted")).to_contain_text("0 เรื่องทุจริตที่ยังไม่ได้แจ้งใคร")  # routed here
+    expect(integrity.locator("#need-chats")).to_have_count(0)
+    integrity.locator("#need-new a").click()  # the count's link opens the list it counts
+    assert "status=received" in integrity.url
+    expect(integrity.locator("#complaint-list > li")).to_have_count(1)
+    integrity.goto(f"{live}/console/")
+    shot(integrity, "home-integrity-360")
+    integrity.set_viewport_size({"width": 1280, "height": 900})
+    expect(integrity.locator("header nav a", has_text="เรื่องร้องเรียน")).to_be_visible()  # always open when wide
+    shot(integrity, "home-integrity-1280")
+
+
+def test_assignment_at_360_offers_only_people_who_may_see_the_case(live, browser, bot):
+    from playwright.sync_api import expect
+
+    from tests.complaint_helpers import Person, code_in
+
+    code = code_in(Person(bot, "U-browser-assign").files_anonymous_corruption())
+    page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
+    sign_in(page, live, "admin")
+    page.goto(f"{live}/console/complaints/{code}")
+    options = page.locator("select[name=assignee] option").all_inner_texts()
+    assert "integrity" in options and "staff" not in options  # a corruption report: never general staff
+    page.select_option("select[name=assignee]", label="integrity")
+    button = page.get_by_role("button", name="มอบหมาย", exact=True)
+    visible_on_screen(page, button)
+    button.click()
+    expect(page.locator(".flash")).to_contain_text("มอบหมายเรื่อง")
+    no_horizontal_scroll(page)
+    shot(page, "assign-360")
+
+
+def test_live_chat_refreshes_by_itself_at_360(live, browser, bot):
+    from datetime import datetime, timezone
+
+    from playwright.sync_api import expect
+
+    from tests.complaint_helpers import Person
+
+    page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
+    sign_in(page, live, "staff")
+    page.goto(f"{live}/console/live-chat/")
+    expect(page.locator("#waiting-count")).to_have_text("รอเจ้าหน้าที่ 0 คน")
+    citizen = Person(bot, "U-browser-live", now=datetime.now(timezone.utc))
+    citizen.says("ขอคุยกับเจ้าหน้าที่")
+    citizen.says("ขอทราบกำหนดสอบครูผู้ช่วยค่ะ")
+    expect(page.locator("#waiting-count")).to_have_text("รอเจ้าหน้าที่ 1 คน", timeout=15_000)  # no reload
+    card = page.locator("#chats .card", has_text="ขอทราบกำหนดสอบครูผู้ช่วยค่ะ")
+    expect(card).to_have_count(1)
+    visible_on_screen(page, card)
+    shot(page, "livechat-list-360")
+    card.locator("a").click()
+    page.get_by_role("button", name="รับการสนทนานี้", exact=True).click()
+    citizen.now = datetime.now(timezone.utc)
+    citizen.says("สอบที่ไหนคะ")
+    arrived = page.locator("#messages .card", has_text="สอบที่ไหนคะ")
+    expect(arrived).to_have_count(1, timeout=15_000)  # appears in the open chat without reloading
+    visible_on_screen(page, arrived)
+    no_horizontal_scroll(page)
+    shot(page, "livechat-chat-360")
+
+
+def test_broadcast_form_at_360_topics_repeats_and_disabled_buttons_with_reasons(live, browser):
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
+    sign_in(page, live, "admin")
+    page.goto(f"{live}/console/broadcasts/")
+    topics = page.locator("#topics input[type=checkbox]")
+    assert topics.count() >= 3 and page.locator("input[name=topics]:not([type=checkbox])").count() == 0
+    image = page.locator("#image")
+    expect(image).to_be_disabled()  # no https PUBLIC_BASE_URL here: says why
+    expect(page.locator("#image-reason")).to_contain_text("PUBLIC_BASE_URL")
+    weekday = page.locator("#weekday-field")
+    expect(weekday).to_be_hidden()
+    expect(page.locator("#month-day-field")).to_be_hidden()
+    page.select_option("#repeat", "weekly")
+    expect(weekday).to_be_visible()
+    expect(page.locator("select[name=at_d]")).to_be_hidden()  # a repeat needs no date
+    page.select_option("select[name=weekday]", label="วันจันทร์")
+    page.fill("input[name=title]", "ข่าวประจำสัปดาห์")
+    page.fill("textarea[name=text]", "สรุปข่าวประจำสัปดาห์ของสำนักงาน")
+    page.locator("#topics label", has_text="ประชุม").first.locator("input").check()
+    no_horizontal_scroll(page)
+    shot(page, "broadcast-form-topics-360")
+    page.get_by_role("button", name="บันทึกประกาศ", exact=True).click()
+    expect(page.locator("body")).to_contain_text("ส่งซ้ำทุกวันจันทร์")
+    send = page.locator("#send-now")
+    expect(send).to_be_disabled()  # nobody recorded to reach yet
+    reason = page.locator("#send-reason")
+    expect(reason).to_contain_text("ยังไม่มีผู้รับ")
+    visible_on_screen(page, reason)
+    expect(page.locator("#cancel")).to_be_enabled()
+    no_horizontal_scroll(page)
+    shot(page, "broadcast-disabled-send-360")

@@ -190,3 +190,17 @@ def test_web_chat_visitors_get_the_announcements_they_missed_when_they_come_back
     assert visitor.get("/api/chat/inbox").get_json()["replies"] == []  # once per conversation
     history = json.dumps(visitor.get("/api/chat/history").get_json(), ensure_ascii=False)
     assert "ประชุมผู้ปกครอง รายละเอียด" in history and "ข่าวเก่า" not in history  # shown, kept with the chat
+
+
+def test_migration_0014_matches_the_models(sqlite_template):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from bot.storage.registry import metadata
+
+    engine = create_engine(f"sqlite:///{sqlite_template}")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    assert [d for d in diff if any(t in repr(d) for t in ("broadcast_image", "live_chat_message"))] == []

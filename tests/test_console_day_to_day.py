@@ -204,3 +204,38 @@ def test_migration_0014_matches_the_models(sqlite_template):
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert [d for d in diff if any(t in repr(d) for t in ("broadcast_image", "live_chat_message"))] == []
+
+
+def test_an_announcement_picture_is_uploaded_cleaned_of_its_exif_and_served_by_the_app(settings, services, line_api):
+    import io
+
+    from app import create_app
+    from bot.broadcasts import service
+    from bot.console import people
+    from tests.console_helpers import PASSWORD, SECRET_KEY, log_in
+    from tests.test_reporter_protection import MAKE, gps_jpeg
+
+    people.create(services, "admin", "admin", PASSWORD)
+    app = create_app(settings.replace(secret_key=SECRET_KEY, public_base_url="https://bot.example.go.th"), services)
+    admin = app.test_client()
+    log_in(admin)
+    form = {"title": "กีฬาสีประจำปี", "text": "ภาพบรรยากาศกีฬาสี", "repeat": "daily", "repeat_hh": "8",
+            "repeat_mm": "0", "channel_line": "on", "topics": ["กีฬาสี", "ลูกเสือ"], "other_topics": "สุขภาพ"}
+    from PIL import Image
+
+    photo = gps_jpeg()
+    assert 0x8825 in Image.open(io.BytesIO(photo)).getexif() and MAKE.encode() in photo  # GPS and camera
+    made = post(admin, "/console/broadcasts/", {**form, "image": (io.BytesIO(photo), "sport.jpg")},
+                content_type="multipart/form-data")
+    assert made.status_code == 302, made.get_data(as_text=True)
+    b = service.get(services, 1)
+    assert b.topics == ["กีฬาสี", "ลูกเสือ", "สุขภาพ"] and b.cron == "0 8 * * *"
+    assert b.image_url.startswith("https://bot.example.go.th/media/announcements/") and b.image_url.endswith(".jpg")
+    served = app.test_client().get(b.image_url.removeprefix("https://bot.example.go.th"))  # no sign-in: LINE fetches it
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert not Image.open(io.BytesIO(served.data)).getexif() and MAKE.encode() not in served.data
+
+    refused = post(admin, "/console/broadcasts/", {**form, "image": (io.BytesIO(b"%PDF-1.4 not a picture"), "x.pdf")},
+                   content_type="multipart/form-data")
+    assert refused.status_code == 400 and "รับเฉพาะรูปภาพ JPEG หรือ PNG" in refused.get_data(as_text=True)
+    assert app.test_client().get("/media/announcements/" + "0" * 32 + ".jpg").status_code == 404

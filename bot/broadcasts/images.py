@@ -19,9 +19,8 @@ TYPES = {"image/jpeg": "jpg", "image/png": "png"}
 bp = Blueprint("announcement_images", __name__)
 
 
-def store(services, data: bytes) -> str:
-    """The picture's public URL (PUBLIC_BASE_URL, https); InvalidAnnouncement saying what is wrong."""
-    base = services.settings.public_base_url or ""
+def store(services, data: bytes, base: str) -> str:
+    """The picture's public URL under `base` (PUBLIC_BASE_URL, https); InvalidAnnouncement saying what is wrong."""
     if not base.startswith("https://"):
         raise InvalidAnnouncement("ต้องตั้งค่า PUBLIC_BASE_URL เป็นที่อยู่ https ก่อน LINE และ Messenger จึงจะแสดงรูปได้")
     if len(data) > MAX_BYTES:

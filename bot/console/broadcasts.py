@@ -74,7 +74,8 @@ def uploaded_image() -> str | None:
     upload = request.files.get("image")
     if upload is None or not upload.filename:
         return None
-    return images.store(services(), upload.read(images.MAX_BYTES + 1))
+    return images.store(services(), upload.read(images.MAX_BYTES + 1),
+                        current_app.extensions["settings"].public_base_url or "")
 
 
 def read_datetime_quiet(form):

@@ -223,8 +223,13 @@ def test_an_announcement_picture_is_uploaded_cleaned_of_its_exif_and_served_by_t
             "repeat_mm": "0", "channel_line": "on", "topics": ["กีฬาสี", "ลูกเสือ"], "other_topics": "สุขภาพ"}
     from PIL import Image
 
-    photo = gps_jpeg()
-    assert 0x8825 in Image.open(io.BytesIO(photo)).getexif() and MAKE.encode() in photo  # GPS and camera
+    import random
+
+    noise = Image.frombytes("RGB", (1000, 1000), random.Random(7).randbytes(3_000_000))
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=98, exif=Image.open(io.BytesIO(gps_jpeg())).getexif())
+    photo = out.getvalue()  # a phone photo's size, past the app's 1 MB body limit, with GPS and the camera
+    assert len(photo) > 1_000_000 and 0x8825 in Image.open(io.BytesIO(photo)).getexif() and MAKE.encode() in photo
     made = post(admin, "/console/broadcasts/", {**form, "image": (io.BytesIO(photo), "sport.jpg")},
                 content_type="multipart/form-data")
     assert made.status_code == 302, made.get_data(as_text=True)

@@ -105,6 +105,14 @@ def schedule_from(form, now: datetime) -> tuple[datetime | None, str | None]:
         raise InvalidAnnouncement(str(exc)) from None
 
 
+@bp.url_value_preprocessor
+def larger_body_for_pictures(endpoint, values):
+    """The new-announcement form may carry a picture up to images.MAX_BYTES: raised before the CSRF check
+    reads the form under the app's small MAX_CONTENT_LENGTH."""
+    if endpoint == "console_broadcasts.create":
+        request.max_content_length = images.MAX_BYTES + 65536
+
+
 @bp.get("/")
 @staff_required(roles=GENERAL)
 def index():

@@ -62,8 +62,8 @@ def detail(chat_id: int):
     mine = chat.staff == person().username
     if chat.status != "closed":
         read_marks.mark_read(services(), chat)
-        if mine:  # the person is answered by a human now: LINE shows them the typing dots
-            show_loading_soon(services(), chat.channel, chat.user_id, 60)
+        if mine and chat.messages and chat.messages[-1].sender == "citizen":  # a human is answering them now:
+            show_loading_soon(services(), chat.channel, chat.user_id, 60)  # LINE shows the person typing dots
     return render_template("console/livechat_chat.html", chat=chat, status_th=STATUS_TH, channels=CHANNEL_NAMES,
                            mine=mine, poll_seconds=POLL_SECONDS)
 

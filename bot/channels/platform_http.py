@@ -102,11 +102,16 @@ class PlatformHttp:
 
 
 def _new_manager(proxy: str | None, proxy_headers: tuple, ca_bundle: str | None) -> urllib3.PoolManager:
-    tls = {"ca_certs": ca_bundle} if ca_bundle else {}
+    """One TLS context for all its connections: made per connection, it would load the CA store each time."""
+    tls = urllib3.util.ssl_.create_urllib3_context()
+    if ca_bundle:
+        tls.load_verify_locations(cafile=ca_bundle)
+    else:
+        tls.load_default_certs()
     if proxy:
         return urllib3.ProxyManager(proxy, num_pools=4, maxsize=POOL_PER_HOST, proxy_headers=dict(proxy_headers),
-                                    **tls)
-    return urllib3.PoolManager(num_pools=4, maxsize=POOL_PER_HOST, **tls)
+                                    ssl_context=tls)
+    return urllib3.PoolManager(num_pools=4, maxsize=POOL_PER_HOST, ssl_context=tls)
 
 
 def is_network_error(exc: BaseException) -> bool:

@@ -40,9 +40,8 @@ def add_entry(services) -> None:
                                        "DELETE FROM audit_log WHERE complaint_code = 'CR-TEST-0001'"])
 def test_the_database_refuses_to_change_or_delete_an_audit_row(services, statement):
     add_entry(services)
-    with pytest.raises(DBAPIError, match="append-only"):
-        with services.db.session() as s:
-            s.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), services.db.session() as s:
+        s.execute(text(statement))
     assert actions(services) == [("admin", "complaint_viewed")]
 
 
@@ -50,9 +49,8 @@ def test_postgresql_refuses_to_truncate_the_audit_log(services):
     if services.db.engine.dialect.name != "postgresql":
         pytest.skip("TRUNCATE is PostgreSQL's")
     add_entry(services)
-    with pytest.raises(DBAPIError, match="append-only"):
-        with services.db.session() as s:
-            s.execute(text("TRUNCATE audit_log"))
+    with pytest.raises(DBAPIError, match="append-only"), services.db.session() as s:
+        s.execute(text("TRUNCATE audit_log"))
     assert actions(services) == [("admin", "complaint_viewed")]
 
 
@@ -63,7 +61,6 @@ def test_an_audit_table_made_by_create_all_is_append_only_too(services):
         AuditEntry.metadata.create_all(conn, tables=[AuditEntry.__table__])
     add_entry(services)
     for statement in ("UPDATE audit_log SET detail = 'rewritten'", "DELETE FROM audit_log"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with services.db.session() as s:
-                s.execute(text(statement))
+        with pytest.raises(DBAPIError, match="append-only"), services.db.session() as s:
+            s.execute(text(statement))
     assert actions(services) == [("admin", "complaint_viewed")]

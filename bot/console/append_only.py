@@ -22,12 +22,12 @@ def statements(table: str, dialect: str) -> list[str]:
         return [f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{table} {MESSAGE}'); END" for verb in ("UPDATE", "DELETE")]
     if dialect == "postgresql":
-        return [f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN RAISE EXCEPTION '{table} {MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END $$",
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"]
+        return [(f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                 f"BEGIN RAISE EXCEPTION '{table} {MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END $$"),
+                (f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                 f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"),
+                (f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                 f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()")]
     return []
 
 

@@ -85,7 +85,7 @@ def test_questions_are_deleted_after_90_days_by_the_daily_purge(bot, services, c
     with services.db.session() as s:  # the first was asked 91 days ago
         first = s.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id)).first()
         first.asked_at = utcnow() - timedelta(days=91)
-    counts = purge(services.db, timedelta(days=30))
+    counts = purge(services.db, timedelta(days=30), history_ttl=timedelta(minutes=30))
     assert counts["unanswered_question"] == 1
     assert [g["examples"] for g in json.loads(cli("unanswered", "list", "--json")[1])] == [[HOUSEKEEPER]]
     assert every_stored_value(services, ("unanswered_group",)).count("open") == 1

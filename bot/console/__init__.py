@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from bot.thaitime import THAI_MONTHS, BE_OFFSET, thai_date, thai_datetime
+from bot.thaitime import thai_date, thai_datetime
 
 from . import people
 from .auth import check_csrf, csrf_token, person, secure_headers
@@ -33,15 +33,6 @@ def console_modules() -> list:
     return modules
 
 
-def thai_month(key: str) -> str:
-    """'2026-11' (a month key of the statistics) → 'พฤศจิกายน 2569'."""
-    try:
-        year, month = (int(part) for part in str(key).split("-"))
-        return f"{THAI_MONTHS[month - 1]} {year + BE_OFFSET}"
-    except (ValueError, IndexError):
-        return str(key)
-
-
 def register_console(app: Flask, services) -> None:
     """Mount the console's pages for `services` (kept in `app.extensions` unless the factory already put
     them there); feature pages add (endpoint, label, roles) to `console_links` for the menu."""
@@ -56,7 +47,6 @@ def register_console(app: Flask, services) -> None:
     app.after_request(secure_headers)
     app.add_template_filter(lambda dt: thai_datetime(dt) if dt else "-", "thai_datetime")
     app.add_template_filter(lambda d: thai_date(d) if d else "-", "thai_date")
-    app.add_template_filter(thai_month, "thai_month")
     from bot.broadcasts.validate import CHANNEL_NAMES
 
     app.add_template_filter(lambda c: CHANNEL_NAMES.get(c, c), "channel_name")

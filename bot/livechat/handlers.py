@@ -9,9 +9,11 @@ from bot.core.messages import Reply, Text
 from . import service, stats
 
 # In the conversation state: True while this user may have a waiting or held chat, False when they have
-# none. Only the user's own turn (`handoff`) opens a chat, so with False the database is not asked; a missing
-# flag (a new or forgotten state) is asked once. StateStore keeps the flag when a state expires, so a chat
-# still open after 30 idle minutes is held (or timed out) as before.
+# none. Only the user's own turn (`handoff`) opens a chat, and it sets the flag, so with False, or with no
+# state at all (a first message), the database is not asked; a state without the flag (one saved before
+# the flag existed) is asked once. StateStore keeps the flag when a state expires, so a chat still open
+# after 30 idle minutes is held (or timed out) as before; housekeeping deletes a state only days after its
+# last message, long after its chat's idle time-out (`timeout_minutes`) closed it.
 FLAG = "livechat"
 
 
@@ -29,8 +31,9 @@ def handoff(ctx: Context) -> list[Reply]:
 def hold(ctx: Context) -> list[Reply] | None:
     """[] (silence) while a person holds the conversation, every message kept for them; None otherwise."""
     m = ctx.message
-    chat_id = None if ctx.state.get(FLAG) is False else service.open_chat_id(ctx.services, m.channel, m.user_id,
-                                                                              ctx.now)
+    first_message = not ctx.state
+    chat_id = None if first_message or ctx.state.get(FLAG) is False else \
+        service.open_chat_id(ctx.services, m.channel, m.user_id, ctx.now)
     ctx.state[FLAG] = chat_id is not None
     if chat_id is None:
         if ctx.understood.intent not in ("fallback", "media", "handoff") and (m.utterance or "").strip():

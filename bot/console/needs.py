@@ -38,11 +38,11 @@ def chats_waiting(services: Services) -> int:
 
 
 def unanswered_questions(services: Services) -> int:
-    from bot.office_answers.models import UnansweredGroup
+    """Open groups of questions, as the page lists them (new questions grouped first)."""
+    from bot.office_answers import store
 
     with services.db.session() as s:
-        return s.scalar(select(func.count()).select_from(UnansweredGroup)
-                        .where(UnansweredGroup.status == "open")) or 0
+        return len(store.groups(s, examples=0))
 
 
 def for_person(services: Services, who: Person) -> list[Need]:

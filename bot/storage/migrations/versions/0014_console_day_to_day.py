@@ -2,14 +2,14 @@
 mark it read), and pictures uploaded for announcements, served by the app
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0016
 """
 from alembic import op
 import sqlalchemy as sa
 import bot.storage.db
 
 revision = '0014'
-down_revision = '0011'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -140,6 +140,20 @@ def test_the_console_shows_line_quota_and_warns_before_a_broadcast_passes_it(con
     assert "ไม่จำกัด" in unlimited
 
 
+def test_an_all_friends_broadcast_counts_the_friends_line_knows_not_only_those_recorded(console_app, line_api):
+    line_api.script("GET", r"^/v2/bot/insight/followers", Response(200, {"status": "ready", "followers": 260,
+                                                                         "blocks": 10, "targetedReaches": 200}))
+    staff = signed_in(console_app, "staff")
+    post(staff, "/console/broadcasts/", {"text": "ประชุมผู้ปกครอง", "repeat": "daily", "at_hh": "9", "at_mm": "0",
+                                         "channel_line": "on"})
+    detail = staff.get("/console/broadcasts/1").get_data(as_text=True)
+    assert "เพื่อนทุกคนของบัญชี (บันทึกไว้ 0 คน) · สถิติของ LINE เมื่อวาน 250 คน" in detail
+    assert 'id="send-now" disabled' not in detail  # LINE's friends are reached though none is recorded yet
+    assert "เหลือ 180 ข้อความ แต่ประกาศนี้จะส่งถึง 250 คน" in detail
+    day = line_api.calls("GET", r"^/v2/bot/insight/followers")[0].query["date"][0]
+    assert day == (datetime.now(timezone(timedelta(hours=7))) - timedelta(days=1)).strftime("%Y%m%d")
+
+
 def test_the_audit_log_says_in_thai_what_was_done_to_what(console_app, bot, services, line_api):
     code = file_service_complaint(bot, "U-audit-1", "โทรไปไม่มีผู้รับสาย")
     admin = signed_in(console_app, "admin")

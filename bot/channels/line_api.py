@@ -207,7 +207,7 @@ def message_quota(settings) -> Quota | None:
     return Quota(quota.value if limited else None, used.total_usage)
 
 
-_sent_counts: dict[tuple[str, str, str], int | None] = {}  # (token, kind, yyyyMMdd) -> count, past days only
+_sent_counts: dict[tuple[str, str, str, str], int | None] = {}  # (api, token, kind, yyyyMMdd) -> count, past days
 
 
 def sent_messages(settings, kind: str, day) -> int | None:
@@ -216,13 +216,13 @@ def sent_messages(settings, kind: str, day) -> int | None:
     never change, so each is asked once per process."""
     from linebot.v3.messaging import ApiException
 
-    key = (settings.line_channel_access_token, kind, day.strftime("%Y%m%d"))
+    key = (settings.line_api_base_url, settings.line_channel_access_token, kind, day.strftime("%Y%m%d"))
     if key in _sent_counts:
         return _sent_counts[key]
     api = messaging_api(settings)
     ask = api.get_number_of_sent_reply_messages if kind == "reply" else api.get_number_of_sent_push_messages
     try:
-        answer = ask(key[2])
+        answer = ask(key[3])
     except ApiException as exc:
         log.info("LINE delivery count refused: %s", getattr(exc, "status", "?"))
         return None
@@ -232,4 +232,37 @@ def sent_messages(settings, kind: str, day) -> int | None:
     count = answer.success if answer.status == "ready" else None
     if answer.status != "unready":
         _sent_counts[key] = count
+    return count
+
+
+_friends: dict[tuple[str, str, str], int | None] = {}  # (api, token, yyyyMMdd) -> friends LINE can reach
+
+
+def line_friends(settings, day) -> int | None:
+    """How many friends an all-friends broadcast reaches, by LINE's statistics of `day` (yesterday's are
+    ready): friends added minus those who block the account. None when LINE has no figure."""
+    from linebot.v3.insight import ApiClient, ApiException, Configuration, Insight
+
+    from .platform_http import environment_ca_bundle, environment_proxy
+
+    key = (settings.line_api_base_url, settings.line_channel_access_token, day.strftime("%Y%m%d"))
+    if key in _friends:
+        return _friends[key]
+    config = Configuration(host=settings.line_api_base_url, access_token=settings.line_channel_access_token,
+                           ssl_ca_cert=environment_ca_bundle())
+    config.proxy, config.proxy_headers = environment_proxy(settings.line_api_base_url)
+    config.retries = 0
+    try:
+        with ApiClient(config) as client:
+            answer = Insight(client).get_number_of_followers(key[2], _request_timeout=settings.platform_timeout)
+    except ApiException as exc:
+        log.info("LINE follower statistics refused: %s", getattr(exc, "status", "?"))
+        return None
+    except Exception as exc:
+        log.info("LINE follower statistics unreachable: %s", type(exc).__name__)
+        return None
+    ready = answer.status == "ready" and answer.followers is not None
+    count = max(0, answer.followers - (answer.blocks or 0)) if ready else None
+    if ready:
+        _friends[key] = count
     return count

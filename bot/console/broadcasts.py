@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from bot.broadcasts import images, service
+from bot.channels import line_api
 from bot.broadcasts.errors import BroadcastNotFound, BroadcastStateError, InvalidAnnouncement
 from bot.broadcasts.models import CANCELLED, MISSED, SCHEDULED, SENDING, SENT
 from bot.broadcasts.runner import send_now
 from bot.broadcasts.schedule import parse_cron
 from bot.broadcasts.validate import CHANNEL_NAMES, CHANNELS, Draft, on, parse_topics
 from bot.storage import utcnow
+from bot.thaitime import local
 
 from . import audit, line_quota, repeats
 from .topics import office_topics
@@ -140,15 +142,33 @@ def create():
     return redirect(url_for(".detail", broadcast_id=b.id))
 
 
+def line_friends_yesterday() -> int | None:
+    """LINE's own count of the friends an all-friends broadcast reaches (its statistics of yesterday): the
+    followers the bot recorded miss those who befriended the account before it was installed."""
+    settings = current_app.extensions["settings"]
+    if not line_api.line_on(settings):
+        return None
+    return line_api.line_friends(settings, local(utcnow()).date() - timedelta(days=1))
+
+
 def audience_sizes(preview: dict) -> dict[str, int]:
     """How many people each channel of the preview reaches now."""
     sizes = {}
     if "line" in preview:
         a = preview["line"]["audience"]
-        sizes["line"] = a["followers"] if a["kind"] == "multicast" else a["recorded_followers"]
+        sizes["line"] = a["followers"] if a["kind"] == "multicast" else \
+            max(a["recorded_followers"], a.get("line_friends") or 0)
     if "facebook" in preview:
         sizes["facebook"] = preview["facebook"]["audience"]["in_24h_window_now"]
     return sizes
+
+
+def with_line_friends(preview: dict) -> dict:
+    """The preview, with LINE's friend count beside the recorded followers of an all-friends broadcast."""
+    audience = preview.get("line", {}).get("audience")
+    if audience and audience["kind"] == "broadcast":
+        audience["line_friends"] = line_friends_yesterday()
+    return preview
 
 
 def send_refusal(status: str, sizes: dict[str, int]) -> str | None:
@@ -189,7 +209,8 @@ def reach(preview: dict) -> list[str]:
     if "line" in preview:
         a = preview["line"]["audience"]
         out.append(f"LINE: ผู้ติดตามกลุ่ม {a['segment']} {a['followers']} คน" if a["kind"] == "multicast"
-                   else f"LINE: เพื่อนทุกคนของบัญชี (บันทึกไว้ {a['recorded_followers']} คน)")
+                   else f"LINE: เพื่อนทุกคนของบัญชี (บันทึกไว้ {a['recorded_followers']} คน)"
+                   + (f" · สถิติของ LINE เมื่อวาน {a['line_friends']:,} คน" if a.get("line_friends") is not None else ""))
     if "facebook" in preview:
         out.append(f"Messenger: {preview['facebook']['audience']['in_24h_window_now']} คน "
                    "(เฉพาะผู้ที่ส่งข้อความถึงเพจภายใน 24 ชั่วโมง)")
@@ -207,7 +228,7 @@ def detail(broadcast_id: int):
         b = service.get(services(), broadcast_id)
     except BroadcastNotFound:
         return not_found(broadcast_id)
-    preview = service.preview(services(), broadcast_id)
+    preview = with_line_friends(service.preview(services(), broadcast_id))
     sizes = audience_sizes(preview)
     return render_template("console/broadcast.html", b=service.describe(services(), b, None), preview=preview,
                            reach=reach(preview), deliveries=service.deliveries(services(), broadcast_id),
@@ -219,7 +240,7 @@ def detail(broadcast_id: int):
 
 def confirm_page(broadcast_id: int, action: str):
     b = service.get(services(), broadcast_id)
-    preview = service.preview(services(), broadcast_id)
+    preview = with_line_friends(service.preview(services(), broadcast_id))
     return render_template("console/broadcast_confirm.html", b=service.describe(services(), b, None),
                            action=action, reach=reach(preview), in_words=repeats.in_words, when=when,
                            quota_warning=quota_warning(audience_sizes(preview)) if action == "send" else None)
@@ -259,7 +280,7 @@ def send(broadcast_id: int):
         status = service.get(services(), broadcast_id).status
     except BroadcastNotFound:
         return not_found(broadcast_id)
-    refusal = send_refusal(status, audience_sizes(service.preview(services(), broadcast_id)))
+    refusal = send_refusal(status, audience_sizes(with_line_friends(service.preview(services(), broadcast_id))))
     if refusal:
         flash(f"ส่งประกาศหมายเลข {broadcast_id} ทันทีไม่ได้: {refusal}")
     elif request.form.get("confirmed") != "1":

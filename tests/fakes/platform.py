@@ -210,6 +210,7 @@ def fake_line() -> FakePlatform:
         ("GET", r"^/v2/bot/message/quota/consumption$"): Response(200, {"totalUsage": 120}),
         ("GET", r"^/v2/bot/message/delivery/reply"): Response(200, {"status": "ready", "success": 90}),
         ("GET", r"^/v2/bot/message/delivery/push"): Response(200, {"status": "ready", "success": 30}),
+        ("GET", r"^/v2/bot/insight/followers"): Response(200, {"status": "unready"}),
     })
 
 

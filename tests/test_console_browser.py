@@ -164,13 +164,14 @@ def visible_on_screen(page, locator) -> None:
 
 
 def test_home_page_per_role_and_the_phone_menu_at_360(live, browser, bot, services):
+    from datetime import datetime, timezone
+
     from playwright.sync_api import expect
 
     from tests.complaint_helpers import Person, code_in
 
     code_in(Person(bot, "U-browser-home").files_anonymous_corruption())
-    Person(bot, "U-browser-chat", now=__import__("datetime").datetime.now(__import__("datetime").timezone.utc)) \
-        .says("ขอคุยกับเจ้าหน้าที่")
+    Person(bot, "U-browser-chat", now=datetime.now(timezone.utc)).says("ขอคุยกับเจ้าหน้าที่")
     page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
     sign_in(page, live, "staff")
     chats = page.locator("#need-chats")

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select, update
 
 from bot.complaints.models import Complaint
+from bot.core.messages import Incoming
 from bot.livechat.models import LiveChat
 from tests.complaint_helpers import Person, code_in, push_texts
 from tests.console_helpers import console_app, post, signed_in  # noqa: F401
@@ -42,8 +43,7 @@ def test_the_home_page_shows_what_needs_a_person_now_per_role(console_app, bot, 
         s.execute(update(Complaint).where(Complaint.code == old)
                   .values(created_at=datetime.now(timezone.utc) - timedelta(days=30)))
     Person(bot, "U-home-4", now=datetime.now(timezone.utc)).says("ขอคุยกับเจ้าหน้าที่")
-    bot.respond(__import__("bot.core.messages", fromlist=["Incoming"]).Incoming(
-        "line", "U-home-5", text="รถโรงเรียนออกกี่โมงจากหน้าวัดท่าหลวง"))
+    bot.respond(Incoming("line", "U-home-5", text="รถโรงเรียนออกกี่โมงจากหน้าวัดท่าหลวง"))  # not answered
 
     staff = signed_in(console_app, "staff").get("/console/").get_data(as_text=True)
     assert needs(staff) == {"new": 2, "overdue": 1, "chats": 1, "unanswered": 1}
@@ -94,9 +94,10 @@ def test_staff_opening_a_line_chat_mark_it_read_and_the_page_refreshes_from_json
 
 
 def test_chats_idle_for_a_day_close_themselves_with_a_word_to_the_person(bot, services, line_api):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
     from bot.broadcasts.clock import build
     from bot.livechat.idle import JOB, close_idle
-    from apscheduler.schedulers.background import BackgroundScheduler
 
     Person(bot, "U-idle-1", now=TUESDAY_10AM).says("ขอคุยกับเจ้าหน้าที่")
     Person(bot, "U-idle-2", now=TUESDAY_10AM + timedelta(hours=20)).says("ขอคุยกับเจ้าหน้าที่")
@@ -235,9 +236,9 @@ def test_an_announcement_picture_is_uploaded_cleaned_of_its_exif_and_served_by_t
     log_in(admin)
     form = {"title": "กีฬาสีประจำปี", "text": "ภาพบรรยากาศกีฬาสี", "repeat": "daily", "repeat_hh": "8",
             "repeat_mm": "0", "channel_line": "on", "topics": ["กีฬาสี", "ลูกเสือ"], "other_topics": "สุขภาพ"}
-    from PIL import Image
-
     import random
+
+    from PIL import Image
 
     noise = Image.frombytes("RGB", (1000, 1000), random.Random(7).randbytes(3_000_000))
     out = io.BytesIO()

@@ -225,12 +225,14 @@ def test_assignment_at_360_offers_only_people_who_may_see_the_case(live, browser
     shot(page, "assign-360")
 
 
-def test_live_chat_refreshes_by_itself_at_360(live, browser, bot):
+def test_live_chat_refreshes_by_itself_at_360(console_app, live, browser, bot):
     from datetime import datetime, timezone
 
     from playwright.sync_api import expect
 
     from tests.complaint_helpers import Person
+
+    console_app.config["LIVECHAT_POLL_SECONDS"] = 0.5  # the page's own poll, sooner than staff need it
 
     page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
     sign_in(page, live, "staff")

@@ -18,7 +18,11 @@ bp = Blueprint("console_livechat", __name__, url_prefix="/console/live-chat", te
 LINKS = [("console_livechat.index", "แชทกับประชาชน", ("admin", "staff"))]
 ROLES = ("admin", "staff")
 STATUS_TH = {"waiting": "รอเจ้าหน้าที่", "held": "เจ้าหน้าที่กำลังตอบ", "closed": "จบแล้ว"}
-POLL_SECONDS = 4
+POLL_SECONDS = 4  # how often the pages ask for news; app.config["LIVECHAT_POLL_SECONDS"] overrides it
+
+
+def poll_seconds() -> float:
+    return current_app.config.get("LIVECHAT_POLL_SECONDS", POLL_SECONDS)
 
 
 def services():
@@ -41,7 +45,7 @@ def chat_json(c) -> dict:
 def index():
     chats = service.waiting_and_held(services())
     return render_template("console/livechat.html", chats=chats, status_th=STATUS_TH, channels=CHANNEL_NAMES,
-                           waiting=sum(c.status == WAITING for c in chats), poll_seconds=POLL_SECONDS)
+                           waiting=sum(c.status == WAITING for c in chats), poll_seconds=poll_seconds())
 
 
 @bp.get("/state.json")
@@ -65,7 +69,7 @@ def detail(chat_id: int):
         if mine and chat.messages and chat.messages[-1].sender == "citizen":  # a human is answering them now:
             show_loading_soon(services(), chat.channel, chat.user_id, 60)  # LINE shows the person typing dots
     return render_template("console/livechat_chat.html", chat=chat, status_th=STATUS_TH, channels=CHANNEL_NAMES,
-                           mine=mine, poll_seconds=POLL_SECONDS)
+                           mine=mine, poll_seconds=poll_seconds())
 
 
 @bp.get("/<int:chat_id>/messages.json")

@@ -1,4 +1,4 @@
-"""The staff web console: people with roles (admin, staff, integrity), complaints inbox, live chat,
+"""The staff web console: people with roles (admin, staff, integrity, editor), complaints inbox, live chat,
 announcements, the ITA evidence pack and planning pages. Off while SECRET_KEY is weak."""
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ def console_modules() -> list:
     the same way channels are listed in bot/channels/registry.py."""
     from . import auth, broadcasts, complaints, dashboard, evidence_pack, users_page, whatif
 
+    from bot.content_edits import console as content_pages
     from bot.office_answers import console as unanswered
 
-    modules = [auth, dashboard, complaints, broadcasts, evidence_pack, whatif, users_page, unanswered]
+    modules = [auth, dashboard, complaints, broadcasts, evidence_pack, whatif, users_page, unanswered, content_pages]
     try:
         from bot.livechat import console as livechat_console
 

@@ -70,7 +70,7 @@ def load_visible(code: str):
 
 
 @bp.get("/complaints/")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def index():
     who, args = person(), request.args
     try:
@@ -91,7 +91,7 @@ def index():
 
 
 @bp.get("/complaints/<code>")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def detail(code: str):
     complaint, error = load_visible(code)
     if error:
@@ -108,7 +108,7 @@ def detail(code: str):
 
 
 @bp.post("/complaints/<code>/status")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def set_status(code: str):
     complaint, error = load_visible(code)
     if error:
@@ -143,7 +143,7 @@ def set_status(code: str):
 
 
 @bp.post("/complaints/<code>/assign")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def assign(code: str):
     complaint, error = load_visible(code)
     if error:
@@ -163,7 +163,7 @@ def assign(code: str):
 
 
 @bp.post("/complaints/<code>/forward")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def forward(code: str):
     """Move the case to another unit, or send it to another agency; the reporter is told either way."""
     complaint, error = load_visible(code)
@@ -203,7 +203,7 @@ def larger_body_for_photos(endpoint, values):
 
 
 @bp.post("/complaints/<code>/notes")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def add_note(code: str):
     complaint, error = load_visible(code)
     if error:
@@ -218,7 +218,7 @@ def add_note(code: str):
 
 
 @bp.get("/complaints/<code>/evidence/<int:evidence_id>")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def evidence(code: str, evidence_id: int):
     """A file of a complaint, only to those who may see the complaint, logged; never a public URL."""
     complaint, error = load_visible(code)

@@ -22,7 +22,7 @@ from bot.feedback.models import Feedback
 from bot.thaitime import BANGKOK, THAI_MONTHS, local, thai_date
 from scoring import feedback as feedback_scoring
 
-from . import audit
+from . import audit, people
 from .auth import person, staff_required
 from .evidence_export import NONE, to_csv, to_xlsx
 from .inbox import corruption_categories
@@ -224,7 +224,7 @@ def to_html(pack: dict) -> str:
 
 
 @bp.get("/evidence")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def page():
     args = request.args
     fmt = args.get("format", "")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage import Base, utcnow
 
-ROLES = ("admin", "staff", "integrity")
+ROLES = ("admin", "staff", "integrity", "editor")  # editor: content only, never a complaint
 
 
 class ConsoleUser(Base):

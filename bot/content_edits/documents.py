@@ -46,7 +46,7 @@ def kind(document: str) -> Kind:
         return Kind("คู่มือบริการ", Procedure)
     if ITA_YEAR.match(document):
         return Kind("ผล ITA ปี " + document.split("/")[1], YearFile)
-    if ANSWER.match(document):
+    if ANSWER.match(document) or document == "answers/new":
         return Kind("คำตอบของสำนักงาน", AnswersFile.Answer)
     raise UnknownDocument(document)
 
@@ -149,3 +149,18 @@ def schema_problems(document: str, body: dict | None) -> list[str]:
     if match and str(body.get("year")) != match.group(1):
         problems.append(f"ช่อง «ปี» (year): ต้องเป็น {match.group(1)} ตามชื่อเอกสาร")
     return problems
+
+
+def flat(body, prefix: str = "") -> dict[str, str]:
+    """{"hours.opens": "08:30", "steps.1": "..."}: a document's fields one by one, for showing changes."""
+    if isinstance(body, dict):
+        return {k: v for key, value in body.items() for k, v in flat(value, f"{prefix}{key}.").items()}
+    if isinstance(body, list):
+        return {k: v for n, value in enumerate(body, 1) for k, v in flat(value, f"{prefix}{n}.").items()}
+    return {prefix.rstrip("."): "" if body is None else str(body)}
+
+
+def changes(before: dict | None, after: dict | None) -> list[tuple[str, str, str]]:
+    """(field, was, becomes) for every field that differs."""
+    old, new = flat(before or {}), flat(after or {})
+    return [(k, old.get(k, ""), new.get(k, "")) for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]

@@ -15,7 +15,9 @@ from bot.office_answers.masking import mask
 from bot.office_answers.models import ContentRevision, OfficeAnswer, OfficeAnswerExample
 from bot.storage import utcnow
 
-from . import documents, effective
+from scoring import load_ita
+
+from . import documents, effective, ita_form
 
 NEW_ANSWER = "answers/new"
 
@@ -62,6 +64,8 @@ def answer_body(session, answer_id: int) -> dict | None:
 def check(session, seed: Path, document: str, body: dict | None) -> None:
     """Raise Refused naming each wrong field: the document's own schema, then the whole content with it."""
     found = documents.schema_problems(document, body)
+    if not found and body and documents.ITA_YEAR.match(document) and body.get("indicators"):
+        found = ita_form.disagreements(load_ita(seed), body)
     if not found and not documents.ANSWER.match(document) and document != NEW_ANSWER:
         found = [f"ตรวจทั้งชุดไม่ผ่าน: {line}" for line in
                  effective.problems(seed, {**overlay(session), document: body})]
@@ -133,6 +137,13 @@ def revert(session, seed: Path, revision_id: int, author: str) -> ContentRevisio
         check(session, seed, row.document, current(session, seed, row.document))
     _bump(session, row.document)
     return row
+
+
+def latest_published_id(session, document: str) -> int | None:
+    """The revision in use for `document`: the one a revert undoes."""
+    return session.scalars(select(ContentRevision.id).where(ContentRevision.document == document,
+                                                            ContentRevision.status == "published")
+                           .order_by(ContentRevision.id.desc()).limit(1)).first()
 
 
 def history(session, document: str | None = None, limit: int = 50) -> list[ContentRevision]:

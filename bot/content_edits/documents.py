@@ -161,6 +161,12 @@ def flat(body, prefix: str = "") -> dict[str, str]:
 
 
 def changes(before: dict | None, after: dict | None) -> list[tuple[str, str, str]]:
-    """(field, was, becomes) for every field that differs."""
+    """(the field in Thai and its path, was, becomes) for every field that differs."""
     old, new = flat(before or {}), flat(after or {})
-    return [(k, old.get(k, ""), new.get(k, "")) for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
+    return [(_label(k), old.get(k, "")[:300], new.get(k, "")[:300]) for k in dict.fromkeys([*old, *new])
+            if old.get(k) != new.get(k)]
+
+
+def _label(path: str) -> str:
+    named = [FIELDS[p] for p in path.split(".") if p in FIELDS]
+    return f"{named[-1]} ({path})" if named else path

@@ -10,8 +10,9 @@ import pytest
 from bot.content_edits import revisions, transfer
 from bot.core.conversation import Bot
 from bot.handlers import build_router
-from bot.office_answers import live, store
+from bot.office_answers import ita_years, live, store
 from bot.services import build_services
+from bot.storage.migrate import upgrade
 from tests.office_helpers import ask, cli  # noqa: F401
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "utterances_heldout.jsonl"
@@ -73,28 +74,42 @@ def test_a_published_phone_reaches_another_process_without_a_restart_and_a_rever
         other.db.dispose()
 
 
-def test_export_then_import_into_an_empty_database_loses_nothing(services, settings, understander, tmp_path,
-                                                                  bot, cli):
+def changed_everywhere(services) -> None:
+    """What an office changes after go-live: its phone, the holidays, an answer of its own, a new ITA year."""
     publish(services, "office", office_with(services, phone=NEW_PHONE))
     publish(services, "holidays", {"sample": True, "holidays": {"2027-01-01": "วันขึ้นปีใหม่"}})
     with services.db.session() as s:
         store.add_answer(s, "มีที่จอดรถไหม", "มีที่จอดรถด้านหลังอาคารค่ะ", ["จอดรถได้ที่ไหน"],
                          link="https://example.org/map")
-    assert cli("ita", "add-year", "2565", "--scores", "1=90,2=91,3=92,4=93,5=94,6=95,7=96,8=97,9=98,10=99")[0] == 0
+        scores = ita_years.parse_scores("1=90,2=91,3=92,4=93,5=94,6=95,7=96,8=97,9=98,10=99")
+        ita_years.store(s, ita_years.new_year(services.content.ita, 2565, scores)[0])
+
+
+def test_the_export_is_a_content_directory_that_content_check_accepts(services, tmp_path, cli):
+    changed_everywhere(services)
+    status, out = cli("content", "export", str(tmp_path / "office"))
+    assert status == 0 and "exported" in out
+    status, out = cli("content", "check", str(tmp_path / "office"))
+    assert status == 0 and "content is consistent" in out, out
+    assert "045-777888" in (tmp_path / "office" / "office.yaml").read_text(encoding="utf-8")
+    assert "2565" in (tmp_path / "office" / "ita" / "2565.yaml").read_text(encoding="utf-8")
+    assert cli("content", "export", str(tmp_path / "office"))[0] == 2  # never over an earlier export
+
+
+def test_export_then_import_into_an_empty_database_loses_nothing(services, settings, understander, tmp_path, bot):
+    changed_everywhere(services)
     first, second = tmp_path / "first", tmp_path / "second"
-    assert cli("content", "export", str(first))[0] == 0
-    status, out = cli("content", "check", str(first))
-    assert status == 0, out
+    with services.db.session() as s:
+        transfer.export(s, settings.content_dir, first)
 
     empty = settings.replace(database_url=f"sqlite:///{tmp_path}/empty.sqlite3")
-    from bot.storage.migrate import upgrade
-
     upgrade(empty.database_url)
     imported = build_services(empty, understander)
     try:
         with imported.db.session() as s:
             done = transfer.import_(s, empty.content_dir, first, "cli")
-        assert "office: ปรับปรุง" in done and "ita/2565: ปรับปรุง" in done
+        assert sorted(done) == ["answers.yaml: เพิ่มคำตอบ 1 รายการ", "holidays: ปรับปรุง", "ita/2565: ปรับปรุง",
+                                "office: ปรับปรุง"]
         with imported.db.session() as s:
             transfer.export(s, empty.content_dir, second)
         files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
@@ -102,14 +117,14 @@ def test_export_then_import_into_an_empty_database_loses_nothing(services, setti
         for f in files:
             assert (first / f).read_bytes() == (second / f).read_bytes(), f
 
-        # the same answers to the public held-out set (the first utterance of each intent)
+        # the same answers to the public held-out set (its first utterance of each intent)
         rows, seen = [], set()
         for line in HELDOUT.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             if row["intent"] not in seen:
                 seen.add(row["intent"])
                 rows.append(row["text"])
-        rows += ["มีที่จอดรถไหม", "ITA ปี 2565"]
+        rows += ["มีที่จอดรถไหม", "ITA ปี 2565", "เบอร์โทรสำนักงาน"]
         again = Bot(imported, build_router())
         for n, text in enumerate(rows):
             assert ask(bot, text, user=f"U-{n}") == ask(again, text, user=f"U-{n}"), text

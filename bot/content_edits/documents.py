@@ -17,6 +17,7 @@ from scoring.model import YearFile
 
 from .answers_file import AnswersFile
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: an import reads every file
 PROCEDURE = re.compile(r"^procedures/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 ITA_YEAR = re.compile(r"^ita/(25\d\d|26\d\d|2700)$")
 ANSWER = re.compile(r"^answers/(\d+)$")
@@ -76,7 +77,7 @@ def read(path: Path) -> dict | None:
     """A content file as stored in a revision; None when there is no such file."""
     if not path.is_file():
         return None
-    return plain(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return plain(yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER) or {})
 
 
 def dump(body: dict) -> str:

@@ -8,7 +8,6 @@ import re
 import pytest
 
 from bot.console import people
-from bot.office_answers import live
 from tests.console_helpers import PASSWORD, console_app, post, signed_in  # noqa: F401
 from tests.office_helpers import ask
 from tests.test_console_inbox import file_service_complaint
@@ -112,8 +111,8 @@ def test_a_new_ita_year_is_computed_live_and_a_disagreeing_total_is_refused(edit
     data = {"key": "new", "year": "2565", **{f"score_{n}": str(s) for n, s in SCORES.items()}}
     computed = post(editor, "/console/content/ita/compute", {**data, "published_total": "95.00"}).get_json()
     assert computed["total"] == "95.80" and computed["level"] == "AA"
-    assert computed["problems"] == ["ช่อง «คะแนนรวม» (published.total): คะแนนรวมที่ประกาศ 95.00 "
-                                    "ไม่ตรงกับที่คำนวณจากคะแนนตัวชี้วัด 95.80"]
+    assert computed["problems"] == [("ช่อง «คะแนนรวม» (published.total): คะแนนรวมที่ประกาศ 95.00 "
+                                     "ไม่ตรงกับที่คำนวณจากคะแนนตัวชี้วัด 95.80")]
     refused = post(editor, "/console/content/ita/new", {**data, "published_total": "95.00", "published_level": "AA"})
     assert refused.status_code == 400 and "95.00" in refused.get_data(as_text=True) and \
         "95.80" in refused.get_data(as_text=True)

@@ -10,8 +10,6 @@ import tempfile
 from pathlib import Path
 
 from bot.content import Content, load_content
-from bot.content.check import Findings, _collect, figure_findings, procedure_problems
-from scoring.yamlfile import load_model
 
 from . import documents
 
@@ -60,20 +58,3 @@ def directory(seed: Path, overlay: dict[str, dict | None]) -> Path:
 
 def load(seed: Path, overlay: dict[str, dict | None]) -> Content:
     return load_content(directory(seed, overlay))
-
-
-def problems(seed: Path, overlay: dict[str, dict | None]) -> list[str]:
-    """What `bot content check` finds wrong in the files these documents touch, once laid over the seed:
-    every service manual, the office and its manuals together, the holidays, the ITA figures."""
-    from bot.complaints.deadlines import HolidaysFile
-
-    with tempfile.TemporaryDirectory(dir=scratch()) as tmp:
-        folder = write(seed, overlay, Path(tmp) / "content")
-        findings = Findings()
-        findings.problems += procedure_problems(folder)
-        content = _collect(findings, lambda: load_content(folder))
-        if (folder / "holidays.yaml").is_file():
-            _collect(findings, lambda: load_model(folder / "holidays.yaml", HolidaysFile))
-        if content is not None:
-            _collect(findings, lambda: figure_findings(folder, findings))
-        return [p.replace(f"{folder}/", "") for p in dict.fromkeys(findings.problems)]

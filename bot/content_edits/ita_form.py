@@ -7,10 +7,9 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 
+from bot.office_answers.ita_years import TOLERANCE, _with
 from scoring import ItaData, YearResult, year_result
 from scoring.model import YearFile
-
-from bot.office_answers.ita_years import TOLERANCE, _with
 
 from . import documents
 

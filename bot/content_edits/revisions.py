@@ -10,14 +10,13 @@ from sqlalchemy import select
 
 from bot.office_answers import revision as counters
 from bot.office_answers import store as answers_store
-from bot.office_answers.live import CONTENT
 from bot.office_answers.masking import mask
 from bot.office_answers.models import ContentRevision, OfficeAnswer, OfficeAnswerExample
 from bot.storage import utcnow
-
 from scoring import load_ita
 
-from . import documents, effective, ita_form
+from . import documents, ita_form, published, whole_check
+from .published import CONTENT
 
 NEW_ANSWER = "answers/new"
 
@@ -35,10 +34,7 @@ class NotFound(LookupError):
 
 
 def overlay(session) -> dict[str, dict | None]:
-    """Each file document's latest published body (answers live in their own tables)."""
-    rows = session.execute(select(ContentRevision.document, ContentRevision.body)
-                           .where(ContentRevision.status == "published").order_by(ContentRevision.id))
-    return {doc: body for doc, body in rows if not documents.ANSWER.match(doc)}
+    return published.overlay(session)
 
 
 def current(session, seed: Path, document: str) -> dict | None:
@@ -68,7 +64,7 @@ def check(session, seed: Path, document: str, body: dict | None) -> None:
         found = ita_form.disagreements(load_ita(seed), body)
     if not found and not documents.ANSWER.match(document) and document != NEW_ANSWER:
         found = [f"ตรวจทั้งชุดไม่ผ่าน: {line}" for line in
-                 effective.problems(seed, {**overlay(session), document: body})]
+                 whole_check.problems(seed, {**overlay(session), document: body})]
     if found:
         raise Refused(found)
 
@@ -107,7 +103,7 @@ def publish_all(session, seed: Path, bodies: dict[str, dict | None], author: str
     and the manual it is responsible for)."""
     found = [f"{doc}: {line}" for doc, body in bodies.items() for line in documents.schema_problems(doc, body)]
     if not found and bodies:
-        found = [f"ตรวจทั้งชุดไม่ผ่าน: {line}" for line in effective.problems(seed, {**overlay(session), **bodies})]
+        found = [f"ตรวจทั้งชุดไม่ผ่าน: {line}" for line in whole_check.problems(seed, {**overlay(session), **bodies})]
     if found:
         raise Refused(found)
     now = utcnow()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.office_answers import ita_years, store as answers_store
+from bot.office_answers import ita_years
+from bot.office_answers import store as answers_store
 
 from . import documents, effective, revisions
 from .answers_file import AnswersFile

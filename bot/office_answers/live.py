@@ -10,6 +10,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from bot.content_edits.published import CONTENT
+
 from . import ita_years, revision, store
 from .similarity import Match, Matcher
 
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = 5.0
-CONTENT = "content"  # the counter of content documents (bot/content_edits/revisions.py)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,12 +65,12 @@ class Live:
     def _load_content(self, conn, content_moved: bool) -> None:
         """content/ with what staff published laid over it, then the ITA years added on the command line;
         what features built from the old files (holidays, complaint units) is built again on first use."""
-        from bot.content_edits import effective, revisions
+        from bot.content_edits import effective, published
 
         from bot.content import ContentError
 
         try:
-            files = effective.load(self.seed, revisions.overlay(conn)) if content_moved else self.edited
+            files = effective.load(self.seed, published.overlay(conn)) if content_moved else self.edited
         except ContentError:  # checked before publishing; should the seed have changed under it, keep serving
             log.exception("the published content does not load; the previous content stays in use")
             files, content_moved = self.edited, False

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bot.charts import chart
 from bot.console import people
 from tests.console_helpers import PASSWORD, console_app, post, signed_in  # noqa: F401
 from tests.office_helpers import ask
@@ -122,4 +123,41 @@ def test_a_new_ita_year_is_computed_live_and_a_disagreeing_total_is_refused(edit
     publish = re.search(r'action="(/console/content/drafts/\d+/publish)"', preview).group(1)
     post(editor, publish, {"reason": "ผลประเมินปี 2565 ประกาศแล้ว"})
     assert "95.80" in ask(bot, "ITA ปี 2565 ได้กี่คะแนน")
-    assert 2565 in services.content.ita.years
+    assert "2565 ได้ 95.80 (AA)" in chart(services.content, "trend").alt_text  # the trend chart has it
+
+
+def test_a_manual_and_a_news_item_are_edited_previewed_and_published(editor, bot):
+    page = editor.get("/console/content/procedures/teacher-transfer").get_data(as_text=True)
+    steps = re.search(r'name="steps"[^>]*>([^<]*)<', page).group(1).splitlines()
+    form = {name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+            for name in ("title", "short_title", "fee", "time_limit", "contact")}
+    form.update(steps="\n".join([*steps, "รับคำสั่งย้ายทางอีเมลของสถานศึกษา"]), summary="ย้ายครูผ่านระบบ TRS",
+                responsible_group=re.search(r"<option selected>([^<]*)<", page).group(1),
+                channels="ยื่นออนไลน์ผ่านระบบ TRS")
+    response = post(editor, "/console/content/procedures/teacher-transfer", form)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    preview = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "รับคำสั่งย้ายทางอีเมลของสถานศึกษา" in preview  # among the changes, and in the chat's answer
+    post(editor, re.search(r'action="(/console/content/drafts/\d+/publish)"', preview).group(1), {"reason": "ขั้นตอนใหม่"})
+    assert "ย้ายครูผ่านระบบ TRS" in ask(bot, "ขั้นตอนการขอย้ายข้าราชการครู")
+
+    response = post(editor, "/console/content/news/new", {
+        "id": "sports-2026-12", "date_d": "5", "date_m": "12", "date_y": "2569", "title": "กีฬาสีสำนักงานประจำปี",
+        "body": "ขอเชิญร่วมกีฬาสีที่สนามกลาง"})
+    preview = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "กีฬาสีสำนักงานประจำปี" in preview
+    post(editor, re.search(r'action="(/console/content/drafts/\d+/publish)"', preview).group(1), {"reason": "ข่าวใหม่"})
+    assert "กีฬาสีสำนักงานประจำปี" in ask(bot, "ข่าวล่าสุด")
+
+
+def test_odd_input_gets_a_clear_4xx(editor):
+    assert editor.get("/console/content/answers/abc").status_code == 404
+    assert editor.get("/console/content/answers/999").status_code == 404
+    assert editor.get("/console/content/procedures/Not_An_Id").status_code == 404
+    assert editor.get("/console/content/news/nope").status_code == 404
+    assert editor.get("/console/content/ita/1234").status_code == 404
+    assert editor.get("/console/content/ita/new?year=abc").status_code == 200
+    assert editor.get("/console/content/drafts/999").status_code == 404
+    assert post(editor, "/console/content/revisions/999/revert").status_code == 404
+    assert post(editor, "/console/content/holidays", {"count": "x"}).status_code in (303, 400)
+    assert post(editor, "/console/content/ita/compute", {"key": "abc"}).status_code == 404

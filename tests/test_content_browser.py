@@ -122,3 +122,28 @@ def test_an_editor_changes_the_phone_previews_publishes_and_reverts_at_phone_wid
     expect(log).to_contain_text("สำนักงานเปลี่ยนเบอร์โทรศัพท์")
     fits_the_phone(admin)
     shot(admin, "audit-360")
+
+
+def test_every_content_page_fits_a_phone_and_the_ita_figures_are_computed_as_typed(site, browser):
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport=PHONE, locale="th-TH").new_page()
+    sign_in(page, site, "editor")
+    for path, name in (("/console/content/", "index"), ("/console/content/holidays", "holidays"),
+                       ("/console/content/answers/new", "answer"), ("/console/content/news/new", "news"),
+                       ("/console/content/procedures/teacher-transfer", "procedure")):
+        page.goto(site + path)
+        fits_the_phone(page)
+        shot(page, f"{name}-360")
+
+    page.goto(f"{site}/console/content/ita/new?year=2565")
+    for n, score in enumerate((90, 91, 92, 93, 94, 95, 96, 97, 98, 99)):
+        page.fill(f"input[name=score_{n}]", str(score))
+    page.fill("input[name=published_total]", "95.00")
+    figures = page.locator("#computed")
+    expect(figures.locator("#total")).to_have_text("95.80")  # computed by scoring/ while typing
+    expect(figures.locator("#level")).to_have_text("AA")
+    expect(figures).to_contain_text("คะแนนรวมที่ประกาศ 95.00 ไม่ตรงกับที่คำนวณจากคะแนนตัวชี้วัด 95.80")
+    visible(page, figures.locator("#total"))
+    fits_the_phone(page)
+    shot(page, "ita-new-360")

@@ -202,7 +202,8 @@ def holidays():
     if request.method == "GET":
         return _holidays_form(body, rows, [])
     problems, kept = [], {}
-    for n in range(int(request.form.get("count", "0") or 0) + 1):
+    count = request.form.get("count", "0")
+    for n in range(min(int(count), 1000) + 1 if count.isdigit() else 1):
         name = text(f"name{n}", 200)
         try:
             day = read_date(request.form, f"h{n}")
@@ -219,7 +220,8 @@ def holidays():
     if problems:
         return _holidays_form(body, sorted((date.fromisoformat(k), v) for k, v in kept.items()), problems), 400
     response = drafted("holidays", body, "console/content/holidays.html",
-                       rows=[(date.fromisoformat(k), v) for k, v in kept.items()], picker=_picker(kept), picked=picked)
+                       rows=[(date.fromisoformat(k), v) for k, v in kept.items()], picker=_picker(kept), picked=picked,
+                       **_this_year())
     return response
 
 
@@ -231,7 +233,13 @@ def _picker(days) -> dict:
 
 def _holidays_form(body, rows, problems):
     return render_template("console/content/holidays.html", body=body, rows=rows, problems=problems,
-                           picker=_picker([d.isoformat() for d, _ in rows]), picked=picked, document="holidays")
+                           picker=_picker([d.isoformat() for d, _ in rows]), picked=picked, document="holidays",
+                           **_this_year())
+
+
+def _this_year() -> dict:
+    today = local(utcnow()).date()
+    return {"this_year": today.year, "this_year_start": date(today.year, 1, 1)}
 
 
 # --- the office's answers --------------------------------------------------------------------------
@@ -322,7 +330,8 @@ def news(key: str):
 def ita(key: str):
     data = services().content.ita
     if key == "new":
-        year = int(request.values.get("year") or max(data.years) + 1)
+        typed = request.values.get("year", "")
+        year = int(typed) if typed.isdigit() and len(typed) == 4 else max(data.years) + 1
         body = ita_form.copied(data, year)
     elif key.isdigit() and documents.ITA_YEAR.match(f"ita/{key}"):
         year, body = int(key), in_use(f"ita/{key}")
@@ -374,7 +383,8 @@ def ita_compute():
     """The figures scoring/ computes from the form as typed so far (the page shows them live)."""
     key = request.form.get("key", "new")
     data = services().content.ita
-    year = int(request.form.get("year", "0") or 0) if request.form.get("year", "").isdigit() else 0
+    typed = request.form.get("year", "")
+    year = int(typed) if typed.isdigit() and len(typed) == 4 else 0
     if key == "new":
         base = ita_form.copied(data, year or max(data.years) + 1)
     else:

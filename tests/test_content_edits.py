@@ -131,3 +131,14 @@ def test_export_then_import_into_an_empty_database_loses_nothing(services, setti
         assert NEW_PHONE in ask(again, "เบอร์โทรสำนักงาน", user="U-phone")
     finally:
         imported.db.dispose()
+
+
+def test_answers_add_takes_a_link_given_with_the_answer(bot, services, cli):
+    status, out = cli("answers", "add", "--question", "สำนักงานมีห้องละหมาดไหม", "--answer", "มีที่ชั้น 2 อาคาร 1",
+                      "--link", "ftp://example.org")
+    assert status == 2 and "--link" in out
+    status, _ = cli("answers", "add", "--question", "สำนักงานมีห้องละหมาดไหม", "--answer", "มีที่ชั้น 2 อาคาร 1",
+                    "--link", "https://example.org/map")
+    assert status == 0
+    live.of(services).check_every = 0
+    assert ask(bot, "มีห้องละหมาดหรือเปล่าคะ") == "มีที่ชั้น 2 อาคาร 1\nhttps://example.org/map"

@@ -13,16 +13,21 @@ from bot.content import Content, load_content
 
 from . import documents
 
-_scratch: Path | None = None
+_scratch: dict[int, Path] = {}  # by process id: a forked worker makes its own and never removes its parent's
 
 
 def scratch() -> Path:
     """This process's folder of effective content directories (removed when the process ends)."""
-    global _scratch
-    if _scratch is None:
-        _scratch = Path(tempfile.mkdtemp(prefix="bot-content-"))
-        atexit.register(shutil.rmtree, _scratch, True)
-    return _scratch
+    pid = os.getpid()
+    if pid not in _scratch:
+        _scratch[pid] = Path(tempfile.mkdtemp(prefix="bot-content-"))
+        atexit.register(_remove, pid, _scratch[pid])
+    return _scratch[pid]
+
+
+def _remove(pid: int, folder: Path) -> None:
+    if os.getpid() == pid:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write(seed: Path, overlay: dict[str, dict | None], target: Path, link: bool = True) -> Path:

@@ -4,10 +4,12 @@ conversation state that is never saved (a preview leaves no trace: no state, no 
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot.content import load_content
 from bot.core.conversation import Bot
 from bot.core.messages import Incoming
 from bot.core.state import TurnState
@@ -47,19 +49,24 @@ def questions_for(document: str, body: dict | None) -> list[str]:
 def answers(services, router, seed: Path, overlay: dict[str, dict | None], document: str,
             body: dict | None) -> list[tuple[str, str]]:
     """(question, the chat's answer) for the questions that show this document."""
-    copy = dataclasses.replace(services, states=Unsaved(), holidays=None, complaints_content=None,
-                               livechat_content=None)
-    if documents.ANSWER.match(document) or document == "answers/new":
-        copy.office_answers = _answers_with(services, document, body)
-    else:
-        files = effective.load(seed, {**overlay, document: body})
-        with services.db.engine.connect() as conn:
-            copy.content = dataclasses.replace(files, ita=ita_years.overlay(files.ita, ita_years.stored(conn)))
-        copy.office_answers = _frozen(live.of(services), copy)
+    with tempfile.TemporaryDirectory(dir=effective.scratch()) as folder:  # the draft's content, for this preview
+        copy = dataclasses.replace(services, states=Unsaved(), holidays=None, complaints_content=None,
+                                   livechat_content=None)
+        if documents.ANSWER.match(document) or document == "answers/new":
+            copy.office_answers = _answers_with(services, document, body)
+        else:
+            files = load_content(effective.write(seed, {**overlay, document: body}, Path(folder) / "content"))
+            with services.db.engine.connect() as conn:
+                copy.content = dataclasses.replace(files, ita=ita_years.overlay(files.ita, ita_years.stored(conn)))
+            copy.office_answers = _frozen(live.of(services), copy)
+        return _asked(copy, router, questions_for(document, body))
+
+
+def _asked(copy, router, questions: list[str]) -> list[tuple[str, str]]:
     quiet = dataclasses.replace(router, unanswered=[])
     bot = Bot(copy, quiet)
     shown = []
-    for question in questions_for(document, body):
+    for question in questions:
         if question.strip():
             turn = bot.respond(Incoming("web", "preview", question))
             shown.append((question, "\n\n".join(filter(None, (getattr(r, "text", "") or getattr(r, "alt_text", "")

@@ -161,3 +161,18 @@ def test_odd_input_gets_a_clear_4xx(editor):
     assert post(editor, "/console/content/revisions/999/revert").status_code == 404
     assert post(editor, "/console/content/holidays", {"count": "x"}).status_code in (303, 400)
     assert post(editor, "/console/content/ita/compute", {"key": "abc"}).status_code == 404
+
+
+def test_a_year_added_on_the_command_line_is_edited_in_the_console(editor, services, bot):
+    from bot.office_answers import ita_years
+
+    with services.db.session() as s:
+        scores = ita_years.parse_scores(",".join(f"{n + 1}={v}" for n, v in SCORES.items()))
+        ita_years.store(s, ita_years.new_year(services.content.ita, 2565, scores)[0])
+    form = editor.get("/console/content/ita/2565")
+    assert form.status_code == 200 and 'value="99' in form.get_data(as_text=True)
+    data = {"key": "2565", "year": "2565", **{f"score_{n}": str(s) for n, s in SCORES.items()}, "score_9": "89",
+            "published_total": "93.80", "published_level": "A"}
+    preview = editor.get(post(editor, "/console/content/ita/2565", data).headers["Location"]).get_data(as_text=True)
+    post(editor, re.search(r'action="(/console/content/drafts/\d+/publish)"', preview).group(1), {"reason": "แก้คะแนน"})
+    assert "93.80" in ask(bot, "ITA ปี 2565 ได้กี่คะแนน")

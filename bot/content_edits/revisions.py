@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.office_answers import ita_years
 from bot.office_answers import revision as counters
 from bot.office_answers import store as answers_store
 from bot.office_answers.masking import mask
@@ -45,7 +46,11 @@ def current(session, seed: Path, document: str) -> dict | None:
     published = overlay(session)
     if document in published:
         return published[document]
-    return documents.read(Path(seed) / documents.file_of(document))
+    found = documents.read(Path(seed) / documents.file_of(document))
+    if found is None and (match := documents.ITA_YEAR.match(document)):  # added by `python -m bot ita add-year`
+        added = [y for y in ita_years.stored(session.connection()) if y.year == int(match.group(1))]
+        found = documents.plain(added[0].model_dump(mode="json", exclude_defaults=True)) if added else None
+    return found
 
 
 def answer_body(session, answer_id: int) -> dict | None:

@@ -142,3 +142,17 @@ def test_answers_add_takes_a_link_given_with_the_answer(bot, services, cli):
     assert status == 0
     live.of(services).check_every = 0
     assert ask(bot, "มีห้องละหมาดหรือเปล่าคะ") == "มีที่ชั้น 2 อาคาร 1\nhttps://example.org/map"
+
+
+def test_migration_0013_creates_exactly_the_models_table(sqlite_template):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from bot.storage.registry import metadata
+
+    engine = create_engine(f"sqlite:///{sqlite_template}")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    assert [d for d in diff if "'content_revision'" in repr(d) or "'office_answer'" in repr(d)] == []

@@ -1,13 +1,13 @@
 """unanswered questions grouped when staff look, not in the conversation: a question's group may be empty
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0012
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0016'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -94,6 +94,17 @@ def test_the_live_chat_table_is_asked_once_per_conversation_not_on_every_message
     assert asked == 1 and said(held) == "ส่งถึงเจ้าหน้าที่แล้ว\nจบการสนทนา"
 
 
+def test_a_person_who_took_the_chat_on_a_closed_day_is_not_said_to_answer_tomorrow(bot, services):
+    from bot.livechat import service
+
+    citizen = Person(bot, "U-live-5", "line", now=SUNDAY)
+    citizen.says("ขอคุยกับเจ้าหน้าที่")
+    assert "วันทำการถัดไป" in said(citizen.says("สวัสดีค่ะ"))
+    [chat] = service.waiting_and_held(services)
+    service.take(services, chat.id, "staff", now=SUNDAY)
+    assert said(citizen.says("ขอสอบถามเรื่องวุฒิบัตรค่ะ")).splitlines()[0] == "ส่งถึงเจ้าหน้าที่แล้ว"
+
+
 def test_a_closed_office_says_why_naming_the_holiday(bot, content):
     """Nobody answers on a holiday, a weekend or after hours: the person is told which, and when."""
     holiday = datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc)  # Monday 7 December 2569, 10:00: a holiday

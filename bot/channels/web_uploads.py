@@ -113,6 +113,12 @@ def add_routes(bp: Blueprint, bot, services, *, visitor_of_token: Callable[[str]
             raise error("webchat_error_no_file", 400)
         return data, upload.mimetype or ""
 
+    @bp.context_processor
+    def upload_limits():
+        """The page refuses a file over the limit before sending it, with the same text the server gives."""
+        accepts = web_hooks.accepts(services)
+        return {"uploads": {"maxBytes": accepts.max_bytes, "tooBig": accepts.too_big} if accepts else None}
+
     @bp.post("/api/chat/upload")
     def upload():
         user_id = token_visitor()

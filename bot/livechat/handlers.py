@@ -36,13 +36,14 @@ def hold(ctx: Context) -> list[Reply] | None:
     """A short acknowledgement while a person holds the conversation (the bot answers nothing), every
     message kept for them; None otherwise."""
     m = ctx.message
-    chat_id = None if ctx.state.get(FLAG) is False else service.open_chat_id(ctx.services, m.channel, m.user_id,
-                                                                              ctx.now)
-    ctx.state[FLAG] = chat_id is not None
-    if chat_id is None:
+    found = None if ctx.state.get(FLAG) is False else service.held_chat(ctx.services, m.channel, m.user_id,
+                                                                            ctx.now)
+    ctx.state[FLAG] = found is not None
+    if found is None:
         if ctx.understood.intent not in ("fallback", "media", "handoff") and (m.utterance or "").strip():
             ctx.writes.append(lambda conn: stats.count_bot_answer(conn, m.channel, ctx.now))
         return None
+    chat_id, taken = found
     text = (m.utterance or "").strip()
     if squash(text) in {squash(w) for w in service.content(ctx.services).end_words}:
         service.close(ctx.services, chat_id, ctx.now)
@@ -53,7 +54,7 @@ def hold(ctx: Context) -> list[Reply] | None:
     if not text:  # a photo, file or location: the person sees only that one came
         key = "received_attachment"
     else:
-        key = "received" if service.in_office_hours(ctx.services, now) else "received_closed"
+        key = "received" if taken or service.in_office_hours(ctx.services, now) else "received_closed"
     return [Text(service.say(ctx.services, key), end_button(ctx.services))]
 
 

@@ -81,7 +81,7 @@ def open_chat(services, channel: str, user_id: str, now: datetime) -> LiveChat |
 
 _CHATS, _MESSAGES = LiveChat.__table__, LiveChatMessage.__table__
 # Built once (the held user's every message runs them): the open chat's id and last activity, and its closing.
-_OPEN = Prepared(select(_CHATS.c.id, _CHATS.c.last_activity_at)
+_OPEN = Prepared(select(_CHATS.c.id, _CHATS.c.last_activity_at, _CHATS.c.status)
                   .where(_CHATS.c.channel == bindparam("b_channel"), _CHATS.c.user_id == bindparam("b_user_id"),
                          or_(_CHATS.c.status == WAITING, _CHATS.c.status == HELD))  # (no expanding IN)
                   .order_by(_CHATS.c.id.desc()).limit(1))
@@ -91,17 +91,18 @@ _ADD = _MESSAGES.insert().values(chat_id=bindparam("b_id"), sender="citizen", te
                                  at=bindparam("b_now", type_=_MESSAGES.c.at.type))
 
 
-def open_chat_id(services, channel: str, user_id: str, now: datetime) -> int | None:
-    """`open_chat` for the conversation's hot path: Core statements, only the id."""
+def held_chat(services, channel: str, user_id: str, now: datetime) -> tuple[int, bool] | None:
+    """`open_chat` for the conversation's hot path: Core statements, only the id and whether a person
+    has taken it."""
     with services.db.engine.begin() as c:
         row = _OPEN.first(c, {"b_channel": channel, "b_user_id": user_id})
         if row is None:
             return None
-        chat_id, last_activity_at = row
+        chat_id, last_activity_at, status = row
         if now - last_activity_at > timedelta(minutes=content(services).timeout_minutes):
             c.execute(_TIME_OUT, {"b_id": chat_id, "b_now": now})
             return None
-        return chat_id
+        return chat_id, status == HELD
 
 
 def web_status(services, user_id: str, now: datetime) -> dict | None:

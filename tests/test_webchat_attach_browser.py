@@ -203,3 +203,18 @@ def test_the_live_chat_header_acknowledgement_and_end_button(live_url, browser, 
         shot(chat, "webchat-live-4-back-to-the-bot")
     finally:
         context.close()
+
+
+def test_a_link_carrying_someone_elses_token_does_not_open_their_chat(live_url, browser, app):
+    """Only the framed chat takes a token from its fragment (the widget's hand-over): a link to the page with
+    another visitor's token must not make whoever opens it talk, and report, as that visitor."""
+    other = app.test_client()
+    token = other.post("/api/chat", json={"text": "ขอหนังสือรับรองเงินเดือน"}).get_json()["token"]
+    context, chat = phone(browser)
+    try:
+        chat.goto(f"{live_url}/chat#host=http://localhost:1&token={token}")
+        chat.locator(".msg.bot").first.wait_for()
+        assert "ยินดีต้อนรับ" in chat.locator("#log").inner_text()
+        assert chat.locator(".msg.user").count() == 0 and "#" not in chat.url
+    finally:
+        context.close()

@@ -130,7 +130,8 @@ def test_a_wrong_type_is_refused_in_thai_before_the_turn(client, services):
                              (b"just text", "note.txt", "text/plain")]:
         resp = visitor.uploads(data, name, mime)
         assert resp.status_code == 415, (name, resp.get_data(as_text=True))
-        assert "ไฟล์ชนิดนี้รับไว้เป็นหลักฐานไม่ได้" in resp.get_json()["error"] and "ไฟล์ PDF" in resp.get_json()["error"]
+        refusal = resp.get_json()["error"]
+        assert "ไฟล์ชนิดนี้รับไว้เป็นหลักฐานไม่ได้" in refusal and "ไฟล์ PDF" in refusal
     assert stored_evidence(services) == []
 
 
@@ -144,6 +145,13 @@ def test_uploads_need_the_visitors_token(client, services):
     assert located.status_code == 401
     claimed = client.post("/api/chat/upload?user_id=web-someone", headers={TOKEN_HEADER: visitor.token})
     assert claimed.status_code == 400
+    form = {"user_id": "web-someone", "file": (io.BytesIO(gps_photo()), "a.jpg")}
+    claimed = client.post("/api/chat/upload", data=form, content_type="multipart/form-data",
+                          headers={TOKEN_HEADER: visitor.token})
+    assert claimed.status_code == 400 and "รหัสผู้ใช้" in claimed.get_json()["error"]
+    claimed = client.post("/api/chat/location", json={"latitude": 16.4, "longitude": 100.3, "user_id": "web-someone"},
+                          headers={TOKEN_HEADER: visitor.token})
+    assert claimed.status_code == 400 and "รหัสผู้ใช้" in claimed.get_json()["error"]
     assert stored_evidence(services) == []
 
 

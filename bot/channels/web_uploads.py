@@ -101,6 +101,8 @@ def add_routes(bp: Blueprint, bot, services, *, visitor_of_token: Callable[[str]
             raise HttpError(413, accepts.too_big)
         request.max_content_length = cap  # a body without a length is cut off here as well
         try:
+            if "user_id" in request.form:
+                raise error("webchat_error_user_id", 400)
             upload = request.files.get("file")
             data = upload.stream.read(accepts.max_bytes + 1) if upload is not None else b""
         except RequestEntityTooLarge:
@@ -142,14 +144,17 @@ def add_routes(bp: Blueprint, bot, services, *, visitor_of_token: Callable[[str]
         user_id = token_visitor()
         try:
             data = parse_json(read_body())
-            if not isinstance(data, dict):
-                raise ValueError("not an object")
-            where = Location(coordinate(data, "latitude", 90), coordinate(data, "longitude", 180),
-                             title=content.say("webchat_location_title"))
         except HttpError as exc:
             if exc.status != 400:
                 raise
             raise error("webchat_error_location", 400) from None
+        if isinstance(data, dict) and "user_id" in data:
+            raise error("webchat_error_user_id", 400)
+        try:
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+            where = Location(coordinate(data, "latitude", 90), coordinate(data, "longitude", 180),
+                             title=content.say("webchat_location_title"))
         except ValueError:
             raise error("webchat_error_location", 400) from None
         return turn(user_id, content.say("webchat_sent_location"), Incoming("web", user_id, location=where))

@@ -38,15 +38,19 @@
   var token = handed.token || storedToken() || config.token || "";
   var postedToken = handed.token || "";
 
-  /* What the widget handed over in the fragment; the fragment is then removed from the address. */
+  /* What the widget handed over in the fragment; the fragment is then removed from the address. Only a
+     framed chat takes it: a link to the chat page carrying someone else's token would otherwise make the
+     person who opens it talk, and report, as that someone (who could then read it all). */
   function fromFragment() {
     var found = { token: "", host: "" };
     if (!location.hash || location.hash.length < 2) return found;
     try {
       var params = new URLSearchParams(location.hash.slice(1));
       var host = params.get("host") || "";
-      if (window.parent !== window && /^https?:\/\/[^\/?#]+$/.test(host)) found.host = host;
-      found.token = (params.get("token") || "").slice(0, 512);
+      if (window.parent !== window && /^https?:\/\/[^\/?#]+$/.test(host)) {
+        found.host = host;
+        found.token = (params.get("token") || "").slice(0, 512);
+      }
       history.replaceState(null, "", location.pathname + location.search);
     } catch (e) { /* an odd fragment: ignored */ }
     return found;
@@ -336,7 +340,8 @@
       showReplies(data.replies);
     }).catch(function (err) {
       setBusy(false);
-      addBubble("error", (err && err.message && err.message !== "Failed to fetch") ? err.message : config.texts.offline);
+      var known = err && err.message && err.message !== "Failed to fetch";
+      addBubble("error", known ? err.message : config.texts.offline);
     }).then(next);
   }
 

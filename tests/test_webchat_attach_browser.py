@@ -53,6 +53,14 @@ def test_an_anonymous_report_with_a_photo_and_a_location_attached_from_the_page(
         ask(chat, "มีเจ้าหน้าที่เรียกรับเงิน 5,000 บาท เพื่อเร่งเรื่องย้าย")
         ask(chat, "เสร็จแล้ว")
         answered(chat, "หลักฐาน", "evidence prompt")
+        ask(chat, "จะส่งรูปยังไงคะ")  # a question in the middle: answered where the reporter is
+        assert "คลิปหนีบกระดาษ" in chat.locator("#log").inner_text()
+        shot(chat, "webchat-attach-0a-question")
+        ask(chat, "เอ่อ ไม่แจ้งดีกว่า กลัวค่ะ")  # a moment of doubt: reassured, and offered to stop
+        answered(chat, "ไม่ระบุตัวตน", "reassurance")
+        shot(chat, "webchat-attach-0b-doubt")
+        ask(chat, "ทำต่อ")
+        answered(chat, "หลักฐาน", "evidence prompt again")
         chat.click("#attach")
         for item in chat.locator("#attach-menu button").all():
             assert item.is_visible() and item.bounding_box()["width"] > 200

@@ -377,6 +377,12 @@
     attach.setAttribute("aria-expanded", open ? "true" : "false");
   }
   attach.addEventListener("click", function () { toggleMenu(attachMenu.hidden); });
+  document.addEventListener("click", function (e) {  /* a tap anywhere else closes the menu */
+    if (!attachMenu.hidden && !attachMenu.contains(e.target) && !attach.contains(e.target)) toggleMenu(false);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !attachMenu.hidden) { toggleMenu(false); attach.focus(); }
+  });
   attachMenu.addEventListener("click", function (e) {
     var button = e.target.closest("button[data-pick]");
     if (!button) return;

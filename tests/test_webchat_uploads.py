@@ -182,3 +182,14 @@ def test_a_photo_outside_a_complaint_is_answered_and_not_kept(client, services):
     resp = visitor.uploads(gps_photo())
     assert resp.status_code == 200 and "ร้องเรียน" in shown(resp.get_json())
     assert stored_evidence(services) == [] and not any(Path(services.settings.evidence_dir).rglob("*.jpg"))
+
+
+def test_every_odd_body_posted_as_a_location_is_a_4xx(client, services):
+    """The odd-body corpus of the web chat (tests/data/odd_bodies.jsonl), posted as a location."""
+    from tests.test_odd_input import corpus, unstorable
+
+    visitor = Visitor(client)
+    statuses = {case: client.post("/api/chat/location", data=raw, content_type="application/json",
+                                  headers={TOKEN_HEADER: visitor.token}).status_code for case, raw in corpus("web")}
+    assert len(statuses) > 40 and {s for s in statuses.values() if s not in (400, 413)} == set()
+    assert unstorable(services) == []

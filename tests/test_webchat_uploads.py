@@ -96,6 +96,21 @@ def test_a_photo_at_the_evidence_step_is_kept_without_its_exif_and_filed_with_th
     assert {"role": "user", "text": "[ส่งรูปภาพ]"} in history  # the file itself is never in the history
 
 
+def test_a_pdf_is_kept_as_a_file_without_its_metadata(client, services):
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Author": OWNER, "/Producer": MODEL})
+    writer.write(out)
+    visitor = Visitor(client).at_evidence_step()
+    resp = visitor.uploads(out.getvalue(), "หลักฐาน.pdf", "application/pdf")
+    assert resp.status_code == 200 and "ได้รับหลักฐานแล้ว (1/5" in shown(resp.get_json())
+    [(row, stored)] = stored_evidence(services)
+    assert row.kind == "file" and row.mime == "application/pdf" and stored.startswith(b"%PDF-")
+    assert OWNER.encode() not in stored and MODEL.encode() not in stored
+
+
 def test_a_location_from_the_browser_is_the_complaints_location(client, services):
     visitor = Visitor(client).at_evidence_step()
     resp = client.post("/api/chat/location", json={"latitude": 16.4419, "longitude": 100.3488},

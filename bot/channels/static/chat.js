@@ -35,7 +35,10 @@
   var queue = [];     /* {kind, text|file|position, bubble}: sent one at a time, in order */
   var live = null;    /* the person-held chat the server reported, or null */
   var handed = fromFragment();
-  var token = handed.token || storedToken() || config.token || "";
+  /* Handed over by a host page, the frame neither reads nor writes its own storage: where a browser does
+     not partition it, that holds the person's own visits to the chat, which a host must neither receive
+     (posted back to it) nor replace (with a token of its choosing). */
+  var token = (handed.host ? handed.token : storedToken()) || config.token || "";
   var postedToken = handed.token || "";
 
   /* What the widget handed over in the fragment; the fragment is then removed from the address. Only a
@@ -62,8 +65,9 @@
   function rememberToken(value) {
     if (!value) return;
     token = value;
-    try { window.localStorage.setItem(STORAGE_KEY, value); } catch (e) { /* private mode, or blocked in a frame */ }
-    if (handed.host && value !== postedToken) {  /* kept by the host page for its next load */
+    if (!handed.host) {
+      try { window.localStorage.setItem(STORAGE_KEY, value); } catch (e) { /* private mode, or blocked in a frame */ }
+    } else if (value !== postedToken) {  /* kept by the host page for its next load, and by it alone */
       postedToken = value;
       window.parent.postMessage({ type: "office-chat-token", token: value }, handed.host);
     }

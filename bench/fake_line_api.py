@@ -31,10 +31,8 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-SENT = json.dumps({"sentMessages": [{"id": "100001", "quoteToken": "fake-quote-token"}]}).encode()
-SPENT_TOKEN = json.dumps({"message": "Invalid reply token"}).encode()
-KEY_ACCEPTED = json.dumps({"message": "The retry key is already accepted",
-                           "sentMessages": [{"id": "100001", "quoteToken": "fake-quote-token"}]}).encode()
+from tests.fakes.line_rules import LineRules
+
 KINDS = {"/v2/bot/message/reply": "reply", "/v2/bot/message/push": "push",
          "/v2/bot/message/multicast": "multicast", "/v2/bot/message/broadcast": "broadcast"}
 
@@ -48,12 +46,11 @@ class Line:
     """What the fake knows: spent reply tokens, accepted retry keys, the records, the delay, the hang."""
 
     def __init__(self, delay_ms: float = 50):
-        self.lock = threading.Lock()
+        self.rules = LineRules()  # spent reply tokens, accepted retry keys
+        self.lock = self.rules.lock
         self.delay = delay_ms / 1000
         self.hang_until = 0.0
         self.holding = 0  # calls held by a hang right now
-        self.tokens: set[str] = set()
-        self.keys: set[str] = set()
         self.records: list[dict] = []
         self.counts = {"reply": 0, "push": 0, "multicast": 0, "broadcast": 0, "other": 0, "refused": 0,
                        "abandoned": 0, "connections": 0}
@@ -86,20 +83,11 @@ class Line:
                   "key": retry_key, "first": digest(messages[0]) if messages else None, "n": len(messages),
                   "held": held}
         with self.lock:
-            if kind == "reply" and record["token"] in self.tokens:
-                status, payload = 400, SPENT_TOKEN
-            elif retry_key and retry_key in self.keys:
-                status, payload = 409, KEY_ACCEPTED
-            else:
-                status, payload = 200, SENT if kind in ("reply", "push") else b"{}"
-                if kind == "reply":
-                    self.tokens.add(record["token"])
-                if retry_key:
-                    self.keys.add(retry_key)
+            status, payload = self.rules.decide_locked(kind, record["token"], retry_key)
             record["status"] = status
             self.records.append(record)
             self.counts[kind if status == 200 else "refused"] += 1
-        return status, payload
+        return status, json.dumps(payload).encode()
 
     def snapshot(self) -> dict:
         with self.lock:

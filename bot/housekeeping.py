@@ -20,8 +20,11 @@ from bot.storage.db import Database, utcnow
 from bot.storage.models import ConversationState, ProcessedEvent
 
 
-def purge(db: Database, older_than: timedelta, now: datetime | None = None,
-          history_ttl: timedelta | None = None) -> dict[str, int]:
+def purge(db: Database, older_than: timedelta, now: datetime | None = None, *,
+          history_ttl: timedelta) -> dict[str, int]:
+    """`history_ttl` is the conversation state's time-to-live (`STATE_TTL_MINUTES`): a web-chat history
+    (names, phones, details, a tracking code) lives no longer than the conversation it shows, however long
+    the other rows are kept. Required, so that no caller falls back to `older_than`'s days."""
     now = now or utcnow()
     cutoff = now - older_than
     with db.session() as s:
@@ -31,7 +34,7 @@ def purge(db: Database, older_than: timedelta, now: datetime | None = None,
             "processed_event": s.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff)).rowcount,
             "web_inbox_message": s.execute(delete(WebInboxMessage).where(
                 WebInboxMessage.delivered_at.is_not(None), WebInboxMessage.delivered_at < cutoff)).rowcount,
-            "web_chat_entry": web_history.purge_idle(s, now - min(history_ttl or older_than, older_than)),
+            "web_chat_entry": web_history.purge_idle(s, now - min(history_ttl, older_than)),
             "outbox_message": purge_sent(s, now),
             "code_guess": forget_quiet(s, now),
             "unanswered_question": office_answers.purge(s, now),  # after 90 days, whatever --older-than-days

@@ -1,6 +1,6 @@
 """The two retention purges as daily jobs of the clock process, at the Thailand times in
 content/complaints.yaml (`retention`): personal data of closed complaints, and the core's short-lived
-rows (conversation states, seen event ids, delivered web messages). Registered on the scheduler with one
+rows (conversation states, seen event ids, delivered web messages; web-chat history after the state's TTL). Registered on the scheduler with one
 call from bot/broadcasts/clock.py; the jobs live in memory, so only the active scheduler runs them."""
 from __future__ import annotations
 
@@ -32,11 +32,12 @@ def purge_personal(services: Services) -> None:
 
 
 def housekeeping(services: Services) -> None:
+    from bot.channels import web_history
     from bot.complaints import content as cc
     from bot.housekeeping import purge
 
     days = cc.of(services).retention.housekeeping_days
-    counts = purge(services.db, timedelta(days=days))
+    counts = purge(services.db, timedelta(days=days), history_ttl=web_history.ttl(services))
     log.info("retention: rows idle over %s days removed: %s", days,
              ", ".join(f"{k} {v}" for k, v in counts.items()))
 

@@ -2,7 +2,9 @@
 
 Every date, time or year a person types (the command line's options, the console's fields) is read here,
 so that a Buddhist-era year is understood the same way everywhere: staff write 2569 as often as 2026, and
-a BE year stored as CE would put an announcement 543 years away."""
+a BE year stored as CE would put an announcement 543 years away. Thai digits (๒๕๖๙) are read as digits,
+and a year field also takes the two-digit Buddhist-era year offices write ("69" is 2569); a date's year
+takes four digits, since "01-02-03" could be read in either order."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +12,8 @@ import re
 from datetime import date, datetime, time
 from typing import Callable, TypeVar
 from zoneinfo import ZoneInfo
+
+from bot.core.thai import THAI_DIGITS
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
@@ -75,13 +79,17 @@ def make_date(year: int, month: int, day: int) -> date:
         raise BadDate(f"ไม่มีวันที่ {day} {THAI_MONTHS[month - 1]} {ce + BE_OFFSET} กรุณาตรวจสอบวันที่") from None
 
 
+def _typed(text: str | int) -> str:
+    return str(text).strip().translate(THAI_DIGITS)
+
+
 def parse_year(text: str | int) -> int:
-    """A typed year ('2569' or '2026') as CE."""
-    try:
-        year = int(str(text).strip())
-    except ValueError:
-        raise BadDate(f"ปี {str(text)!r} ต้องเป็นตัวเลข {_example_years()}") from None
-    return ce_year(year)
+    """A typed year as CE: '2569', '2026', '๒๕๖๙' or the short BE '69'."""
+    typed = _typed(text)
+    if not typed.isascii() or not typed.isdigit():
+        raise BadDate(f"ปี {str(text)!r} ต้องเป็นตัวเลข {_example_years()}")
+    year = int(typed)
+    return ce_year(BE_YEARS.start + year if len(typed) == 2 else year)
 
 
 def parse_be_year(text: str | int) -> int:
@@ -91,7 +99,7 @@ def parse_be_year(text: str | int) -> int:
 
 def parse_date(text: str) -> date:
     """A typed date: '2569-12-08' (BE) or '2026-12-08' (CE), as a CE date."""
-    m = re.fullmatch(_DATE, text.strip())
+    m = re.fullmatch(_DATE, _typed(text), re.ASCII)
     if m:
         return make_date(int(m["y"]), int(m["m"]), int(m["d"]))
     raise BadDate(f"วันที่ {text!r} ไม่ถูกรูปแบบ กรุณาระบุเป็น ปปปป-ดด-วว เช่น 2569-12-08 (ปี พ.ศ. หรือ ค.ศ.)")
@@ -100,7 +108,7 @@ def parse_date(text: str) -> date:
 def parse_datetime(text: str) -> datetime:
     """A typed Thailand time: '2569-12-08T09:00' or '2569-12-08 09:00[:00]' (BE or CE year), as an aware
     datetime in Asia/Bangkok."""
-    m = re.fullmatch(f"{_DATE}(?:T|\\s+){_TIME}", text.strip())
+    m = re.fullmatch(f"{_DATE}(?:T|\\s+){_TIME}", _typed(text), re.ASCII)
     if m:
         on = make_date(int(m["y"]), int(m["m"]), int(m["d"]))
         try:

@@ -37,11 +37,13 @@ def score_100(avg: Decimal | None) -> Decimal | None:
 
 
 def summarise(rows: Iterable[Row], year: int | None = None) -> dict:
-    """`year` in either era (2567 or 2024) keeps only that calendar year, Thailand time."""
+    """`year` (Common Era) keeps only that calendar year, Thailand time. What a person typed is read by
+    the caller (bot.thaitime.parse_year, for either era): here a year is only ever CE."""
+    if year is not None and not 1900 <= year <= 2200:
+        raise ValueError(f"year {year} is not a Common Era year; read typed years with bot.thaitime.parse_year")
     rows = [r for r in rows if 1 <= r.rating <= 5]
     if year is not None:
-        ce = year - 543 if year > 2400 else year
-        rows = [r for r in rows if month_of(r.created_at).startswith(f"{ce}-")]
+        rows = [r for r in rows if month_of(r.created_at).startswith(f"{year}-")]
     ratings = [r.rating for r in rows]
     counts = Counter(ratings)
     avg = mean(ratings)

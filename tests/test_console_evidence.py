@@ -94,7 +94,11 @@ def test_evidence_pack_answers_the_items_of_the_year_with_corruption_reports_apa
     assert "https://www.test-office.example/ita/report-corruption" in html.split('id="item-O17"')[1]
     assert cli("evidence", "--fiscal-year", "2569", "--from", "2569-03-31", "--to", "2568-10-01")[0] == 1
 
-    staff = signed_in(console_app, "staff")
+    general_staff = signed_in(console_app, "staff")  # among whom the accused may sit: no corruption counts
+    refused = general_staff.get("/console/evidence?fiscal_year=2569")
+    assert refused.status_code == 403 and "เรื่องร้องเรียนการทุจริต" not in refused.get_data(as_text=True)
+    assert general_staff.get("/console/evidence?fiscal_year=2569&format=csv").status_code == 403
+    staff = signed_in(console_app, "integrity")
     page = staff.get("/console/evidence?fiscal_year=2569").get_data(as_text=True)
     assert "ปีงบประมาณ พ.ศ. 2569" in page and "1 ตุลาคม 2568 ถึง 30 กันยายน 2569" in page
     assert "พฤศจิกายน 2568" in page and "2025" not in page and 'id="item-O18"' in page
@@ -174,7 +178,7 @@ def test_the_evidence_page_reads_at_phone_width(console_app, bot, services):
     with served(console_app) as live, chromium() as browser:
         page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
         page.goto(f"{live}/console/login")
-        page.fill("input[name=username]", "staff")
+        page.fill("input[name=username]", "integrity")
         page.fill("input[name=password]", PASSWORD)
         page.click("form button")
         page.goto(f"{live}/console/evidence?fiscal_year=2569")

@@ -177,6 +177,6 @@ def test_purge_removes_only_old_short_lived_rows(services):
     with services.db.session() as s:
         s.add_all([ProcessedEvent(channel="line", event_id="old", received_at=long_ago),
                    ProcessedEvent(channel="line", event_id="new")])
-    counts = purge(services.db, timedelta(days=30))
+    counts = purge(services.db, timedelta(days=30), history_ttl=timedelta(minutes=30))
     assert counts["conversation_state"] == 1 and counts["processed_event"] == 1
     assert services.states.load("line", "new-user")[0]["flow"]["name"] == "counting"

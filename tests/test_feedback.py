@@ -80,7 +80,7 @@ def test_summary_like_eit_perception():
     t = lambda m, d=1: datetime(2024, m, d, 5, tzinfo=timezone.utc)  # noqa: E731
     rows = [Row(5, t(1)), Row(4, t(1), "praise"), Row(3, t(2)), Row(5, t(2), "suggestion"), Row(1, t(3)),
             Row(5, datetime(2023, 12, 31, 18, tzinfo=timezone.utc))]  # 1 January 2024 in Thailand
-    s = scoring.summarise(rows, year=2567)
+    s = scoring.summarise(rows, year=2024)  # Common Era: bot.thaitime reads what people type
     assert s["count"] == 6 and s["mean"] == 3.83 and s["score"] == 70.75
     assert s["satisfied_percent"] == 66.67
     assert s["distribution"] == {1: 1, 2: 0, 3: 1, 4: 1, 5: 3}
@@ -91,3 +91,5 @@ def test_summary_like_eit_perception():
     assert "3.83 จาก 5" in scoring.short_th(s)
     assert scoring.summarise([])["mean"] is None and "ยังไม่มี" in scoring.short_th(scoring.summarise([]))
     assert scoring.summarise(rows, year=2023)["count"] == 0
+    with pytest.raises(ValueError, match="not a Common Era year"):
+        scoring.summarise(rows, year=2567)  # never read as 2567 CE: an empty summary would look like no feedback

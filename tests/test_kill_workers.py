@@ -25,7 +25,8 @@ from bot.outbox.worker import deliver_due
 from bot.services import NoUnderstanding, build_services
 from bot.storage import utcnow
 from tests.conftest import CONTENT, LINE_SECRET
-from tests.fakes.platform import SENT, FakePlatform, Response
+from tests.fakes.line_rules import LineRules
+from tests.fakes.platform import FakePlatform, Response
 from tests.test_channel_fixtures import line_signature
 from tests.test_instances import GUNICORN, Process, listening_url, wait_ready
 from tests.test_instances import shared_database  # noqa: F401  (a fixture)
@@ -43,31 +44,24 @@ class LineLike:
 
     def __init__(self):
         self.shown: list[tuple[str, str]] = []  # ("reply", token) or ("push", user), as the user saw them
-        self._tokens: set[str] = set()
-        self._keys: set[str] = set()
-        self._lock = threading.Lock()
+        self.rules = LineRules()
         self.fake = FakePlatform({("POST", r"/v2/bot/message/reply$"): self.reply,
                                   ("POST", r"/v2/bot/message/push$"): self.push})
         self.fake.server.handle_error = lambda *_: None  # a killed worker's connection reset is expected
         self.url = self.fake.url
 
     def reply(self, rec) -> Response:
-        token = rec.json["replyToken"]
-        with self._lock:
-            if token in self._tokens:
-                return Response(400, {"message": "Invalid reply token"}, delay=0.03)
-            self._tokens.add(token)
-            self.shown.append(("reply", token))
-        return Response(200, SENT, delay=0.03)
+        return self._sent("reply", rec.json["replyToken"], None, rec.json["replyToken"])
 
     def push(self, rec) -> Response:
-        key = rec.headers.get("x-line-retry-key", "")
-        with self._lock:
-            if key in self._keys:
-                return Response(409, {"message": "The retry key is already accepted"}, delay=0.03)
-            self._keys.add(key)
-            self.shown.append(("push", rec.json["to"]))
-        return Response(200, SENT, delay=0.03)
+        return self._sent("push", None, rec.headers.get("x-line-retry-key", ""), rec.json["to"])
+
+    def _sent(self, kind: str, token: str | None, key: str | None, shown_as: str) -> Response:
+        with self.rules.lock:
+            status, body = self.rules.decide_locked(kind, token, key)
+            if status == 200:
+                self.shown.append((kind, shown_as))
+        return Response(status, body, delay=0.03)
 
 
 def event_body(user: str, event_id: str, token: str, redelivery: bool) -> bytes:

@@ -11,8 +11,12 @@ PROXY = "10.0.0.2"  # the reverse proxy the app sees every request from
 FIRST, SECOND = "198.51.100.10", "198.51.100.20"
 
 
-@pytest.mark.parametrize("target", ["/console/%0d%0aSet-Cookie:%20evil=1", "/console/complaints%0a",
-                                    "/console\\\\evil.example", "//evil.example/console", "https://evil.example"])
+@pytest.mark.parametrize("target", [
+    "/console/%0d%0aSet-Cookie:%20evil=1", "/console/complaints%0a", "%0d%0a/console", "/console/%0d",
+    "/console/%09x", "/console/%00", "/console/%7f", "/console/%C2%85x", "/console/%E2%80%A8x",  # other controls
+    "/console\\\\evil.example", "//evil.example/console", "https://evil.example",
+    "/console/..//evil.example", "/console%2F..%2F..%2F%2Fevil.example", "/console//evil.example",
+    "/consoleevil.example"])
 def test_a_sign_in_whose_next_is_not_a_plain_console_path_goes_to_the_dashboard(console_app, target):
     client = console_app.test_client()
     client.get("/console/login")
@@ -21,6 +25,19 @@ def test_a_sign_in_whose_next_is_not_a_plain_console_path_goes_to_the_dashboard(
     assert resp.status_code == 302
     assert resp.headers["Location"] == "/console/" and "Set-Cookie: evil" not in str(resp.headers)
     assert client.get("/console/").status_code == 200  # and signed in
+
+
+def test_a_console_link_with_a_line_break_leads_to_sign_in_and_then_home(console_app):
+    """Signed out, a console address holding CR/LF sends to sign-in with it quoted; signing in goes home."""
+    client = console_app.test_client()
+    resp = client.get("/console/complaints/%0d%0aSet-Cookie:%20evil=1")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/console/login?next=")
+    assert "\r" not in resp.headers["Location"] and "\n" not in resp.headers["Location"]
+    page = client.get(resp.headers["Location"])
+    assert page.status_code == 200
+    signed = client.post(resp.headers["Location"], data={"username": "admin", "password": PASSWORD,
+                                                         "csrf": csrf(client)})
+    assert signed.status_code == 302 and signed.headers["Location"] == "/console/"
 
 
 def test_a_sign_in_keeps_a_plain_console_next(console_app):

@@ -93,7 +93,7 @@ def test_both_purges_delete_sent_answers(client, services, line_api, which):
     deliver_due(services)
     later = utcnow() + timedelta(days=2)
     if which == "housekeeping":
-        purge(services.db, timedelta(days=30), now=later)
+        purge(services.db, timedelta(days=30), now=later, history_ttl=timedelta(minutes=30))
     else:
         purge_personal_data(services, timedelta(days=365), now=later)
     with services.db.session() as s:

@@ -85,7 +85,7 @@ def test_questions_are_deleted_after_90_days_by_the_daily_purge(bot, services, c
     with services.db.session() as s:  # the first was asked 91 days ago
         first = s.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id)).first()
         first.asked_at = utcnow() - timedelta(days=91)
-    counts = purge(services.db, timedelta(days=30))
+    counts = purge(services.db, timedelta(days=30), history_ttl=timedelta(minutes=30))
     assert counts["unanswered_question"] == 1
     assert [g["examples"] for g in json.loads(cli("unanswered", "list", "--json")[1])] == [[HOUSEKEEPER]]
     assert every_stored_value(services, ("unanswered_group",)).count("open") == 1
@@ -117,3 +117,29 @@ def test_migration_0010_creates_exactly_the_models_tables(sqlite_template):
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert [d for d in diff if any(f"'{t}'" in repr(d) for t in ours)] == []
+
+
+def test_an_unanswered_question_costs_the_conversation_one_insert_and_is_grouped_when_staff_look(bot, services):
+    """A citizen waiting for the fallback does not wait for grouping: the turn only inserts the question."""
+    from sqlalchemy import event
+
+    from bot.office_answers import store
+
+    ask(bot, PRAYER_ROOM[0])  # a group exists to compare with
+    with services.db.session() as s:
+        store.groups(s)
+    statements: list[str] = []
+    listener = lambda _c, _cur, sql, *_: statements.append(" ".join(sql.split()[:3]))  # noqa: E731
+    engines = {services.db.engine, services.db.redoable_engine}  # a turn's writes use the second on SQLite
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", listener)
+    try:
+        ask(bot, PRAYER_ROOM[1], user="U-second")
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listener)
+    touching = [s for s in statements if "unanswered" in s]
+    assert touching == ["INSERT INTO unanswered_question"]
+    with services.db.session() as s:
+        (group,) = store.groups(s)
+    assert group.count == 2 and set(group.examples) == set(PRAYER_ROOM)

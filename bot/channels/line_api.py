@@ -1,10 +1,10 @@
-"""LINE's Messaging API send calls (reply, push, multicast, broadcast) as JSON posted with `requests`: the
+"""LINE's Messaging API send calls (reply, push, multicast, broadcast) as JSON posted with urllib3: the
 one send path for LINE. The SDK stays for the webhook's signature and parsing and for rare calls (rich
 menus); turning our messages into its models and back cost more than the post.
 
-`requests` takes the office network's settings from the environment: HTTPS_PROXY / HTTP_PROXY / NO_PROXY
-for an outbound proxy, REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) for a CA of its own, such as a proxy that
-inspects TLS.
+The office network's settings come from the environment (platform_http.py): HTTPS_PROXY / HTTP_PROXY /
+NO_PROXY for an outbound proxy, REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) for a CA of its own, such as a
+proxy that inspects TLS.
 
 Every failure becomes a DeliveryError: retryable for timeouts, refused connections, 429 and 5xx (with the
 Retry-After LINE gave); 409 to a reused X-Line-Retry-Key means LINE already accepted that batch.
@@ -17,8 +17,8 @@ import threading
 import uuid
 from typing import Sequence
 
-from .platform_http import PerThread
-from .platforms import NETWORK_ERRORS, DeliveryError, network_error, retry_after_seconds, retryable_status
+from .platform_http import NETWORK_ERRORS, NOT_NETWORK, PlatformHttp
+from .platforms import DeliveryError, network_error, retry_after_seconds, retryable_status
 
 log = logging.getLogger(__name__)
 USER_AGENT = "sesa-bot (line-messaging-api)"
@@ -32,32 +32,34 @@ def batch_retry_key(retry_key: str, n: int) -> str:
 
 class LineApi:
     """The send endpoints of https://api.line.me with a (connect, read) timeout on every call and no
-    hidden retries (the outbox decides when to try again). Many sending threads share one LineApi, each
-    with a Session of its own (platform_http.py)."""
+    hidden retries (the outbox decides when to try again). Many sending threads share one LineApi and
+    its connection pool (platform_http.py)."""
 
     def __init__(self, base_url: str, access_token: str, timeout: tuple[float, float]):
         self.base_url = base_url.rstrip("/")
         self.headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json",
                         "User-Agent": USER_AGENT}
         self.timeout = timeout
-        self.http = PerThread(self.headers)
+        self.http = PlatformHttp(self.headers)
 
     def post(self, path: str, body: dict, retry_key: str | None = None) -> bool:
         """True when LINE took it; False when it had already taken this retry key (409). The body is
         serialised as line-bot-sdk does (`json.dumps` with its defaults), byte for byte."""
         headers = {"X-Line-Retry-Key": retry_key} if retry_key else None
         try:
-            resp = self.http.session.post(self.base_url + path, data=json.dumps(body).encode(),
-                                          headers=headers, timeout=self.timeout, allow_redirects=False)
+            resp = self.http.request("POST", self.base_url + path, body=json.dumps(body).encode(),
+                                     headers=headers, timeout=self.timeout)
+        except NOT_NETWORK:
+            raise
         except NETWORK_ERRORS as exc:
             raise network_error(exc) from exc
-        log.debug("LINE API POST %s: %s", path, resp.status_code)  # never the body
-        if resp.status_code < 300:
+        log.debug("LINE API POST %s: %s", path, resp.status)  # never the body
+        if resp.status < 300:
             return True
-        if resp.status_code == 409 and retry_key:
+        if resp.status == 409 and retry_key:
             return False
-        raise DeliveryError(f"LINE API {resp.status_code}: {resp.content.decode('utf-8', 'replace')[:500]}",
-                            resp.status_code, retryable_status(resp.status_code),
+        raise DeliveryError(f"LINE API {resp.status}: {resp.data.decode('utf-8', 'replace')[:500]}",
+                            resp.status, retryable_status(resp.status),
                             retry_after_seconds(resp.headers.get("Retry-After")))
 
     def reply(self, reply_token: str, batch: list[dict]) -> bool:

@@ -30,8 +30,8 @@ class TimedApiClient(ApiClient):
 
 
 def configuration(host: str, access_token: str) -> Configuration:
-    """The SDK's urllib3 reads no proxy variable and no REQUESTS_CA_BUNDLE: given here as requests
-    takes them, so the rich-menu calls go out the way the sends do."""
+    """The SDK's urllib3 reads no proxy variable and no REQUESTS_CA_BUNDLE: given here as the sends
+    take them (platform_http.py), so the rich-menu calls go out the way the sends do."""
     config = Configuration(host=host, access_token=access_token, ssl_ca_cert=environment_ca_bundle())
     config.proxy, config.proxy_headers = environment_proxy(host)
     return config

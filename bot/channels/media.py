@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from urllib.parse import quote, urljoin, urlsplit
 
-import requests
-
 from bot.core.messages import Media
+
+from .platform_http import NETWORK_ERRORS, NOT_NETWORK, PlatformHttp
 
 log = logging.getLogger(__name__)
 
 TIMEOUT = (5, 30)
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 3
+_http = PlatformHttp()  # the process's pool for downloads, through the office's proxy if it names one
 
 
 class MediaUnavailable(Exception):
@@ -36,13 +38,14 @@ def fetch_line(services, media: Media, limit: int) -> tuple[bytes, str]:
     headers = {"Authorization": f"Bearer {services.settings.line_channel_access_token}"}
     deadline = time.monotonic() + services.settings.media_deadline_seconds
     try:
-        with requests.get(content_url(services, media), headers=headers, stream=True,
-                          timeout=TIMEOUT, allow_redirects=False) as resp:
-            if resp.status_code >= 300:
-                log.warning("LINE content %s", resp.status_code)
-                raise MediaUnavailable(f"LINE content {resp.status_code}")
+        with _streamed(content_url(services, media), headers, TIMEOUT) as resp:
+            if resp.status >= 300:
+                log.warning("LINE content %s", resp.status)
+                raise MediaUnavailable(f"LINE content {resp.status}")
             return read_response(resp, limit, deadline), resp.headers.get("content-type", media.mime)
-    except requests.RequestException as exc:  # no URL in the log: it is the user's message id
+    except NOT_NETWORK:
+        raise
+    except NETWORK_ERRORS as exc:  # no URL in the log: it is the user's message id
         log.warning("LINE content unreachable: %s", type(exc).__name__)
         raise MediaUnavailable(type(exc).__name__) from exc
 
@@ -63,7 +66,22 @@ def read_limited(chunks, limit: int, deadline: float | None = None) -> bytes:
 def read_response(resp, limit: int, deadline: float) -> bytes:
     if int(resp.headers.get("content-length") or 0) > limit:
         raise MediaTooLarge(resp.headers["content-length"])
-    return read_limited(resp.iter_content(CHUNK), limit, deadline)
+    return read_limited(resp.stream(CHUNK), limit, deadline)
+
+
+@contextmanager
+def _streamed(url: str, headers: dict[str, str] | None, timeout: tuple[float, float]):
+    """A GET whose body the caller reads in pieces; its connection goes back to the pool (or is closed,
+    when the body was left unread) afterwards."""
+    resp = _http.request("GET", url, headers=headers, timeout=timeout, stream=True)
+    try:
+        yield resp
+    finally:
+        if resp.length_remaining == 0:
+            resp.drain_conn()  # read to its end (nothing left, or a redirect's empty body): reusable
+        else:
+            resp.close()  # left unread (too large): the connection is not reused
+        resp.release_conn()
 
 
 def allowed_url(settings, url: str) -> bool:
@@ -96,16 +114,17 @@ def fetch_url(services, media: Media, limit: int) -> tuple[bytes, str]:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise MediaUnavailable("download took longer than the deadline")
-            with requests.get(url, stream=True, timeout=(min(TIMEOUT[0], left), min(TIMEOUT[1], left)),
-                              allow_redirects=False) as resp:
-                if resp.is_redirect:
+            with _streamed(url, None, (min(TIMEOUT[0], left), min(TIMEOUT[1], left))) as resp:
+                if resp.get_redirect_location():
                     url = urljoin(url, resp.headers.get("location", ""))
                     continue
-                if resp.status_code >= 400:
-                    raise MediaUnavailable(f"attachment {resp.status_code}")
+                if resp.status >= 400:
+                    raise MediaUnavailable(f"attachment {resp.status}")
                 return read_response(resp, limit, deadline), resp.headers.get("content-type", media.mime)
         raise MediaUnavailable("too many redirects")
-    except requests.RequestException as exc:
+    except NOT_NETWORK:
+        raise
+    except NETWORK_ERRORS as exc:
         log.warning("attachment unreachable: %s", type(exc).__name__)
         raise MediaUnavailable(type(exc).__name__) from exc
 

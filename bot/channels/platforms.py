@@ -4,15 +4,16 @@ LINE's send calls are in line_api.py; the SDK's clients for rare calls in line_s
 from __future__ import annotations
 
 import email.utils
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import requests
+from urllib.parse import urlencode
 
 from bot.config import Settings
 
-from .platform_http import PerThread
+from .platform_http import NETWORK_ERRORS, NOT_NETWORK, PlatformHttp
 
 GRAPH_VERSION = "v21.0"
 
@@ -56,18 +57,12 @@ def retry_after_seconds(value: str | None) -> float | None:
     return min(max((when - datetime.now(timezone.utc)).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
-# No answer, or half of one: timeouts, refused or reset connections, a proxy or TLS failure, a cut body.
-# Not requests' ValueErrors (a header with a line break, a bad URL): those are the bot's own mistakes.
-NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-                  requests.exceptions.ContentDecodingError)
-
-
 def network_error(exc: Exception) -> DeliveryError:
     return DeliveryError(f"platform unreachable: {type(exc).__name__}: {str(exc)[:200]}")
 
 
 def without_token(text: str, settings: Settings) -> str:
-    """Error text safe to log or store: `requests` puts the whole URL, token included, into exceptions."""
+    """Error text safe to log or store: urllib3 puts the whole URL, token included, into exceptions."""
     token = settings.facebook_page_access_token
     return text.replace(token, "***") if token else text
 
@@ -75,7 +70,7 @@ def without_token(text: str, settings: Settings) -> str:
 # Graph API error codes: throttling (retry later), the token (nothing will go), the rest concern one person.
 FB_THROTTLED = {4, 17, 32, 613}
 FB_TOKEN = {190}
-_graph = PerThread()  # a keep-alive connection per sending thread, for every Send API call of the process
+_graph = PlatformHttp({"Content-Type": "application/json"})  # one pool for every Send API call of the process
 
 
 @dataclass
@@ -89,18 +84,22 @@ class FacebookSendApi:
         return f"{self.settings.facebook_graph_base_url}/{GRAPH_VERSION}/me/messages"
 
     def send(self, payload: dict) -> dict:
+        url = f"{self.url}?{urlencode({'access_token': self.settings.facebook_page_access_token})}"
         try:
-            resp = _graph.session.post(self.url, json=payload, timeout=self.settings.platform_timeout,
-                                       params={"access_token": self.settings.facebook_page_access_token})
-        except requests.RequestException as exc:
+            resp = _graph.request("POST", url, body=json.dumps(payload).encode(),
+                                  timeout=self.settings.platform_timeout)
+        except NOT_NETWORK:
+            raise
+        except NETWORK_ERRORS as exc:
             raise DeliveryError(f"Messenger Send API unreachable: {without_token(str(exc), self.settings)}") \
                 from None
-        if resp.status_code >= 400:
-            m = re.search(r'"code"\s*:\s*(\d+)', resp.text)
+        if resp.status >= 400:
+            text = resp.data.decode("utf-8", "replace")
+            m = re.search(r'"code"\s*:\s*(\d+)', text)
             code = int(m.group(1)) if m else None
-            retryable = retryable_status(resp.status_code) or code in FB_THROTTLED
-            fatal = resp.status_code in (401, 403) or code in FB_TOKEN
-            raise DeliveryError(f"Messenger Send API {resp.status_code}: {resp.text[:300]}", resp.status_code,
+            retryable = retryable_status(resp.status) or code in FB_THROTTLED
+            fatal = resp.status in (401, 403) or code in FB_TOKEN
+            raise DeliveryError(f"Messenger Send API {resp.status}: {text[:300]}", resp.status,
                                 retryable, retry_after_seconds(resp.headers.get("Retry-After")),
                                 refused=not retryable and not fatal)
-        return resp.json() if resp.content else {}
+        return json.loads(resp.data) if resp.data else {}

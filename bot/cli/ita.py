@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from bot.console import audit
 from bot.office_answers import ita_years, live
+from bot.thaitime import argument, parse_be_year
 from scoring.summary import fmt
 
 
@@ -14,20 +15,17 @@ def register(sub) -> None:
     i = sub.add_parser("ita", help="ITA years")
     isub = i.add_subparsers(dest="ita_command", required=True)
     p = isub.add_parser("add-year", help="add a year (Buddhist era) from its indicator scores")
-    p.add_argument("year", type=int, help="e.g. 2565")
+    p.add_argument("year", type=argument(parse_be_year), help="e.g. 2565 (or 2022, 65, ๒๕๖๕)")
     p.add_argument("--scores", required=True, help="every indicator's score: 1=96.5,2=94.2,...")
     p.add_argument("--published-total", help="the total the report prints (refused if it differs by > 0.01)")
     p.add_argument("--published-level", help="the level the report prints (refused if it differs)")
-    p.add_argument("--like", type=int, help="copy tools, weights and indicators from this year (default: the latest)")
+    p.add_argument("--like", type=argument(parse_be_year), help="copy tools, weights and indicators from this year (default: the latest)")
     p.set_defaults(func=cmd_add_year)
 
 
 def cmd_add_year(args) -> int:
     from bot.complaints.cli import cli_services
 
-    if not 2500 <= args.year <= 2700:
-        print(f"{args.year}: give the year in the Buddhist era, e.g. 2565", file=sys.stderr)
-        return 2
     try:
         published = Decimal(args.published_total) if args.published_total is not None else None
     except InvalidOperation:

@@ -165,7 +165,7 @@ def cmd_stats(args) -> int:
     services = cli_services()
     with services.db.session() as s:
         rows = list(s.scalars(select(Complaint)))
-    period = Period.parse(args.year, args.fiscal) if args.year else None
+    period = Period(args.year, args.fiscal) if args.year else None  # already CE: argument(parse_year)
     summary = summarise(rows, period)
     if args.json:
         dump(summary)

@@ -8,9 +8,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Protocol
 
-from bot.thaitime import local
-
-BE_OFFSET = 543
+from bot.thaitime import BE_OFFSET, local, parse_year
 
 
 class Row(Protocol):
@@ -31,8 +29,9 @@ class Period:
     fiscal: bool = False
 
     @classmethod
-    def parse(cls, year: int, fiscal: bool = False) -> "Period":
-        return cls(year - BE_OFFSET if year > 2400 else year, fiscal)
+    def parse(cls, typed: str | int, fiscal: bool = False) -> "Period":
+        """The year as a person typed it, in either era (bot.thaitime.parse_year); BadDate says why not."""
+        return cls(parse_year(typed), fiscal)
 
     @property
     def start(self) -> date:

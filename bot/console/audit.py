@@ -23,9 +23,10 @@ def record(session: Session, username: str | None, action: str, complaint: str |
 
 
 def log(services: Services, username: str | None, action: str, complaint: str | None = None,
-        detail: str | None = None) -> None:
+        detail: str | None = None, now: datetime | None = None) -> None:
+    """One entry in a transaction of its own: kept whatever the caller's work does next."""
     with services.db.session() as s:
-        record(s, username, action, complaint, detail)
+        record(s, username, action, complaint, detail, now)
 
 
 def entries(services: Services, since: datetime | None = None, limit: int | None = None) -> list[dict]:

@@ -77,10 +77,12 @@ def client_address() -> str:
 
 
 def safe_next(target: str) -> str | None:
-    """Where to go after sign-in: a console path only, never another site (`//host`, `/\\host`) nor a
-    header broken by a control character (a CR/LF in the Location header would fail the response)."""
-    if target.startswith("/console") and not target.startswith("//") and "\\" not in target \
-            and target.isprintable():
+    """Where to go after sign-in: a console path only. Never another site (`//host`, `/\\host`), nor a
+    path that climbs out of the console (`/console/../..//host`), nor a header broken by a control
+    character (a CR/LF in the Location header would fail the response)."""
+    path = target.split("?", 1)[0]
+    if (path == "/console" or path.startswith("/console/")) and "//" not in path and ".." not in path.split("/") \
+            and "\\" not in target and target.isprintable():
         return target
     return None
 

@@ -17,15 +17,16 @@ from bot.complaints.models import Complaint, Evidence
 from bot.complaints.stats import Period, summarise
 from bot.feedback.models import Feedback
 from bot.storage import utcnow
+from bot.thaitime import THAI_MONTHS
 from scoring import feedback as feedback_scoring
 
 from . import audit, inbox, people
 from .auth import person, staff_required
-from .thaidates import BadDate, picked, picker_values, read_date
+from .thaidates import BE, BadDate, picked, picker_values, read_date
 
 bp = Blueprint("console_complaints", __name__, url_prefix="/console", template_folder="templates")
 LINKS = [("console_complaints.index", "เรื่องร้องเรียน", ("admin", "staff", "integrity")),
-         ("console_complaints.stats", "สถิติ", ("admin", "staff"))]
+         ("console_complaints.stats", "สถิติ", ("admin", "staff", "integrity"))]
 INLINE = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 NOTE_MAX = 2000
 
@@ -241,17 +242,35 @@ def evidence(code: str, evidence_id: int):
 
 
 @bp.get("/stats")
-@staff_required(roles=("admin", "staff"))
+@staff_required(roles=("admin", "staff", "integrity"))
 def stats():
-    year = request.args.get("year", type=int)
-    if year is not None and not (2000 <= year <= 2100 or 2543 <= year <= 2643):
-        return render_template("console/message.html", message="กรุณาระบุปีเป็น พ.ศ. หรือ ค.ศ. เช่น 2567 หรือ 2024"), 400
+    """Counts by month, category and status of the complaints this person may see, and only those: general
+    staff never see corruption reports counted (a month's count would let the accused time a new report),
+    the integrity unit sees only those, an admin both, apart."""
+    who, typed = person(), (request.args.get("year") or "").strip()
+    try:
+        period = Period.parse(typed) if typed else None
+    except BadDate as exc:
+        return render_template("console/message.html", message=str(exc)), 400
+    corruption = inbox.corruption_categories(services())
     with services().db.session() as s:
         complaints = list(s.scalars(select(Complaint)))
         feedback = list(s.scalars(select(Feedback)))
-    summary = summarise(complaints, Period.parse(year, False) if year else None)
-    satisfaction = feedback_scoring.summarise(feedback, year)
+    groups = []
+    if who.sees_general():
+        groups.append(("general", "เรื่องร้องเรียนทั่วไป",
+                       summarise([c for c in complaints if c.category not in corruption], period)))
+    if who.sees_corruption():
+        groups.append(("corruption", "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ",
+                       summarise([c for c in complaints if c.category in corruption], period)))
+    satisfaction = feedback_scoring.summarise(feedback, period.year if period else None)
     content = cc.of(services())
-    return render_template("console/stats.html", year=year, summary=summary, satisfaction=satisfaction,
-                           satisfaction_text=feedback_scoring.short_th(satisfaction),
+    return render_template("console/stats.html", year=period.year + BE if period else None, groups=groups,
+                           satisfaction_text=feedback_scoring.short_th(satisfaction), month_label=month_label,
                            category_label=content.category_label, status_label=content.status_label)
+
+
+def month_label(key: str) -> str:
+    """'2026-01' as staff read it: 'มกราคม 2569'."""
+    year, month = (int(part) for part in key.split("-"))
+    return f"{THAI_MONTHS[month - 1]} {year + BE}"

@@ -22,7 +22,7 @@ from bot.feedback.models import Feedback
 from bot.thaitime import BANGKOK, THAI_MONTHS, local, thai_date
 from scoring import feedback as feedback_scoring
 
-from . import audit, people
+from . import audit
 from .auth import person, staff_required
 from .evidence_export import NONE, to_csv, to_xlsx
 from .inbox import corruption_categories
@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 bp = Blueprint("console_evidence", __name__, url_prefix="/console", template_folder="templates")
-LINKS = [("console_evidence.page", "หลักฐาน ITA", ("admin", "staff", "integrity"))]
+ROLES = ("admin", "integrity")
+"""The pack counts corruption reports by month: not for general staff, among whom the accused may sit."""
+LINKS = [("console_evidence.page", "หลักฐาน ITA", ROLES)]
 DONE = ("resolved", "rejected")
 COMPLAINT_TOPICS = ("complaint", "track")
 """Intents of a conversation about a complaint: a rating given in one is counted as about complaints."""
@@ -224,7 +226,7 @@ def to_html(pack: dict) -> str:
 
 
 @bp.get("/evidence")
-@staff_required(roles=people.COMPLAINT_ROLES)
+@staff_required(roles=ROLES)
 def page():
     args = request.args
     fmt = args.get("format", "")

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage import Base, utcnow
 
+from . import append_only
+
 ROLES = ("admin", "staff", "integrity", "editor")  # editor: content only, never a complaint
 
 
@@ -56,7 +58,8 @@ class SignInFailure(Base):
 
 
 class AuditEntry(Base):
-    """Who did what and when. Append-only: the ORM refuses to change or delete a row."""
+    """Who did what and when. Append-only: the ORM refuses to change or delete a row, and so does the
+    database (triggers: see append_only)."""
 
     __tablename__ = "audit_log"
 
@@ -86,3 +89,4 @@ def _append_only(mapper, connection, target) -> None:
 
 event.listen(AuditEntry, "before_update", _append_only)
 event.listen(AuditEntry, "before_delete", _append_only)
+append_only.guard(AuditEntry.__table__)

@@ -147,25 +147,41 @@ def sign_in(services: Services, username: str, password: str, address: str, now:
     """A new session id for the right password of an active, unlocked account; None for a wrong one.
 
     Raises LockedOut once five wrong passwords were given in 15 minutes for this account or address,
-    even for the right password, so guessing cannot continue."""
+    even for the right password, so guessing cannot continue. Wrong passwords, the lock-out and each
+    refused attempt are audited in transactions of their own, so no rollback of the request loses them."""
     now = now or utcnow()
     username = (username or "").strip().lower()[:64]
     with services.db.session() as s:
-        if locked(s, username, address, now):
-            audit.record(s, username, "sign_in_locked", now=now)
-            raise LockedOut()
+        refused = locked(s, username, address, now)
+    if refused:
+        audit.log(services, username, "sign_in_locked", now=now)
+        raise LockedOut()
+    with services.db.session() as s:
         user = s.scalar(select(ConsoleUser).where(ConsoleUser.username == username))
         good = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
-        if not (user and user.active and good):
-            s.add(SignInFailure(username=username, address=address[:64], at=now))
-            audit.record(s, username, "sign_in_failed", now=now)
-            return None
-        s.execute(delete(SignInFailure).where(or_(SignInFailure.username == username, SignInFailure.at < now - LOCK_OUT)))
-        sid = secrets.token_urlsafe(32)
-        s.add(ConsoleSession(id=sid, user_id=user.id, version=user.session_version, created_at=now, last_seen_at=now))
-        user.last_sign_in_at = now
-        audit.record(s, user.username, "sign_in", now=now)
-        return sid
+        if user and user.active and good:
+            s.execute(delete(SignInFailure).where(or_(SignInFailure.username == username,
+                                                      SignInFailure.at < now - LOCK_OUT)))
+            sid = secrets.token_urlsafe(32)
+            s.add(ConsoleSession(id=sid, user_id=user.id, version=user.session_version, created_at=now,
+                                 last_seen_at=now))
+            user.last_sign_in_at = now
+            audit.record(s, user.username, "sign_in", now=now)
+            return sid
+    _wrong_password(services, username, address, now)
+    return None
+
+
+def _wrong_password(services: Services, username: str, address: str, now: datetime) -> None:
+    """The failure counted and audited; the one that locks the account or address says so."""
+    with services.db.session() as s:
+        s.add(SignInFailure(username=username, address=address[:64], at=now))
+        audit.record(s, username, "sign_in_failed", now=now)
+        s.flush()
+        if locked(s, username, address, now):
+            minutes = int(LOCK_OUT.total_seconds() // 60)
+            audit.record(s, username, "sign_in_lockout", now=now,
+                         detail=f"รหัสผ่านผิด {MAX_FAILURES} ครั้งใน {minutes} นาที ระงับการเข้าสู่ระบบ {minutes} นาที")
 
 
 def current(services: Services, sid: str | None, now: datetime | None = None) -> Person | None:

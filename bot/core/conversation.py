@@ -181,7 +181,9 @@ class Bot:
             replies, understood, owed = self._answer(message, turn_state, now)
             turn = Turn(message, understood, replies, tuple(owed))
             if record is not None:
-                turn_state.writes.append(record(turn))
+                # The answer's rows go first and the handlers' writes last, so a row every turn updates
+                # (the day's count of answers) stays locked on PostgreSQL for little more than the commit.
+                turn_state.writes.insert(0, record(turn))
             elif owed:
                 from bot.outbox.rows import settle  # the outbox holds them; the core only passes ids
 

@@ -65,9 +65,8 @@ class Live:
     def _load_content(self, conn, content_moved: bool) -> None:
         """content/ with what staff published laid over it, then the ITA years added on the command line;
         what features built from the old files (holidays, complaint units) is built again on first use."""
-        from bot.content_edits import effective, published
-
         from bot.content import ContentError
+        from bot.content_edits import effective, published
 
         try:
             files = effective.load(self.seed, published.overlay(conn)) if content_moved else self.edited

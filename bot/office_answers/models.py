@@ -60,7 +60,8 @@ class UnansweredQuestion(Base):
     __tablename__ = "unanswered_question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("unanswered_group.id", ondelete="CASCADE"), index=True)
+    # None until grouped: the conversation only inserts the question, and staff's list groups what is new.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("unanswered_group.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     asked_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -42,12 +43,21 @@ def grams(normalised: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def profile(normalised: str) -> tuple[Counter, float]:
+    """A normalised text's n-gram counts and their norm. Cached: a new question is compared with every
+    open group's key, and the keys change rarely (read only, never mutated)."""
+    counts = Counter(grams(normalised))
+    return counts, math.sqrt(sum(n * n for n in counts.values()))
+
+
 def resemblance(a: str, b: str) -> float:
     """Cosine of two normalised texts' n-gram counts (0..1): near-duplicates score high."""
-    ca, cb = Counter(grams(a)), Counter(grams(b))
+    (ca, na), (cb, nb) = profile(a), profile(b)
+    if len(cb) < len(ca):
+        ca, cb = cb, ca
     dot = sum(n * cb[g] for g, n in ca.items())
-    norm = math.sqrt(sum(n * n for n in ca.values())) * math.sqrt(sum(n * n for n in cb.values()))
-    return dot / norm if norm else 0.0
+    return dot / (na * nb) if na and nb else 0.0
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from bot.storage import utcnow
 
@@ -38,27 +38,42 @@ class Group:
 
 
 def record_unanswered(conn, text: str, now: datetime) -> None:
-    """Keep one unanswered question, masked, in the most alike open (or dismissed) group or a new one.
-    `conn` is the turn's Core connection: the question is saved with the turn, and carries no user."""
+    """Keep one unanswered question, masked. `conn` is the turn's Core connection: the question is saved
+    with the turn, carries no user, and costs the conversation one INSERT; it joins a group when staff
+    next look (`group_new`), not while a citizen waits for the answer."""
     masked = mask(text.strip())[:1000]
-    key = normalise(masked)
-    if not key:
-        return
-    rows = conn.execute(select(UnansweredGroup.id, UnansweredGroup.key)
-                        .where(UnansweredGroup.status.in_(("open", "dismissed")))
-                        .order_by(UnansweredGroup.id.desc()).limit(GROUPS_COMPARED)).all()
-    scored = [(1.0 if r.key == key else resemblance(key, r.key), r.id) for r in rows]
-    score, best = max(scored, default=(0.0, None))
-    if best is not None and score >= SAME_QUESTION:
-        group_id = best
-    else:
-        group_id = conn.execute(insert(UnansweredGroup).values(key=key, status="open", created_at=now)
-                                .returning(UnansweredGroup.id)).scalar_one()
-    conn.execute(insert(UnansweredQuestion).values(group_id=group_id, text=masked, asked_at=now))
+    if normalise(masked):
+        conn.execute(insert(UnansweredQuestion).values(text=masked, asked_at=now))
+
+
+def group_new(session) -> int:
+    """Put each question not yet grouped in the most alike open (or dismissed) group, or a new one; the
+    number grouped. Run before the groups are read: two readers at once may both group a question (the
+    second's update finds it grouped and leaves it)."""
+    new = session.execute(select(UnansweredQuestion.id, UnansweredQuestion.text, UnansweredQuestion.asked_at)
+                          .where(UnansweredQuestion.group_id.is_(None)).order_by(UnansweredQuestion.id)).all()
+    if not new:
+        return 0
+    known = [(g.id, g.key) for g in session.execute(
+        select(UnansweredGroup.id, UnansweredGroup.key).where(UnansweredGroup.status.in_(("open", "dismissed")))
+        .order_by(UnansweredGroup.id.desc()).limit(GROUPS_COMPARED))]
+    for question_id, text, asked_at in new:
+        key = normalise(text) or text
+        scored = [(1.0 if k == key else resemblance(key, k), group_id) for group_id, k in known]
+        score, best = max(scored, default=(0.0, None))
+        if best is None or score < SAME_QUESTION:
+            best = session.execute(insert(UnansweredGroup).values(key=key, status="open", created_at=asked_at)
+                                   .returning(UnansweredGroup.id)).scalar_one()
+            known.insert(0, (best, key))
+        session.execute(update(UnansweredQuestion).where(UnansweredQuestion.id == question_id,
+                                                         UnansweredQuestion.group_id.is_(None))
+                        .values(group_id=best))
+    return len(new)
 
 
 def groups(session, status: str | None = "open", examples: int = 5) -> list[Group]:
-    """Groups with their questions, the most recently asked first."""
+    """Groups with their questions, the most recently asked first (new questions grouped first)."""
+    group_new(session)
     stats = (select(UnansweredQuestion.group_id, func.count().label("n"),
                     func.min(UnansweredQuestion.asked_at).label("first"),
                     func.max(UnansweredQuestion.asked_at).label("last"))

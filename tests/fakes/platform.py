@@ -192,7 +192,7 @@ def tiny_png() -> bytes:
     return out.getvalue()
 
 
-SENT = {"sentMessages": [{"id": "100001", "quoteToken": "fake-quote-token"}]}
+from tests.fakes.line_rules import SENT  # noqa: E402  (what LINE answers to an accepted send)
 
 
 def fake_line() -> FakePlatform:

@@ -2,14 +2,14 @@
 optional link on the office's answers
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0016
 """
 from alembic import op
 import sqlalchemy as sa
 import bot.storage.db
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

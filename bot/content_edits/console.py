@@ -30,6 +30,12 @@ def services():
     return current_app.extensions["services"]
 
 
+@bp.before_request
+def up_to_date() -> None:
+    """This process's content as published (another process may have published it seconds ago)."""
+    live.of(services()).refresh()
+
+
 def seed():
     return live.of(services()).seed
 

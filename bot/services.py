@@ -72,7 +72,19 @@ def build_services(settings: Settings, understander: Understander | NoUnderstand
     db = Database(settings.database_url)
     states = StateStore(db, timedelta(minutes=settings.state_ttl_minutes))
     wire_senders()
+    wire_web_chat()
     return Services(settings, content, db, states, understander or build_understander(content))
+
+
+def wire_web_chat() -> None:
+    """What the features add to the web chat (bot/channels/web_hooks.py): the files it takes as evidence,
+    and the header of a live chat."""
+    from .channels import web_hooks
+    from .complaints import web_evidence
+    from .livechat import service as livechat
+
+    web_hooks.accepts_from(web_evidence.accepts)
+    web_hooks.live_status_from(livechat.web_status)
 
 
 def wire_senders() -> None:

@@ -232,11 +232,15 @@ def test_a_photo_sent_before_its_step_is_not_lost_and_messenger_attachments_are_
     assert ev.mime == "image/png" and ev.complaint_id is not None
 
 
-def test_web_chat_cannot_attach_files_yet_and_says_so(bot, services):
+def test_the_web_chat_takes_files_only_from_its_own_upload(bot, services):
+    """A web file is the upload held for its turn (bot/channels/web_uploads.py), never fetched from a
+    reference: any other is refused, and nothing is kept."""
     p = Person(bot, "web-visitor-1", channel="web")
     p.says("แจ้งทุจริต")
     p.says("เรียกรับเงิน")
-    assert "ช่องทางนี้ยังรับไฟล์แนบไม่ได้" in said(p.sends_image("https://example.invalid/x.jpg"))
+    assert "ดึงไฟล์นี้จากระบบไม่สำเร็จ" in said(p.sends_image("https://example.invalid/x.jpg"))
+    with services.db.session() as s:
+        assert s.scalars(select(Evidence)).all() == []
 
 
 def test_daily_limit_per_user(bot, services, settings):

@@ -19,8 +19,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from typing import Sequence
 
 from bot.core.messages import Incoming, Media, Reply, Text, reply_to_dict
+from bot.storage import utcnow
 
-from . import web_history, web_inbox
+from . import web_history, web_hooks, web_inbox, web_uploads
 from .base import Bound, BroadcastPlan, Limits
 from .fixed_replies import menu_quick_replies
 from .http_json import HttpError, parse_json, read_body, register_json_errors
@@ -32,7 +33,9 @@ TOKEN_HEADER = "X-Chat-Token"
 TOKEN_SALT = "webchat-visitor"
 TOKEN_MAX_AGE = 90 * 24 * 3600  # a complaint's status updates reach the visitor for this long
 PAGE_TEXTS = ("webchat_title", "webchat_subtitle", "webchat_welcome", "webchat_placeholder", "webchat_send",
-              "webchat_open", "webchat_close", "webchat_offline")
+              "webchat_open", "webchat_close", "webchat_offline", "webchat_attach", "webchat_attach_camera",
+              "webchat_attach_file", "webchat_attach_location", "webchat_location_unavailable",
+              "webchat_sent_photo", "webchat_sent_file", "webchat_sent_location", "webchat_queued")
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -75,9 +78,10 @@ def same_site(services, reply: dict) -> dict:
 
 class Channel(Bound):
     """The web chat: answers go back in the HTTP response; pushes wait in the visitor's inbox until the
-    page polls for them. No announcements and no media (the page sends text only)."""
+    page polls for them. No announcements; files arrive by upload (web_uploads.py)."""
 
     name = "web"
+    fetches_media = True  # an upload, held for its turn by web_uploads
     limits = Limits(messages_per_call=0, text_chars=MAX_TEXT, quick_replies=0)
 
     @staticmethod
@@ -111,9 +115,7 @@ class Channel(Bound):
         raise DeliveryError("no announcements on the web chat", retryable=False)
 
     def fetch_media(self, media: Media, limit: int) -> tuple[bytes, str]:
-        from .media import MediaUnavailable
-
-        raise MediaUnavailable("no media download on channel 'web'")
+        return web_uploads.staged(media.ref, limit)
 
 
 def webchat_blueprint(bot, services) -> Blueprint:
@@ -139,7 +141,8 @@ def webchat_blueprint(bot, services) -> Blueprint:
         return user_id
 
     def answer(user_id: str, **payload):
-        return jsonify(token=token_for(user_id), **payload), 200, NO_STORE
+        live = web_hooks.live_status(services, user_id, utcnow())  # the header and end button of a live chat
+        return jsonify(token=token_for(user_id), live=live, **payload), 200, NO_STORE
 
     @bp.get("/chat")
     def chat_page():
@@ -207,4 +210,6 @@ def webchat_blueprint(bot, services) -> Blueprint:
             web_history.record(services, user_id, None, replies)
         return answer(user_id, replies=replies)
 
+    web_uploads.add_routes(bp, bot, services, visitor_of_token=id_from_token, token_header=TOKEN_HEADER,
+                           answer=answer, shown=lambda reply: same_site(services, reply))
     return bp

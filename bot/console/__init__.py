@@ -1,4 +1,4 @@
-"""The staff web console: people with roles (admin, staff, integrity), complaints inbox, live chat,
+"""The staff web console: people with roles (admin, staff, integrity, editor), complaints inbox, live chat,
 announcements, the ITA evidence pack and planning pages. Off while SECRET_KEY is weak."""
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ def console_modules() -> list:
     from . import auth, broadcasts, complaints, dashboard, evidence_pack, line_quota, users_page, whatif
 
     from bot.broadcasts import images as announcement_images
+    from bot.content_edits import console as content_pages
     from bot.office_answers import console as unanswered
 
     modules = [auth, dashboard, complaints, broadcasts, line_quota, evidence_pack, whatif, users_page, unanswered,
-               announcement_images]
+               content_pages, announcement_images]
     try:
         from bot.livechat import console as livechat_console
 

@@ -71,7 +71,7 @@ def load_visible(code: str):
 
 
 @bp.get("/complaints/")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def index():
     who, args = person(), request.args
     try:
@@ -92,7 +92,7 @@ def index():
 
 
 @bp.get("/complaints/<code>")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def detail(code: str):
     complaint, error = load_visible(code)
     if error:
@@ -109,7 +109,7 @@ def detail(code: str):
 
 
 @bp.post("/complaints/<code>/status")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def set_status(code: str):
     complaint, error = load_visible(code)
     if error:
@@ -144,7 +144,7 @@ def set_status(code: str):
 
 
 @bp.post("/complaints/<code>/assign")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def assign(code: str):
     complaint, error = load_visible(code)
     if error:
@@ -164,7 +164,7 @@ def assign(code: str):
 
 
 @bp.post("/complaints/<code>/forward")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def forward(code: str):
     """Move the case to another unit, or send it to another agency; the reporter is told either way."""
     complaint, error = load_visible(code)
@@ -204,7 +204,7 @@ def larger_body_for_photos(endpoint, values):
 
 
 @bp.post("/complaints/<code>/notes")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def add_note(code: str):
     complaint, error = load_visible(code)
     if error:
@@ -219,7 +219,7 @@ def add_note(code: str):
 
 
 @bp.get("/complaints/<code>/evidence/<int:evidence_id>")
-@staff_required
+@staff_required(roles=people.COMPLAINT_ROLES)
 def evidence(code: str, evidence_id: int):
     """A file of a complaint, only to those who may see the complaint, logged; never a public URL."""
     complaint, error = load_visible(code)

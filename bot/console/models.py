@@ -11,7 +11,7 @@ from bot.storage import Base, utcnow
 
 from . import append_only
 
-ROLES = ("admin", "staff", "integrity")
+ROLES = ("admin", "staff", "integrity", "editor")  # editor: content only, never a complaint
 
 
 class ConsoleUser(Base):

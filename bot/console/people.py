@@ -51,6 +51,10 @@ class Person:
         return self.role in ("admin", "staff")
 
 
+COMPLAINT_ROLES = ("admin", "staff", "integrity")
+"""Who may open complaint pages at all (an editor changes content only)."""
+
+
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD} ตัวอักษร")

@@ -10,7 +10,8 @@ from .auth import person, staff_required
 
 bp = Blueprint("console_users", __name__, url_prefix="/console", template_folder="templates")
 LINKS = [("console_users.index", "ผู้ใช้", ("admin",)), ("console_users.audit_log", "บันทึกการใช้งาน", ("admin",))]
-ROLE_LABELS = {"admin": "ผู้ดูแลระบบ", "staff": "เจ้าหน้าที่", "integrity": "หน่วยต่อต้านการทุจริต"}
+ROLE_LABELS = {"admin": "ผู้ดูแลระบบ", "staff": "เจ้าหน้าที่", "integrity": "หน่วยต่อต้านการทุจริต",
+               "editor": "ผู้แก้ไขเนื้อหา"}
 
 
 def services():

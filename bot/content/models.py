@@ -65,7 +65,7 @@ class Office(Strict):
     short_name_en: str = ""
     slogan: str = ""
     address: Address
-    phone: str
+    phone: str = Field(min_length=1)
     website: str
     hours: Hours
     leaders: list[Leader] = []

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.channels import outbound
 from bot.channels.platforms import DeliveryError
-from bot.complaints.deadlines import add_working_days, is_working_day
+from bot.complaints.deadlines import add_working_days, holidays, is_working_day
 from bot.core.messages import Text
 from bot.storage import utcnow
 from bot.storage.prepared import Prepared
@@ -49,6 +49,17 @@ def in_office_hours(services, now: datetime) -> bool:
             and time.fromisoformat(hours.opens) <= t.time() < time.fromisoformat(hours.closes))
 
 
+def closed_reason(services, now: datetime) -> str:
+    """Why nobody answers now: the holiday by its name, the weekend, or the hour."""
+    hours, t = services.content.office.hours, local(now)
+    holiday = holidays(services).get(t.date())
+    if holiday:
+        return say(services, "closed_holiday", name=holiday)
+    if DAYS[t.weekday()] not in hours.days or not is_working_day(services, t.date()):
+        return say(services, "closed_weekend")
+    return say(services, "closed_hours", hours=hours.text)
+
+
 def next_answer_day(services, now: datetime) -> str:
     t = local(now)
     opens = time.fromisoformat(services.content.office.hours.opens)
@@ -71,7 +82,7 @@ def open_chat(services, channel: str, user_id: str, now: datetime) -> LiveChat |
 
 _CHATS, _MESSAGES = LiveChat.__table__, LiveChatMessage.__table__
 # Built once (the held user's every message runs them): the open chat's id and last activity, and its closing.
-_OPEN = Prepared(select(_CHATS.c.id, _CHATS.c.last_activity_at)
+_OPEN = Prepared(select(_CHATS.c.id, _CHATS.c.last_activity_at, _CHATS.c.status)
                   .where(_CHATS.c.channel == bindparam("b_channel"), _CHATS.c.user_id == bindparam("b_user_id"),
                          or_(_CHATS.c.status == WAITING, _CHATS.c.status == HELD))  # (no expanding IN)
                   .order_by(_CHATS.c.id.desc()).limit(1))
@@ -81,17 +92,37 @@ _ADD = _MESSAGES.insert().values(chat_id=bindparam("b_id"), sender="citizen", te
                                  at=bindparam("b_now", type_=_MESSAGES.c.at.type), read_token=bindparam("b_read"))
 
 
-def open_chat_id(services, channel: str, user_id: str, now: datetime) -> int | None:
-    """`open_chat` for the conversation's hot path: Core statements, only the id."""
+def held_chat(services, channel: str, user_id: str, now: datetime) -> tuple[int, bool] | None:
+    """`open_chat` for the conversation's hot path: Core statements, only the id and whether a person
+    has taken it."""
     with services.db.engine.begin() as c:
         row = _OPEN.first(c, {"b_channel": channel, "b_user_id": user_id})
         if row is None:
             return None
-        chat_id, last_activity_at = row
+        chat_id, last_activity_at, status = row
         if now - last_activity_at > timedelta(minutes=content(services).timeout_minutes):
             c.execute(_TIME_OUT, {"b_id": chat_id, "b_now": now})
             return None
-        return chat_id
+        return chat_id, status == HELD
+
+
+def web_status(services, user_id: str, now: datetime) -> dict | None:
+    """A web visitor's waiting or held chat as the page shows it: its header line (a person is on it, or
+    when one will be) and the end button; None without one (a chat idle past the timeout is over)."""
+    with services.db.engine.connect() as c:
+        row = c.execute(select(_CHATS.c.status, _CHATS.c.last_activity_at).where(
+            _CHATS.c.channel == "web", _CHATS.c.user_id == user_id,
+            or_(_CHATS.c.status == WAITING, _CHATS.c.status == HELD)).order_by(_CHATS.c.id.desc()).limit(1)).first()
+    if row is None or now - row.last_activity_at > timedelta(minutes=content(services).timeout_minutes):
+        return None
+    if row.status == HELD:
+        header = say(services, "header_held")
+    elif in_office_hours(services, now):
+        header = say(services, "header_waiting")
+    else:
+        header = say(services, "header_closed", next_day=next_answer_day(services, now))
+    return {"status": row.status, "header": header, "end_label": say(services, "end_button"),
+            "end_text": content(services).end_words[0]}
 
 
 def start(services, channel: str, user_id: str, now: datetime) -> tuple[LiveChat, bool]:

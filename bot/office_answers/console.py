@@ -10,8 +10,8 @@ from bot.console.auth import person, staff_required
 from . import store
 
 bp = Blueprint("console_unanswered", __name__, url_prefix="/console/unanswered", template_folder="templates")
-LINKS = [("console_unanswered.index", "คำถามที่บอตยังตอบไม่ได้", ("admin", "staff"))]
-ROLES = ("admin", "staff")
+LINKS = [("console_unanswered.index", "คำถามที่บอตยังตอบไม่ได้", ("admin", "staff", "editor"))]
+ROLES = ("admin", "staff", "editor")
 
 
 def services():

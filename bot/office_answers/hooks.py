@@ -31,7 +31,7 @@ def office_answer(ctx: Context) -> list[Reply] | None:
     found = live.of(ctx.services).best(text) if text.strip() else None
     if found is None or found[1].score < MATCHES_FROM:
         return None
-    return [Text(found[0].text, ctx.services.content.quick_replies("menu", ctx.lang))]
+    return [Text(found[0].reply, ctx.services.content.quick_replies("menu", ctx.lang))]
 
 
 def keep_unanswered(ctx: Context) -> None:

@@ -1,12 +1,16 @@
-"""Each process's copy of the office's answers and ITA years, reloaded when a revision counter in the
-database moved: looked at no more often than every CHECK_EVERY seconds, so a staff answer is in use in
-every process within seconds, without a restart, for one small query."""
+"""Each process's copy of the office's answers, ITA years and the content documents staff changed (laid
+over content/, bot/content_edits), reloaded when a revision counter in the database moved: looked at no
+more often than every CHECK_EVERY seconds, so a change is in use in every process within seconds, without
+a restart, for one small query."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from typing import TYPE_CHECKING
+
+from bot.content_edits.published import CONTENT
 
 from . import ita_years, revision, store
 from .similarity import Match, Matcher
@@ -14,6 +18,7 @@ from .similarity import Match, Matcher
 if TYPE_CHECKING:
     from bot.services import Services
 
+log = logging.getLogger(__name__)
 CHECK_EVERY = 5.0
 
 
@@ -22,15 +27,22 @@ class Answer:
     id: int
     question: str
     text: str
+    link: str = ""
+
+    @property
+    def reply(self) -> str:
+        return f"{self.text}\n{self.link}" if self.link else self.text
 
 
 class Live:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.files = services.content  # content/ as loaded: the stored ITA years are laid over its ita
+        self.seed = services.content.directory
+        self.edited = services.content  # the seed with staff's published documents laid over it
         self.check_every = CHECK_EVERY
         self.answers: dict[int, Answer] = {}
         self.matcher = Matcher([], [])
+        self.wordings: list[str] = []  # the matcher's texts, row by row
         self._seen: dict[str, int] = {}
         self._checked = float("-inf")
         self._lock = threading.Lock()
@@ -45,19 +57,36 @@ class Live:
                 now = revision.current(conn)
                 if now.get(revision.ANSWERS) != self._seen.get(revision.ANSWERS):
                     self._load_answers(conn)
-                if now.get(revision.ITA) != self._seen.get(revision.ITA):
-                    ita = ita_years.overlay(self.files.ita, ita_years.stored(conn))
-                    self.services.content = dataclasses.replace(self.files, ita=ita)
+                content_moved = now.get(CONTENT) != self._seen.get(CONTENT)
+                if content_moved or now.get(revision.ITA) != self._seen.get(revision.ITA):
+                    self._load_content(conn, content_moved)
             self._seen, self._checked = now, time.monotonic()
+
+    def _load_content(self, conn, content_moved: bool) -> None:
+        """content/ with what staff published laid over it, then the ITA years added on the command line;
+        what features built from the old files (holidays, complaint units) is built again on first use."""
+        from bot.content import ContentError
+        from bot.content_edits import effective, published
+
+        try:
+            files = effective.load(self.seed, published.overlay(conn)) if content_moved else self.edited
+        except ContentError:  # checked before publishing; should the seed have changed under it, keep serving
+            log.exception("the published content does not load; the previous content stays in use")
+            files, content_moved = self.edited, False
+        self.edited = files
+        ita = ita_years.overlay(files.ita, ita_years.stored(conn))
+        self.services.content = dataclasses.replace(files, ita=ita)
+        if content_moved:
+            self.services.holidays = self.services.complaints_content = self.services.livechat_content = None
 
     def _load_answers(self, conn) -> None:
         texts, labels, answers = [], [], {}
-        for answer_id, question, text, examples in store.answers(conn):
-            answers[answer_id] = Answer(answer_id, question, text)
+        for answer_id, question, text, examples, link in store.answers(conn):
+            answers[answer_id] = Answer(answer_id, question, text, link)
             for wording in [question, *examples]:
                 texts.append(wording)
                 labels.append(answer_id)
-        self.matcher, self.answers = Matcher(texts, labels), answers
+        self.matcher, self.answers, self.wordings = Matcher(texts, labels), answers, texts
 
     def best(self, text: str) -> tuple[Answer, Match] | None:
         match = self.matcher.best(text)

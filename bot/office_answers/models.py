@@ -28,6 +28,7 @@ class OfficeAnswer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(Text, default="", server_default="")  # a page or picture to open
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -73,3 +74,23 @@ class ItaYear(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     data: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContentRevision(Base):
+    """One change staff made to a content document (`office`, `holidays`, `news`, `procedures/ID`,
+    `ita/YEAR`, `answers/ID`), in the shape of its content/ file. The effective content is content/ with
+    the latest published revision of each document laid over it (bot/content_edits)."""
+
+    __tablename__ = "content_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document: Mapped[str] = mapped_column(String(120), index=True)
+    body: Mapped[dict | None] = mapped_column(JSON)  # None: the document removed
+    before: Mapped[dict | None] = mapped_column(JSON, default=None)  # what was in use when it was published
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # draft, published, reverted
+    author: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    reverted_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    reverted_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -101,9 +101,11 @@ def questions_of(session, group_id: int) -> list[str]:
     return [r.text for r in rows]
 
 
-def add_answer(session, question: str, answer: str, examples: list[str] = (), now: datetime | None = None) -> int:
+def add_answer(session, question: str, answer: str, examples: list[str] = (), now: datetime | None = None,
+               link: str = "") -> int:
     """A published answer: the question and its other wordings, masked; in use everywhere once committed."""
-    row = OfficeAnswer(question=mask(question.strip()), answer=answer.strip(), created_at=now or utcnow())
+    row = OfficeAnswer(question=mask(question.strip()), answer=answer.strip(), link=link.strip(),
+                       created_at=now or utcnow())
     session.add(row)
     session.flush()
     add_examples(session, row.id, examples)
@@ -155,12 +157,12 @@ def purge(session, now: datetime | None = None) -> int:
     return deleted
 
 
-def answers(conn) -> list[tuple[int, str, str, list[str]]]:
-    """Every published answer: (id, question, answer, examples)."""
+def answers(conn) -> list[tuple[int, str, str, list[str], str]]:
+    """Every published answer: (id, question, answer, examples, link)."""
     examples: dict[int, list[str]] = {}
     for answer_id, text in conn.execute(select(OfficeAnswerExample.answer_id, OfficeAnswerExample.text)
                                         .order_by(OfficeAnswerExample.id)):
         examples.setdefault(answer_id, []).append(text)
-    return [(a.id, a.question, a.answer, examples.get(a.id, []))
-            for a in conn.execute(select(OfficeAnswer.id, OfficeAnswer.question, OfficeAnswer.answer)
+    return [(a.id, a.question, a.answer, examples.get(a.id, []), a.link or "")
+            for a in conn.execute(select(OfficeAnswer.id, OfficeAnswer.question, OfficeAnswer.answer, OfficeAnswer.link)
                                   .order_by(OfficeAnswer.id))]

@@ -1,10 +1,20 @@
-/* Web chat page: sends messages to /api/chat, shows replies (texts, cards, images, links, quick-reply
-   buttons), restores the session's history on reload (/api/chat/history) and polls /api/chat/inbox for
-   messages pushed later. Text is always set with textContent.
+/* Web chat page: sends messages to /api/chat, photos and files to /api/chat/upload and the browser's
+   location to /api/chat/location; shows replies (texts, cards, images, links, quick-reply buttons),
+   restores the session's history on reload (/api/chat/history) and polls /api/chat/inbox for messages
+   pushed later. Text is always set with textContent.
+
+   Nothing the person sends is dropped: whatever is typed, tapped or attached while the page is busy
+   (loading its history, waiting for an answer) waits in a queue, shown as "waiting to send", and goes out
+   in order once the page is free.
 
    Who the visitor is comes from the server only: the signed session cookie, and a signed token the server
    issues (kept in localStorage and sent as a header), because a chat embedded in another site's iframe
-   may not get its cookie. The page never sends a user id of its own. */
+   may not get its cookie. Embedded, the frame's own storage is partitioned or blocked, so the widget keeps
+   the token in the host page and hands it over in the frame's URL fragment (#host=…&token=…; never sent
+   to a server); the frame posts each renewed token back to that host origin only. The page never sends
+   a user id of its own.
+
+   While a person holds the chat (the answer's `live`), the header says so and shows the end button. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("chat-config").textContent);
@@ -12,11 +22,42 @@
   var quick = document.getElementById("quick");
   var form = document.getElementById("composer");
   var input = document.getElementById("text");
-  var sendButton = document.getElementById("send");
+  var subtitle = document.getElementById("subtitle");
+  var endLive = document.getElementById("end-live");
+  var attach = document.getElementById("attach");
+  var attachMenu = document.getElementById("attach-menu");
+  var pickCamera = document.getElementById("pick-camera");
+  var pickFile = document.getElementById("pick-file");
   var STORAGE_KEY = "office-chat-token";
   var POLL_MS = 8000;
   var busy = false;
-  var token = storedToken() || config.token || "";
+  var ready = false;  /* the history has been shown */
+  var queue = [];     /* {kind, text|file|position, bubble}: sent one at a time, in order */
+  var live = null;    /* the person-held chat the server reported, or null */
+  var handed = fromFragment();
+  /* Handed over by a host page, the frame neither reads nor writes its own storage: where a browser does
+     not partition it, that holds the person's own visits to the chat, which a host must neither receive
+     (posted back to it) nor replace (with a token of its choosing). */
+  var token = (handed.host ? handed.token : storedToken()) || config.token || "";
+  var postedToken = handed.token || "";
+
+  /* What the widget handed over in the fragment; the fragment is then removed from the address. Only a
+     framed chat takes it: a link to the chat page carrying someone else's token would otherwise make the
+     person who opens it talk, and report, as that someone (who could then read it all). */
+  function fromFragment() {
+    var found = { token: "", host: "" };
+    if (!location.hash || location.hash.length < 2) return found;
+    try {
+      var params = new URLSearchParams(location.hash.slice(1));
+      var host = params.get("host") || "";
+      if (window.parent !== window && /^https?:\/\/[^\/?#]+$/.test(host)) {
+        found.host = host;
+        found.token = (params.get("token") || "").slice(0, 512);
+      }
+      history.replaceState(null, "", location.pathname + location.search);
+    } catch (e) { /* an odd fragment: ignored */ }
+    return found;
+  }
 
   function storedToken() {
     try { return window.localStorage.getItem(STORAGE_KEY) || ""; } catch (e) { return ""; }
@@ -24,7 +65,12 @@
   function rememberToken(value) {
     if (!value) return;
     token = value;
-    try { window.localStorage.setItem(STORAGE_KEY, value); } catch (e) { /* private mode */ }
+    if (!handed.host) {
+      try { window.localStorage.setItem(STORAGE_KEY, value); } catch (e) { /* private mode, or blocked in a frame */ }
+    } else if (value !== postedToken) {  /* kept by the host page for its next load, and by it alone */
+      postedToken = value;
+      window.parent.postMessage({ type: "office-chat-token", token: value }, handed.host);
+    }
   }
   function headers(extra) {
     var h = { "Accept": "application/json" };
@@ -72,6 +118,12 @@
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
+  /* New entries go above the messages still waiting to be sent, which stay at the bottom. */
+  function place(node) {
+    log.insertBefore(node, log.querySelector(".msg.queued"));
+    return node;
+  }
+
   /* Show new replies from their start: a long answer is read from the top, not from its last line. */
   function reveal(first) {
     if (!first) return;
@@ -82,7 +134,7 @@
   function addBubble(who, text) {
     var bubble = el("div", "msg " + who);
     appendLinkified(bubble, text || "");
-    log.appendChild(bubble);
+    place(bubble);
     scrollDown();
     return bubble;
   }
@@ -116,7 +168,7 @@
       a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
       card.appendChild(a);
     }
-    log.appendChild(card);
+    place(card);
     return card;
   }
 
@@ -126,7 +178,7 @@
     var img = el("img", "image-reply");
     img.src = url; img.alt = reply.alt_text || "";
     if (reply.width && reply.height) { img.width = reply.width; img.height = reply.height; }
-    log.appendChild(img);
+    place(img);
     return img;
   }
 
@@ -145,7 +197,7 @@
   function addNotice(text) {
     var note = el("div", "notice", text);
     note.setAttribute("role", "status");
-    log.appendChild(note);
+    place(note);
     return note;
   }
 
@@ -160,6 +212,7 @@
     quick.textContent = "";
     quick.scrollLeft = 0;
     (items || []).forEach(function (item) {
+      if (live && item.text === live.end_text) return;  /* the header's end button says it */
       var b = el("button", "", item.label);
       b.type = "button";
       b.addEventListener("click", function () { send(item.text); });
@@ -195,63 +248,171 @@
     t.id = "typing";
     t.setAttribute("aria-label", "…");
     for (var i = 0; i < 3; i++) t.appendChild(el("span", "", "●"));
-    log.appendChild(t);
+    place(t);
     scrollDown();
   }
 
   function setBusy(on) {
     busy = on;
-    sendButton.disabled = on;
     typing(on);
   }
+
+  /* The header while a person holds the chat: what the server says, and the end button. */
+  function showLive(state) {
+    live = state && state.status ? state : null;
+    document.body.classList.toggle("live", !!live);
+    subtitle.textContent = live ? live.header : config.texts.subtitle;
+    endLive.hidden = !live;
+    if (live) endLive.textContent = live.end_label;
+  }
+  endLive.addEventListener("click", function () { if (live) send(live.end_text); });
 
   function request(url, options) {
     return fetch(url, options).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
         if (!resp.ok) throw new Error(data.error || config.texts.offline);
         rememberToken(data.token);
+        if ("live" in data) showLive(data.live);
         return data;
       });
     });
   }
 
-  function post(text) {
-    return request(config.api, {
+  function postJson(url, body) {
+    return request(url, {
       method: "POST",
       credentials: "same-origin",
       headers: headers({ "Content-Type": "application/json" }),
-      body: JSON.stringify({ text: text })
+      body: JSON.stringify(body)
     });
   }
 
-  function send(text) {
-    text = (text || "").trim();
-    if (!text || busy) return;
-    if (text.length > config.maxText) text = text.slice(0, config.maxText);
-    addBubble("user", text);
+  function upload(file) {
+    var form = new FormData();
+    form.append("file", file, file.name || "file");
+    return request(config.upload, { method: "POST", credentials: "same-origin", headers: headers(), body: form });
+  }
+
+  /* What one queued item sends, and how its bubble reads. */
+  var KINDS = {
+    text: {
+      label: function (item) { return item.text; },
+      go: function (item) { return postJson(config.api, { text: item.text }); }
+    },
+    file: {
+      label: function (item) {
+        return /^image\//.test(item.file.type) ? config.texts.sent_photo : config.texts.sent_file;
+      },
+      go: function (item) { return upload(item.file); }
+    },
+    location: {
+      label: function () { return config.texts.sent_location; },
+      go: function (item) { return postJson(config.location, item.position); }
+    }
+  };
+
+  function enqueue(item) {
+    var bubble = el("div", "msg user queued");
+    appendLinkified(bubble, KINDS[item.kind].label(item));
+    if (item.kind === "file" && /^image\//.test(item.file.type) && window.URL && URL.createObjectURL) {
+      var thumb = el("img", "thumb");
+      thumb.alt = "";
+      thumb.src = URL.createObjectURL(item.file);
+      thumb.onload = function () { URL.revokeObjectURL(thumb.src); };
+      bubble.appendChild(thumb);
+    }
+    var note = el("span", "queued-note", config.texts.queued);
+    bubble.appendChild(note);
+    log.appendChild(bubble);
+    scrollDown();
+    item.bubble = bubble;
+    queue.push(item);
     showQuickReplies([]);
-    input.value = "";
-    autosize();
+    next();
+  }
+
+  /* Send the oldest waiting item when the page is free; the next goes once it is answered. */
+  function next() {
+    if (busy || !ready || !queue.length) return;
+    var item = queue.shift();
+    item.bubble.classList.remove("queued");
+    var note = item.bubble.querySelector(".queued-note");
+    if (note) note.remove();
     setBusy(true);
-    post(text).then(function (data) {
+    KINDS[item.kind].go(item).then(function (data) {
       setBusy(false);
       showReplies(data.replies);
     }).catch(function (err) {
       setBusy(false);
-      addBubble("error", (err && err.message && err.message !== "Failed to fetch") ? err.message : config.texts.offline);
-    }).then(function () { input.focus(); });
+      var known = err && err.message && err.message !== "Failed to fetch";
+      addBubble("error", known ? err.message : config.texts.offline);
+    }).then(next);
   }
 
+  function send(text) {
+    text = (text || "").trim();
+    if (!text) return;
+    if (text.length > config.maxText) text = text.slice(0, config.maxText);
+    input.value = "";
+    autosize();
+    enqueue({ kind: "text", text: text });
+  }
+
+  function sendFile(file) {
+    if (!file) return;
+    if (config.uploads && file.size > config.uploads.maxBytes) {
+      addBubble("error", config.uploads.tooBig);
+      return;
+    }
+    enqueue({ kind: "file", file: file });
+  }
+
+  function sendLocation() {
+    if (!navigator.geolocation) { addBubble("error", config.texts.location_unavailable); return; }
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      enqueue({ kind: "location", position: { latitude: pos.coords.latitude, longitude: pos.coords.longitude } });
+    }, function () {
+      addBubble("error", config.texts.location_unavailable);
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  }
+
+  function toggleMenu(open) {
+    attachMenu.hidden = !open;
+    attach.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  attach.addEventListener("click", function () { toggleMenu(attachMenu.hidden); });
+  document.addEventListener("click", function (e) {  /* a tap anywhere else closes the menu */
+    if (!attachMenu.hidden && !attachMenu.contains(e.target) && !attach.contains(e.target)) toggleMenu(false);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !attachMenu.hidden) { toggleMenu(false); attach.focus(); }
+  });
+  attachMenu.addEventListener("click", function (e) {
+    var button = e.target.closest("button[data-pick]");
+    if (!button) return;
+    toggleMenu(false);
+    var pick = button.getAttribute("data-pick");
+    if (pick === "camera") pickCamera.click();
+    else if (pick === "file") pickFile.click();
+    else sendLocation();
+  });
+  [pickCamera, pickFile].forEach(function (picker) {
+    picker.addEventListener("change", function () {
+      sendFile(picker.files && picker.files[0]);
+      picker.value = "";  /* the same file may be chosen again */
+    });
+  });
+
   function poll() {
-    if (document.hidden || !token) return;
+    if (document.hidden || !token || !ready) return;
     request(config.inbox, { credentials: "same-origin", headers: headers() })
       .then(function (data) { if (data.replies && data.replies.length) showReplies(data.replies); })
       .catch(function () { /* offline for now; the next poll tries again */ });
   }
 
   /* A reload shows what this session already said (kept on the server for the session only) and, when a
-     complaint is half-filled, says so; a new visitor gets the welcome. Sending waits until then: a message
-     sent before the history arrives would be shown twice (typed, and again in the history). */
+     complaint is half-filled, says so; a new visitor gets the welcome. What is typed meanwhile waits in
+     the queue: sent before the history arrives, it would be shown twice (typed, and in the history). */
   function restore() {
     setBusy(true);
     return request(config.history, { credentials: "same-origin", headers: headers() })
@@ -260,8 +421,9 @@
       .then(function (replies) {
         setBusy(false);
         showReplies(replies.length ? replies : [config.welcome]);
-        if (!replies.length) return;
-        log.scrollTop = log.scrollHeight;
+        if (replies.length) log.scrollTop = log.scrollHeight;
+        ready = true;
+        next();
       });
   }
 
@@ -270,7 +432,7 @@
     input.style.height = Math.min(input.scrollHeight, 120) + "px";
   }
 
-  form.addEventListener("submit", function (e) { e.preventDefault(); send(input.value); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); send(input.value); input.focus(); });
   input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(input.value); }
   });

@@ -1,6 +1,13 @@
 /* Chat widget for the office's website: include
      <script src="https://BOT-HOST/chat/widget.js" async></script>
-   to get a floating chat button that opens the chat in a panel (an iframe of /chat). */
+   to get a floating chat button that opens the chat in a panel (an iframe of /chat).
+
+   The visitor is kept by this page, not by the frame: a browser partitions (or blocks) the storage and
+   cookies of a frame from another site, so the chat frame alone would forget the visitor, and a
+   half-filled complaint, on every load of this page. The visitor's token lives in this page's
+   localStorage; the frame gets it in its URL fragment (never sent to any server) and posts each renewed
+   token back, accepted only from the chat's own origin and frame. The panel stays open across loads of
+   the page while the tab lives (sessionStorage). */
 (function () {
   "use strict";
   if (window.__officeChatWidget) return;
@@ -9,6 +16,15 @@
   var script = document.currentScript || document.querySelector('script[src*="/chat/widget.js"]');
   var base = script && script.src ? new URL(script.src, window.location.href).origin : "";
   var accent = "#1e5aa8";
+  var TOKEN_KEY = "office-chat-token@" + base;
+  var OPEN_KEY = "office-chat-open@" + base;
+
+  function stored(area, key) {
+    try { return window[area].getItem(key) || ""; } catch (e) { return ""; }
+  }
+  function store(area, key, value) {
+    try { if (value) window[area].setItem(key, value); else window[area].removeItem(key); } catch (e) { /* blocked */ }
+  }
 
   function start() {
     var panel = document.createElement("div");
@@ -43,15 +59,28 @@
       button.setAttribute("aria-expanded", open ? "true" : "false");
     }
 
-    button.addEventListener("click", function () {
-      var open = panel.style.display === "none";
-      if (open && !frame.src) frame.src = base + "/chat?embed=1";
+    function show(open) {
+      if (open && !frame.src) {
+        var handed = new URLSearchParams({ host: window.location.origin, token: stored("localStorage", TOKEN_KEY) });
+        frame.src = base + "/chat?embed=1#" + handed.toString();
+      }
       panel.style.display = open ? "block" : "none";
+      store("sessionStorage", OPEN_KEY, open ? "1" : "");
       render(open);
+    }
+
+    window.addEventListener("message", function (e) {
+      var data = e.data;
+      if (e.origin !== base || e.source !== frame.contentWindow || !data || data.type !== "office-chat-token") return;
+      if (typeof data.token === "string" && data.token.length > 0 && data.token.length <= 512) {
+        store("localStorage", TOKEN_KEY, data.token);
+      }
     });
+    button.addEventListener("click", function () { show(panel.style.display === "none"); });
     render(false);
     document.body.appendChild(panel);
     document.body.appendChild(button);
+    if (stored("sessionStorage", OPEN_KEY)) show(true);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -2,14 +2,14 @@
 mark it read), and pictures uploaded for announcements, served by the app
 
 Revision ID: 0014
-Revises: 0016
+Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
 import bot.storage.db
 
 revision = '0014'
-down_revision = '0016'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

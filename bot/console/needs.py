@@ -45,10 +45,16 @@ def unanswered_questions(services: Services) -> int:
         return len(store.groups(s, examples=0))
 
 
+CASE_ROLES = ("admin", "staff", "integrity")  # who works complaints (an editor of content does not)
+
+
 def for_person(services: Services, who: Person) -> list[Need]:
-    new, overdue = open_cases(services, who)
-    needs = [Need("new", "เรื่องร้องเรียนใหม่ที่ยังไม่รับเรื่อง", new, url_for("console_complaints.index", status="received")),
-             Need("overdue", "เรื่องที่เกินกำหนด", overdue, url_for("console_complaints.index", overdue=1))]
+    needs = []
+    if who.role in CASE_ROLES:
+        new, overdue = open_cases(services, who)
+        needs += [Need("new", "เรื่องร้องเรียนใหม่ที่ยังไม่รับเรื่อง", new,
+                       url_for("console_complaints.index", status="received")),
+                  Need("overdue", "เรื่องที่เกินกำหนด", overdue, url_for("console_complaints.index", overdue=1))]
     if who.sees_general():
         needs.append(Need("chats", "ผู้ที่รอคุยกับเจ้าหน้าที่", chats_waiting(services), url_for("console_livechat.index")))
     if who.sees_corruption():

@@ -134,7 +134,8 @@ class Understander:
                 self.classifier.only_values(extraction.masked, entities, ("year",)):
             intent, confidence = "ita.total", 1.0  # "ปี62" alone asks for that year's ITA result
         if "procedure" in entities and (intent.startswith("procedure") or decision.source == "threshold"
-                                        or ("aspect" in entities and intent.startswith("contact"))):
+                                        or ("aspect" in entities and intent.startswith("contact"))
+                                        or self._manual_outweighs(intent, confidence, normalized, entities)):
             # A named service manual is strong evidence: it settles list vs detail, and rescues an
             # unsure guess ("ผ่อนผันทหาร" alone) instead of showing the menu.
             if decision.source == "threshold":
@@ -151,3 +152,21 @@ class Understander:
         coarse = intent.split(".")[0]
         kept = {k: v for k, v in entities.items() if coarse in ONLY_FOR.get(k, (coarse,))}
         return Understanding(intent, round(float(confidence), 4), kept, normalized)
+
+    def _manual_outweighs(self, intent: str, confidence: float, normalized: str, entities: dict) -> bool:
+        """A named manual ("ผลประเมินวิทยฐานะ", "ขอข้อมูลจัดซื้อจัดจ้าง") over a guess its words suggest
+        ("ประเมิน", "ข้อมูล" are ITA's words too): over the menu, over a contact or help guess that is not
+        sure, and over an ITA guess when nothing in the message is the assessment's own (an indicator, a
+        tool, "ita")."""
+        coarse = intent.split(".")[0]
+        if coarse == "fallback":
+            return True
+        if coarse == "ita":
+            own = ("indicator", "tool", "item", "level", "score")
+            cues = self.lexicon.classifier.ita_cues
+            return not any(k in entities for k in own) and not any(c in normalized for c in cues)
+        if intent == "contact.referral":
+            return "referral" not in entities  # the model's guess, with no word of another office's work
+        if coarse in ("contact", "help") and intent != "contact.groups":
+            return confidence < self.lexicon.classifier.procedure_wins_below
+        return False

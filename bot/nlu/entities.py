@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from bot.core import tracking_codes as codes
 
 from .lexicon import EntitiesConfig, ProcedureRef
+from .procedure_finder import ProcedureFinder
 
 SLOT = {"code": "ⓒ", "year": "ⓨ", "item": "ⓞ", "indicator": "ⓘ", "score": "ⓢ", "level": "ⓛ", "number": "ⓝ"}
 
@@ -107,6 +108,9 @@ class EntityExtractor:
         self._procedures = PhraseIndex(
             ((phrase, p.id) for p in procedures for phrase in [*p.keywords, p.title, p.title_en] if phrase), prepare
         )
+        # Keywords typed with a slip, and the situations that lead to a manual, when no keyword is exact
+        self._situations = ProcedureFinder(
+            ((phrase, p.id) for p in procedures for phrase in [*p.keywords, *p.situations]), prepare)
         self._topics = PhraseIndex(((t, t) for t in config.news_topics), prepare)
         self._news_words = PhraseIndex(((w, w) for w in config.news_words), prepare)
         self._stop = {compact(prepare(w)) for w in config.topic_stopwords} | {""}
@@ -151,8 +155,12 @@ class EntityExtractor:
             found["score"] = score
         if level := self._level(work):
             found["level"] = level
-        if hits := self._procedures.find_all(squeezed):
+        # Another office's work named ("ย้ายโรงเรียน" of a pupil) is not this office's manual ("ขอย้าย" of a teacher)
+        for_manuals = self._referrals.blank(squeezed)
+        if hits := self._procedures.find_all(for_manuals):
             found["procedure"] = max(hits, key=lambda h: h[1] - h[0])[2]
+        elif procedure := self._situations.find(for_manuals):
+            found["procedure"] = procedure
         for category, index in self._categories:
             if index.find_all(squeezed):
                 found["category"] = category

@@ -144,6 +144,8 @@ class ClassifierConfig(Strict):
     follow_up_fillers: list[str] = []
     calibration_folds: int = Field(default=5, ge=2)
     complaint_cue_wins_below: float = Field(default=0.7, ge=0, le=1)
+    procedure_wins_below: float = Field(default=0.0, ge=0, le=1)
+    ita_cues: list[str] = []
 
 
 class ExamplesFile(Strict):
@@ -168,6 +170,8 @@ class ProcedureRef(BaseModel):
     title: str
     title_en: str = ""
     keywords: list[str] = []
+    situations: list[str] = []
+    """Situations, purposes and documents that lead to this manual ("ธนาคาร กู้"): words in any order."""
 
 
 @dataclass(frozen=True)

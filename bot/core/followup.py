@@ -15,8 +15,13 @@ CARRIED = ("year", "relative_year", "procedure", "tool")
 VALUE_ENTITIES = {"year", "relative_year", "indicator", "tool"}
 YEARS = ("year", "years", "relative_year")
 PICK = re.compile(r"^(?:ข้อที่|ข้อ|เลขที่|เลข|หมายเลข|อันที่|เรื่องที่|ที่|no\.?|number|#)?\s*(\d{1,2})$")
-# Where an aspect word ("ใช้เวลากี่วัน", "ติดต่อกลุ่มไหน") is taken as a question about the manual just shown.
-ASPECT_AFTER = ("procedure", "contact", "fallback", "help")
+# Where an aspect word ("ใช้เวลากี่วัน", "ติดต่อกลุ่มไหน", "ส่งทางอีเมลได้ไหม") is taken as a question about the
+# manual just shown; an ITA guess too, when nothing in the message is the assessment's own ("ต้องเสียค่าอะไรไหม").
+ASPECT_AFTER = ("procedure", "contact", "fallback", "help", "greeting", "ita")
+ITA_OWN = {"year", "years", "relative_year", "indicator", "tool", "item", "level", "score"}
+# ITA questions that a year does not change: a year asked about before is not carried into them
+# ("อันดับเท่าไหร่ของประเทศ" after "ITA ปี 2563" asks about the office, not about 2563).
+YEARLESS = ("ita.rank", "ita.about", "ita.scale", "ita.explain_total", "ita.explain_published", "ita.knowledge")
 
 
 def remember(state: dict, understood: Any) -> None:
@@ -41,7 +46,9 @@ def resolve(understood: Any, state: dict, procedures: Sequence[Any] = ()) -> Any
             entities.pop("indicator", None)
             return as_("procedure.detail", procedure=procedures[number - 1].id)
     if last.get("procedure") and "procedure" not in entities and last_intent.startswith("procedure") and (
-            ("aspect" in entities and understood.coarse in ASPECT_AFTER) or understood.intent == "procedure.detail"):
+            ("aspect" in entities and understood.coarse in ASPECT_AFTER
+             and not (understood.coarse == "ita" and ITA_OWN & set(entities)))
+            or understood.intent == "procedure.detail"):
         return as_("procedure.detail", procedure=last["procedure"])
     intent = understood.intent
     if understood.coarse == "fallback" and VALUE_ENTITIES & set(entities):
@@ -51,7 +58,8 @@ def resolve(understood: Any, state: dict, procedures: Sequence[Any] = ()) -> Any
             intent = "ita.tools"
         elif "indicator" in entities and intent not in ("ita.indicator", "ita.guidance"):
             intent = "ita.indicator"
-    if intent.startswith("ita") and last_intent.startswith("ita") and not any(k in entities for k in YEARS):
+    if intent.startswith("ita") and intent not in YEARLESS and last_intent.startswith("ita") \
+            and not any(k in entities for k in YEARS):
         for key in ("year", "relative_year"):
             if key in last:
                 entities[key] = last[key]  # "ได้ระดับอะไร" after "ITA ปี 63": still 2563

@@ -122,6 +122,8 @@ class EntityExtractor:
         self._terms = PhraseIndex(((w, w) for w in config.complaint_terms), prepare)
         self._referrals = PhraseIndex(((w, k) for k, words in config.referrals.items() for w in words), prepare)
         self._aspects = PhraseIndex(((w, k) for k, words in config.procedure_aspects.items() for w in words), prepare)
+        self._channels = PhraseIndex(((w, k) for k, c in config.procedure_channels.items() for w in c.asked), prepare)
+        self._breakdowns = PhraseIndex(((w, k) for k, words in config.ita_breakdowns.items() for w in words), prepare)
         self._this_year = [compact(prepare(p)) for p in config.this_year]
 
     def extract(self, text: str) -> Extraction:
@@ -171,9 +173,12 @@ class EntityExtractor:
             found["complaint"] = "wrong"  # a wrong reported: the message itself is a first detail
         elif self._asks.find_all(said):
             found["complaint"] = "ask"
-        for key, index in (("referral", self._referrals), ("aspect", self._aspects)):
+        for key, index in (("referral", self._referrals), ("aspect", self._aspects), ("channel", self._channels),
+                           ("breakdown", self._breakdowns)):
             if hits := index.find_all(squeezed):
                 found[key] = max(hits, key=lambda h: h[1] - h[0])[2]
+        if "channel" in found:
+            found.setdefault("aspect", "online")  # "ส่งทางอีเมลได้ไหม": a question about how to apply
         topic, known_topic = self._topic(squeezed)
         if topic:
             found["topic"] = topic

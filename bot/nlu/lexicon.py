@@ -58,6 +58,11 @@ class Category(Strict):
     keywords: list[str] = []
 
 
+class ChannelWords(Strict):
+    asked: list[str]
+    offered: list[str]
+
+
 class EntitiesConfig(Strict):
     """entities.yaml: names and synonyms that map words in a message to values the handlers use."""
 
@@ -82,6 +87,11 @@ class EntitiesConfig(Strict):
     """Topics the office does not handle itself (keys of office.yaml `referrals`) and the words naming them."""
     procedure_aspects: dict[str, list[str]] = {}
     """One part of a service manual asked about: time, documents, contact, online, fee."""
+    procedure_channels: dict[str, "ChannelWords"] = {}
+    """A way of applying asked about ("ส่งทางอีเมลได้ไหม"): the words that ask, and the words of a manual's
+    `channels` that offer it; answered yes or no from the manual."""
+    ita_breakdowns: dict[str, list[str]] = {}
+    """Breakdowns of the ITA results the report does not publish ("รายโรงเรียน"): named as missing."""
 
     @field_validator("indicators")
     @classmethod

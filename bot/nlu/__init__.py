@@ -141,6 +141,8 @@ class Understander:
             if decision.source == "threshold":
                 confidence = self.lexicon.classifier.threshold
             intent = "procedure.detail"
+        if "breakdown" in entities and intent.startswith("ita") and intent != "ita.change":
+            intent = "ita.missing"  # "คะแนน ITA แยกรายโรงเรียน": a breakdown the report does not have
         if intent == "ita.total" and len(entities.get("years", ())) > 1:
             intent = "ita.history"  # two years asked at once is a comparison, not one year's result
         if intent.startswith("news"):

@@ -123,6 +123,7 @@ class EntityExtractor:
         self._referrals = PhraseIndex(((w, k) for k, words in config.referrals.items() for w in words), prepare)
         self._aspects = PhraseIndex(((w, k) for k, words in config.procedure_aspects.items() for w in words), prepare)
         self._channels = PhraseIndex(((w, k) for k, c in config.procedure_channels.items() for w in c.asked), prepare)
+        self._counts = PhraseIndex(((w, "count") for w in config.count_words), prepare)
         self._breakdowns = PhraseIndex(((w, k) for k, words in config.ita_breakdowns.items() for w in words), prepare)
         self._this_year = [compact(prepare(p)) for p in config.this_year]
 
@@ -177,6 +178,8 @@ class EntityExtractor:
                            ("breakdown", self._breakdowns)):
             if hits := index.find_all(squeezed):
                 found[key] = max(hits, key=lambda h: h[1] - h[0])[2]
+        if self._counts.find_all(squeezed):
+            found["count"] = True
         if "channel" in found:
             found.setdefault("aspect", "online")  # "ส่งทางอีเมลได้ไหม": a question about how to apply
         topic, known_topic = self._topic(squeezed)

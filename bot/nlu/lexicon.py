@@ -90,6 +90,8 @@ class EntitiesConfig(Strict):
     procedure_channels: dict[str, "ChannelWords"] = {}
     """A way of applying asked about ("ส่งทางอีเมลได้ไหม"): the words that ask, and the words of a manual's
     `channels` that offer it; answered yes or no from the manual."""
+    count_words: list[str] = []
+    """"How many" cues: the answer starts with the count."""
     ita_breakdowns: dict[str, list[str]] = {}
     """Breakdowns of the ITA results the report does not publish ("รายโรงเรียน"): named as missing."""
 

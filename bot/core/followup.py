@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any, Sequence
 
 # What a later message may refer back to.
-CARRIED = ("year", "relative_year", "procedure", "tool")
+CARRIED = ("year", "relative_year", "procedure", "tool", "passage")
 VALUE_ENTITIES = {"year", "relative_year", "indicator", "tool"}
 YEARS = ("year", "years", "relative_year")
 PICK = re.compile(r"^(?:ข้อที่|ข้อ|เลขที่|เลข|หมายเลข|อันที่|เรื่องที่|ที่|no\.?|number|#)?\s*(\d{1,2})$")
@@ -50,6 +50,8 @@ def resolve(understood: Any, state: dict, procedures: Sequence[Any] = ()) -> Any
              and not (understood.coarse == "ita" and ITA_OWN & set(entities)))
             or understood.intent == "procedure.detail"):
         return as_("procedure.detail", procedure=last["procedure"])
+    if understood.intent == "ita.passage" and last.get("passage") and "passage" not in entities:
+        return as_("ita.passage", passage=last["passage"])  # "อ่านทั้งหมด" after a fact of the report
     intent = understood.intent
     if understood.coarse == "fallback" and VALUE_ENTITIES & set(entities):
         # "แล้วปี 63 ล่ะ", "IIT ล่ะ", "ปี62": values alone continue the ITA question (or start one).

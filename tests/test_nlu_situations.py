@@ -94,6 +94,21 @@ def test_after_the_salary_certificate_fee_and_ways_of_applying_are_answered_for_
 
 
 @content
+def test_must_i_come_in_person_is_answered_from_the_manuals_other_channels(bot):
+    chat = Chat(bot)
+    chat.say("ขอคู่มือบัตรข้าราชการ")
+    answer = chat.say("ต้องไปเองไหม")
+    assert answer.startswith("ไม่จำเป็นต้องมาเอง") and "ทางไปรษณีย์" in answer
+
+
+@content
+def test_a_fee_asked_with_no_manual_in_view_gets_every_manuals_fee(bot, content):
+    answer = Chat(bot).say("ค่าธรรมเนียมเท่าไหร่")
+    for proc in content.procedures:
+        assert f"- {proc.button}: {proc.fee}" in answer
+
+
+@content
 def test_a_manual_that_takes_applications_online_says_yes(bot):
     chat = Chat(bot)
     chat.say("ขอข้อมูลข่าวสารของราชการ ทำยังไง")
@@ -150,6 +165,14 @@ def test_why_a_year_moved_names_the_indicators_that_moved(bot, content):
     answer = Chat(bot).say("ทำไมปี 2565 คะแนนลดลง")
     assert f"ตัวชี้วัดที่ 1 {first.name}: 91.10 (ลดลง 6.00)" in answer
     assert "ไม่มีคะแนนรายตัวชี้วัด" not in answer
+
+
+@content
+def test_a_bare_why_after_a_years_result_explains_that_year(bot):
+    chat = Chat(bot)
+    chat.say("ITA ปี 2562 ได้เท่าไร")
+    answer = chat.say("ทำไมถึงลดลง")
+    assert chat.last.intent == "ita.change" and "ลดลง 1.00 คะแนน จากปี 2561 (85.74)" in answer
 
 
 @content

@@ -46,8 +46,9 @@ def facts_asked(kb: knowledge.Knowledge, p: knowledge.Passage, text: str) -> lis
     squeezed = text.replace(" ", "").lower()
     asked = {key for key, words in kb.report.meta.fact_asks.items()
              if any(w.replace(" ", "").lower() in squeezed for w in words)}
-    if "who" in asked and not asked & {"presided", "organised", "led"}:
-        asked.add(next((k for k in ("presided", "organised", "led") if p.fact(k)), "led"))
+    people = ("presided", "organised", "led")
+    if asked & {"who", *people} and not any(p.fact(k) for k in asked & set(people)):
+        asked.add(next((k for k in people if p.fact(k)), "led"))  # the person the passage does name
     return [key for key, _ in p.facts if key in asked]
 
 

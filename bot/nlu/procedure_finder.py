@@ -2,13 +2,14 @@
 typed with a one-letter slip ("ใบรับรองเงินเดิอน") or the person's situation in the manual's `situations`
 ("ธนาคาร กู้", "ย้าย คู่สมรส": every word present, in any order, each exactly or with one slip).
 
-A slip is one letter changed, added or dropped in a word of six letters or more; letter pairs rule out
-most words first (a slip leaves all but at most two of a word's pairs in the message), so the exact
-check runs on few.
+A slip is one letter changed, added or dropped in a word of six letters or more. Letter pairs find the
+few words that could be there (a slip leaves all but at most two of a word's pairs in the message), through
+an index from each pair to the words holding it, so a message costs a pass over its own pairs, not one
+over every word of every manual; only those few are checked letter by letter.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter, defaultdict
 from typing import Callable, Iterable
 
 FUZZY_FROM = 6  # letters; shorter words must be typed exactly ("ย้าย" is too short to guess at)
@@ -19,42 +20,43 @@ def pairs(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
-@dataclass(frozen=True)
-class _Phrase:
-    procedure: str
-    words: tuple[str, ...]
-    word_pairs: tuple[frozenset[str], ...]
-
-    @property
-    def weight(self) -> int:
-        return sum(len(w) for w in self.words)
-
-
 class ProcedureFinder:
     def __init__(self, phrases: Iterable[tuple[str, str]], prepare: Callable[[str], str]) -> None:
         """`phrases`: (phrase, procedure id); a space in a phrase separates words that may come in any order."""
-        self._phrases = []
+        self._phrases: list[tuple[tuple[str, ...], str, int]] = []
         for phrase, procedure in phrases:
-            words = tuple(w for w in (prepare(part).replace(" ", "") for part in prepare(phrase).split()) if w)
+            words = tuple(dict.fromkeys(w for w in (part.replace(" ", "") for part in prepare(phrase).split()) if w))
             if words:
-                self._phrases.append(_Phrase(procedure, words, tuple(frozenset(pairs(w)) for w in words)))
+                self._phrases.append((words, procedure, sum(len(w) for w in words)))
+        self._phrases_with: dict[str, list[int]] = defaultdict(list)  # word -> the phrases that hold it
+        for index, (ws, _, _) in enumerate(self._phrases):
+            for w in ws:
+                self._phrases_with[w].append(index)
+        self._pairs_of = {w: pairs(w) for w in self._phrases_with if len(w) >= FUZZY_FROM}
+        self._holders: dict[str, list[str]] = defaultdict(list)
+        for word, word_pairs in self._pairs_of.items():
+            for pair in word_pairs:
+                self._holders[pair].append(word)
 
     def find(self, squeezed: str) -> str | None:
         """The manual whose phrase covers most letters of the message (spaces removed), or None."""
-        present = pairs(squeezed)
-        best: tuple[int, str] | None = None
-        for phrase in self._phrases:
-            if all(self._has(word, wp, squeezed, present) for word, wp in zip(phrase.words, phrase.word_pairs)):
-                if best is None or phrase.weight > best[0]:
-                    best = (phrase.weight, phrase.procedure)
+        present = self._words_in(squeezed)
+        candidates = {i for w in present for i in self._phrases_with[w]}
+        best = max(((self._phrases[i][2], self._phrases[i][1]) for i in candidates
+                    if all(w in present for w in self._phrases[i][0])), default=None)
         return best[1] if best else None
 
+    def _words_in(self, squeezed: str) -> set[str]:
+        found = {w for w in self._phrases_with if w in squeezed}
+        counts = Counter(w for pair in pairs(squeezed) for w in self._holders.get(pair, ()))
+        for word, seen in counts.items():
+            if word not in found and len(self._pairs_of[word]) - seen <= MAX_MISSING_PAIRS \
+                    and self._slipped_in(word, squeezed):
+                found.add(word)
+        return found
+
     @staticmethod
-    def _has(word: str, word_pairs: frozenset[str], squeezed: str, present: set[str]) -> bool:
-        if word in squeezed:
-            return True
-        if len(word) < FUZZY_FROM or len(word_pairs - present) > MAX_MISSING_PAIRS:
-            return False
+    def _slipped_in(word: str, squeezed: str) -> bool:
         n = len(word)
         return any(within_one(word, squeezed[start:start + size])
                    for size in (n - 1, n, n + 1) for start in range(len(squeezed) - size + 1))

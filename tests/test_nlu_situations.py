@@ -40,6 +40,7 @@ SALARY = "การขอหนังสือรับรองเงินเ�
     ("หนังสือรับรองเงนเดือนขอที่ไหนครับ", SALARY),  # a letter dropped from the manual's own keyword
     ("ธนาคารให้เอาเอกสารรับรองรายได้ไปยื่นกู้ ต้องทำยังไง", SALARY),  # the purpose, not the title
     ("จะไปเที่ยวเกาหลีช่วงปิดเทอม ครูต้องขออนุญาตก่อนไหม", "การขออนุญาตเดินทางไปต่างประเทศ"),
+    ("ครูจะลาไปประชุมวิชาการที่สิงคโปร์ต้องทำหนังสือไหม", "การขออนุญาตเดินทางไปต่างประเทศ"),
     ("อยากย้ายไปสอนใกล้ภรรยาที่อยู่จังหวัดอื่น", "การขอย้ายข้าราชการครู"),
     ("ผลประเมินวิทยฐานะจะรู้ตอนไหน", "การขอมีวิทยฐานะและเลื่อนวิทยฐานะ"),  # "ประเมิน" is ITA's word too
     ("ขอข้อมูลจัดซื้อจัดจ้างย้อนหลังได้ไหม", "การขอข้อมูลข่าวสารของราชการ"),  # and "ข้อมูล"
@@ -74,6 +75,8 @@ def test_a_slip_is_one_letter_changed_added_or_dropped():
     assert finder.find("ใบรับรองเงินเดิอนไปกู้") == "salary"
     assert finder.find("จะกู้เงินธนาคาร") == "salary"  # the words of a situation, in any order
     assert finder.find("ค่าเฉลี่ยทั้งประเทศเท่าไหร่") is None  # pairs scattered over the message are no word
+    either = ProcedureFinder([("ญี่ปุ่น|สิงคโปร์ ลา|ประชุม", "abroad")], str.lower)
+    assert either.find("ครูจะลาไปประชุมที่สิงคโปร์") == "abroad" and either.find("ครูสอนภาษาญี่ปุ่น") is None
 
 
 # -- follow-ups on a manual ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Which service manual a message is about when it names none of the manual's keywords exactly: a keyword
 typed with a one-letter slip ("ใบรับรองเงินเดิอน") or the person's situation in the manual's `situations`
-("ธนาคาร กู้", "ย้าย คู่สมรส": every word present, in any order, each exactly or with one slip).
+("ธนาคาร กู้", "ย้าย คู่สมรส": every word present, in any order, each exactly or with one slip; a word
+may be alternatives, "ญี่ปุ่น|เกาหลี ลา|เที่ยว").
 
 A slip is one letter changed, added or dropped in a word of six letters or more. Letter pairs find the
 few words that could be there (a slip leaves all but at most two of a word's pairs in the message), through
@@ -22,16 +23,21 @@ def pairs(text: str) -> set[str]:
 
 class ProcedureFinder:
     def __init__(self, phrases: Iterable[tuple[str, str]], prepare: Callable[[str], str]) -> None:
-        """`phrases`: (phrase, procedure id); a space in a phrase separates words that may come in any order."""
-        self._phrases: list[tuple[tuple[str, ...], str, int]] = []
+        """`phrases`: (phrase, procedure id); a space separates words that may come in any order, "|"
+        alternatives for one word."""
+        # A phrase is slots that must all be present; a slot is one word or alternatives ("ญี่ปุ่น|เกาหลี").
+        self._phrases: list[tuple[tuple[tuple[str, ...], ...], str, int]] = []
         for phrase, procedure in phrases:
-            words = tuple(dict.fromkeys(w for w in (part.replace(" ", "") for part in prepare(phrase).split()) if w))
-            if words:
-                self._phrases.append((words, procedure, sum(len(w) for w in words)))
+            slots = tuple(tuple(dict.fromkeys(a for a in (prepare(x).replace(" ", "") for x in part.split("|")) if a))
+                          for part in phrase.split())
+            slots = tuple(slot for slot in slots if slot)
+            if slots:
+                self._phrases.append((slots, procedure, sum(min(len(a) for a in slot) for slot in slots)))
         self._phrases_with: dict[str, list[int]] = defaultdict(list)  # word -> the phrases that hold it
-        for index, (ws, _, _) in enumerate(self._phrases):
-            for w in ws:
-                self._phrases_with[w].append(index)
+        for index, (slots, _, _) in enumerate(self._phrases):
+            for slot in slots:
+                for word in slot:
+                    self._phrases_with[word].append(index)
         self._pairs_of = {w: pairs(w) for w in self._phrases_with if len(w) >= FUZZY_FROM}
         self._holders: dict[str, list[str]] = defaultdict(list)
         for word, word_pairs in self._pairs_of.items():
@@ -43,7 +49,7 @@ class ProcedureFinder:
         present = self._words_in(squeezed)
         candidates = {i for w in present for i in self._phrases_with[w]}
         best = max(((self._phrases[i][2], self._phrases[i][1]) for i in candidates
-                    if all(w in present for w in self._phrases[i][0])), default=None)
+                    if all(any(w in present for w in slot) for slot in self._phrases[i][0])), default=None)
         return best[1] if best else None
 
     def _words_in(self, squeezed: str) -> set[str]:

@@ -179,6 +179,16 @@ def test_a_bare_why_after_a_years_result_explains_that_year(bot):
 
 
 @content
+def test_a_tool_named_in_a_total_question_gets_that_tools_score(bot, content):
+    from scoring import year_result
+
+    chat = Chat(bot)
+    answer = chat.say("ITA ปี 2564 IIT ได้เท่าไร")
+    assert chat.last.intent == "ita.tools" and f"{year_result(content.ita, 2564).tools['IIT'].score:.2f}" in answer
+    assert "EIT" not in answer
+
+
+@content
 def test_a_year_asked_once_does_not_stick_to_the_next_question(bot):
     chat = Chat(bot)
     chat.say("ITA ปี 2563 ได้กี่คะแนน")

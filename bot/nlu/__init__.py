@@ -143,6 +143,10 @@ class Understander:
             intent = "procedure.detail"
         if "breakdown" in entities and intent.startswith("ita") and intent != "ita.change":
             intent = "ita.missing"  # "คะแนน ITA แยกรายโรงเรียน": a breakdown the report does not have
+        if intent == "ita.total" and "tool" in entities:
+            intent = "ita.tools"  # "ITA ปี 2564 IIT ได้เท่าไร": the tool's score, not the whole card
+        elif intent == "ita.total" and "indicator" in entities:
+            intent = "ita.indicator"
         if intent == "ita.total" and len(entities.get("years", ())) > 1:
             intent = "ita.history"  # two years asked at once is a comparison, not one year's result
         if intent.startswith("news"):

@@ -241,6 +241,15 @@ def test_when_where_and_who_are_answered_by_the_sentence_that_answers(bot, quest
 
 
 @content
+def test_a_bare_who_or_where_after_the_news_is_about_that_event(bot):
+    chat = Chat(bot)
+    chat.say("ข่าวลูกเสือ")
+    assert "ประธานในพิธี: นายธวัชชัย เลี้ยงประเสริฐ" in chat.say("ใครเป็นประธาน")
+    assert "สถานที่: สนามกีฬากลางจังหวัดพิจิตร" in chat.say("จัดที่ไหน")
+    assert "โรงแรมมิตรสวรงค์" in chat.say("แล้วสัมมนาพัฒนาครูจัดที่ไหน")  # another event named: that one
+
+
+@content
 def test_read_all_typed_after_a_fact_shows_the_passage_it_came_from(bot):
     chat = Chat(bot)
     chat.say("กิจกรรมจิตอาสาพัฒนาถนนจัดวันไหน")

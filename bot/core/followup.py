@@ -11,7 +11,10 @@ from dataclasses import replace
 from typing import Any, Sequence
 
 # What a later message may refer back to.
-CARRIED = ("year", "relative_year", "procedure", "tool", "passage")
+CARRIED = ("year", "relative_year", "procedure", "tool", "passage", "topic")
+# Where a question about the report is read with the news topic or passage just shown ("ใครเป็นประธาน"
+# after the scouts' news): the report's answers and the fallback, which searches the report.
+ABOUT_LAST_PASSAGE = ("ita.knowledge", "fallback")
 VALUE_ENTITIES = {"year", "relative_year", "indicator", "tool"}
 YEARS = ("year", "years", "relative_year")
 PICK = re.compile(r"^(?:ข้อที่|ข้อ|เลขที่|เลข|หมายเลข|อันที่|เรื่องที่|ที่|no\.?|number|#)?\s*(\d{1,2})$")
@@ -52,6 +55,11 @@ def resolve(understood: Any, state: dict, procedures: Sequence[Any] = ()) -> Any
         return as_("procedure.detail", procedure=last["procedure"])
     if understood.intent == "ita.passage" and last.get("passage") and "passage" not in entities:
         return as_("ita.passage", passage=last["passage"])  # "อ่านทั้งหมด" after a fact of the report
+    if understood.intent in ABOUT_LAST_PASSAGE and not VALUE_ENTITIES & set(entities) and (
+            last.get("passage") or (last.get("topic") and last_intent.startswith("news"))):
+        context = {k: last[k] for k in ("passage", "topic") if last.get(k) and k not in entities}
+        if context:
+            return replace(understood, entities={**entities, **{f"last_{k}": v for k, v in context.items()}})
     intent = understood.intent
     if understood.coarse == "fallback" and VALUE_ENTITIES & set(entities):
         # "แล้วปี 63 ล่ะ", "IIT ล่ะ", "ปี62": values alone continue the ITA question (or start one).

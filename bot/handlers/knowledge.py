@@ -78,12 +78,29 @@ def read_all(ctx: Context) -> list[Reply]:
     return [Text(passage_text(kb, p), quick(ctx, "ita_menu"))]
 
 
+def names(p: knowledge.Passage, text: str) -> bool:
+    """Whether the message names the passage's event by one of its own words (not only asks a fact)."""
+    squeezed = text.replace(" ", "").lower()
+    return any(a.replace(" ", "").lower() in squeezed for a in p.asks if a)
+
+
 def found(ctx: Context) -> tuple[knowledge.Knowledge | None, knowledge.Hit | None]:
+    """The passage the question is about; a question that only asks a fact ("จัดที่ไหน", "ใครเป็นประธาน")
+    right after a passage or a news topic is read as about that passage or topic."""
     kb = knowledge.of(ctx.services)
     if kb is None:
         return None, None
+    entities = ctx.understood.entities
     text = ctx.understood.normalized or ctx.message.utterance
-    return kb, kb.search(text, ctx.understood.entities.get("indicator"))
+    hit = kb.search(text, entities.get("indicator"))
+    last = kb.by_id.get(entities.get("last_passage", ""))
+    if last is not None and facts_asked(kb, last, text) and (hit is None or not names(hit.passage, text)):
+        return kb, knowledge.Hit(last, 1.0)
+    if hit is None and entities.get("last_topic"):
+        topical = kb.search(f"{entities['last_topic']} {text}", entities.get("indicator"))
+        if topical is not None and facts_asked(kb, topical.passage, text):
+            return kb, topical
+    return kb, hit
 
 
 def passage_replies(kb: knowledge.Knowledge, hit: knowledge.Hit, buttons, ctx: Context | None = None) -> list[Reply]:

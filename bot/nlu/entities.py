@@ -264,7 +264,7 @@ class EntityExtractor:
     def _topic(self, squeezed: str) -> tuple[str | None, bool]:
         """(topic, known): a listed topic anywhere, else the first words after "ข่าว" that are not filler."""
         if hits := self._topics.find_all(squeezed):
-            return str(hits[0][2]), True
+            return str(max(hits, key=lambda h: h[1] - h[0])[2]), True  # "สอบบรรจุครูผู้ช่วย": ครูผู้ช่วย
         hits = self._news_words.find_all(squeezed)
         if not hits:
             return None, False

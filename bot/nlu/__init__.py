@@ -155,6 +155,9 @@ class Understander:
             intent = "news.topic" if topical else "news.latest"
             if not topical:
                 entities = {k: v for k, v in entities.items() if k != "topic"}
+        if intent == "procedure.detail" and "procedure" not in entities:
+            # A service question naming no manual gets the list: never sure enough to cut into a story
+            confidence = min(confidence, self.lexicon.classifier.unnamed_manual_at_most)
         coarse = intent.split(".")[0]
         kept = {k: v for k, v in entities.items() if coarse in ONLY_FOR.get(k, (coarse,))}
         return Understanding(intent, round(float(confidence), 4), kept, normalized)

@@ -157,6 +157,7 @@ class ClassifierConfig(Strict):
     calibration_folds: int = Field(default=5, ge=2)
     complaint_cue_wins_below: float = Field(default=0.7, ge=0, le=1)
     procedure_wins_below: float = Field(default=0.0, ge=0, le=1)
+    unnamed_manual_at_most: float = Field(default=1.0, ge=0, le=1)
     ita_cues: list[str] = []
 
 

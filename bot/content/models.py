@@ -106,6 +106,8 @@ class Procedure(Strict):
     title_en: str = ""
     audience: list[str] = []
     keywords: list[str] = []
+    # Situations, purposes and documents that lead a person here ("ธนาคาร กู้"): words in any order (bot/nlu)
+    situations: list[str] = []
     summary: str
     steps: list[str] = Field(min_length=1)
     documents: list[str] = []

@@ -117,6 +117,8 @@ def history(ctx: Context) -> list[Reply]:
     if len(years) >= 2:
         return compare_years(ctx, years)
     lines = [ctx.say("ita_history_head")]
+    if "count" in ctx.understood.entities:
+        lines.insert(0, ctx.say("ita_count_years", count=len(ita.years), first=min(ita.years), last=max(ita.years)))
     for y in sorted(ita.years):
         r = year_result(ita, y)
         change = "" if r.previous is None else " " + ctx.say(
@@ -140,7 +142,8 @@ def indicator(ctx: Context) -> list[Reply]:
         return r
     number = ctx.understood.entities.get("indicator")
     if number is None:
-        lines = [ctx.say("ita_ranking_head", year=r.year)] + [indicator_line(ctx, i) for i in r.ranking]
+        lines = [line for line in [count_line(ctx, r), ctx.say("ita_ranking_head", year=r.year)] if line]
+        lines += [indicator_line(ctx, i) for i in r.ranking]
         return with_chart(ctx, [Text("\n".join(lines), quick(ctx, "ita_menu"))], f"indicators-{r.year}")
     ind = r.indicator(int(number))
     if ind is None:
@@ -229,6 +232,8 @@ def about(ctx: Context) -> list[Reply]:
     ita = data(ctx)
     latest = max((y for y, f in ita.years.items() if f.indicators), default=None)
     parts = [ctx.say("ita_about")]
+    if latest and (first := count_line(ctx, year_result(ita, latest))):
+        parts.insert(0, first)
     if latest:
         f = ita.years[latest]
         parts.append(ctx.say("ita_about_tools", tools=", ".join(
@@ -302,8 +307,64 @@ def next_level_plan(ctx: Context, r: YearResult) -> Plan | None:
         return None
 
 
+def change(ctx: Context) -> list[Reply]:
+    """Why a year's total moved: the change from the year before, then the indicators that moved most
+    (both years' scores from scoring/), or, when the report has no indicator scores for one of the two
+    years, which years lack them, so the answer never pretends to know the cause."""
+    ita = data(ctx)
+    year = wanted_year(ctx)
+    if year not in ita.years:
+        return no_year(ctx, year)
+    r = year_result(ita, year)
+    if r.previous is None:
+        return [Text(ctx.say("ita_change_first", year=year, total=fmt(r.total)), quick(ctx, "ita_menu"))]
+    p = r.previous
+    before = year_result(ita, p.year)
+    lines = [ctx.say("ita_change_head", year=year, total=fmt(r.total), level=r.grade.level,
+                     change=ctx.say(DIRECTION_KEY[p.direction], diff=fmt(abs(p.difference)), year=p.year,
+                                    total=fmt(p.total)))]
+    if r.indicators and before.indicators:
+        moved = sorted(((i, i.score - before.indicator(i.number).score) for i in r.indicators
+                        if before.indicator(i.number) is not None), key=lambda m: -abs(m[1]))
+        moved = [(i, d) for i, d in moved if d][:5]
+        lines.append(ctx.say("ita_change_movers_head", year=year, before=p.year))
+        lines += [ctx.say("ita_change_mover", number=i.number, name=i.name, score=fmt(i.score),
+                          change=ctx.say(DIRECTION_KEY[("up" if d > 0 else "down")] + "_short", diff=fmt(abs(d))))
+                  for i, d in moved]
+    else:
+        lacking = [y for y in (p.year, year) if not ita.years[y].indicators]
+        detailed = sorted(y for y, f in ita.years.items() if f.indicators)
+        lines.append(ctx.say("ita_change_no_detail", missing=(" and " if ctx.lang == "en" else " และ ").join(map(str, lacking)),
+                             years=", ".join(map(str, detailed)) or "-"))
+    note = r.note_en if ctx.lang == "en" else r.note
+    if note:
+        lines.append(" ".join(note.split()))
+    return [Text("\n".join(lines), quick(ctx, "ita_menu"))]
+
+
+def missing(ctx: Context) -> list[Reply]:
+    """A breakdown the report does not publish ("รายโรงเรียน"), named as missing with what it does have."""
+    ita = data(ctx)
+    years = sorted(ita.years)
+    detailed = [y for y in years if ita.years[y].indicators]
+    national = [y for y in years if ita.years[y].national_average]
+    what = ctx.say(f"ita_breakdown_{ctx.understood.entities.get('breakdown', 'other')}")
+    return [Text(ctx.say("ita_missing_breakdown", what=what, first=years[0], last=years[-1],
+                         detailed=", ".join(map(str, detailed)) or "-", national=", ".join(map(str, national)) or "-"),
+                 quick(ctx, "ita_menu"))]
+
+
+def count_line(ctx: Context, r: YearResult) -> str:
+    """"กี่ตัวชี้วัด": the count first, when the question asked how many."""
+    if "count" not in ctx.understood.entities or not r.indicators:
+        return ""
+    return ctx.say("ita_count_indicators", year=r.year, count=len(r.indicators), tools=len(r.tools))
+
+
 HANDLERS = {
     "ita": total,
+    "ita.change": change,
+    "ita.missing": missing,
     "ita.total": total,
     "ita.history": history,
     "ita.indicator": indicator,

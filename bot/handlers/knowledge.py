@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from bot import knowledge
 from bot.core.conversation import Context, Handler
-from bot.core.messages import Reply, Text
+from bot.core.messages import QuickReply, Reply, Text
 from scoring import check, what_if
 
 from . import ita, smalltalk
@@ -39,15 +39,75 @@ def passage_text(kb: knowledge.Knowledge, p: knowledge.Passage) -> str:
     return "\n".join(lines)
 
 
+def facts_asked(kb: knowledge.Knowledge, p: knowledge.Passage, text: str) -> list[str]:
+    """The facts of an event passage the question asks ("ใครเป็นประธาน", "จัดที่ไหน"), in the passage's order."""
+    if not p.facts:
+        return []
+    squeezed = text.replace(" ", "").lower()
+    asked = {key for key, words in kb.report.meta.fact_asks.items()
+             if any(w.replace(" ", "").lower() in squeezed for w in words)}
+    people = ("presided", "organised", "led")
+    if asked & {"who", *people} and not any(p.fact(k) for k in asked & set(people)):
+        asked.add(next((k for k in people if p.fact(k)), "led"))  # the person the passage does name
+    return [key for key, _ in p.facts if key in asked]
+
+
+def fact_replies(ctx: Context, kb: knowledge.Knowledge, p: knowledge.Passage, asked: list[str],
+                 buttons) -> list[Reply]:
+    """The phrase that answers (the person, the date, the place), the source, and the whole passage one tap
+    away; the passage is remembered so that "อ่านทั้งหมด" alone shows it too."""
+    lines = [p.title] + [kb_say(ctx, kb, f"fact_{key}", fact=p.fact(key)) for key in asked]
+    lines.append(f"({kb.source_line(p)})")
+    read = QuickReply(kb_say(ctx, kb, "read_all"), kb_say(ctx, kb, "read_all_text", title=p.title))
+    ctx.understood.entities["passage"] = p.id  # kept by the conversation state for the next turn
+    return [Text("\n".join(lines), (read, *buttons))]
+
+
+def read_all(ctx: Context) -> list[Reply]:
+    """"อ่านทั้งหมด: <title>" (the button) or "อ่านทั้งหมด" after a fact: the whole passage with its source."""
+    kb = knowledge.of(ctx.services)
+    if kb is None:
+        return smalltalk.fallback(ctx)
+    said = ctx.message.utterance or ""
+    title = said.split(":", 1)[1].strip() if ":" in said else ""
+    wanted = ctx.understood.entities.get("passage")
+    p = next((p for p in kb.passages if title and p.title == title), None) or \
+        next((p for p in kb.passages if p.id == wanted), None)
+    if p is None:
+        return answer(ctx)
+    return [Text(passage_text(kb, p), quick(ctx, "ita_menu"))]
+
+
+def names(p: knowledge.Passage, text: str) -> bool:
+    """Whether the message names the passage's event by one of its own words (not only asks a fact)."""
+    squeezed = text.replace(" ", "").lower()
+    return any(a.replace(" ", "").lower() in squeezed for a in p.asks if a)
+
+
 def found(ctx: Context) -> tuple[knowledge.Knowledge | None, knowledge.Hit | None]:
+    """The passage the question is about; a question that only asks a fact ("จัดที่ไหน", "ใครเป็นประธาน")
+    right after a passage or a news topic is read as about that passage or topic."""
     kb = knowledge.of(ctx.services)
     if kb is None:
         return None, None
+    entities = ctx.understood.entities
     text = ctx.understood.normalized or ctx.message.utterance
-    return kb, kb.search(text, ctx.understood.entities.get("indicator"))
+    hit = kb.search(text, entities.get("indicator"))
+    last = kb.by_id.get(entities.get("last_passage", ""))
+    if last is not None and facts_asked(kb, last, text) and (hit is None or not names(hit.passage, text)):
+        return kb, knowledge.Hit(last, 1.0)
+    if hit is None and entities.get("last_topic"):
+        topical = kb.search(f"{entities['last_topic']} {text}", entities.get("indicator"))
+        if topical is not None and facts_asked(kb, topical.passage, text):
+            return kb, topical
+    return kb, hit
 
 
-def passage_replies(kb: knowledge.Knowledge, hit: knowledge.Hit, buttons) -> list[Reply]:
+def passage_replies(kb: knowledge.Knowledge, hit: knowledge.Hit, buttons, ctx: Context | None = None) -> list[Reply]:
+    """The passages found; for a question asking one fact of an event, that fact first (fact_replies)."""
+    if ctx is not None and (asked := facts_asked(kb, hit.passage, ctx.understood.normalized or
+                                                 ctx.message.utterance or "")):
+        return fact_replies(ctx, kb, hit.passage, asked, buttons)
     texts = [passage_text(kb, p) for p in hit.passages]
     return [Text(t) for t in texts[:-1]] + [Text(texts[-1], buttons)]
 
@@ -70,7 +130,7 @@ def answer(ctx: Context) -> list[Reply]:
         if kb is None:
             return smalltalk.fallback(ctx)
         return [Text(kb_say(ctx, kb, "not_found"), menu(ctx))]
-    return passage_replies(kb, hit, quick(ctx, "ita_menu"))
+    return passage_replies(kb, hit, quick(ctx, "ita_menu"), ctx)
 
 
 def fallback(ctx: Context) -> list[Reply]:
@@ -78,7 +138,7 @@ def fallback(ctx: Context) -> list[Reply]:
     kb, hit = found(ctx)
     if hit is None:
         return smalltalk.fallback(ctx)
-    return passage_replies(kb, hit, menu(ctx))
+    return passage_replies(kb, hit, menu(ctx), ctx)
 
 
 def complemented(intent: str, handler: Handler) -> Handler:
@@ -98,7 +158,7 @@ def complemented(intent: str, handler: Handler) -> Handler:
         if hit is None or all(piece in shown for piece in hit.passage.pieces):
             return replies
         last = replies[-1] if replies else None
-        extra = passage_replies(kb, hit, last.quick_replies if last else ())
+        extra = passage_replies(kb, hit, last.quick_replies if last else (), ctx)
         return replies[:-1] + [dataclasses.replace(last, quick_replies=())] + extra if last else extra
 
     return answer_and_passage
@@ -204,6 +264,7 @@ def rank(ctx: Context) -> list[Reply]:
 
 HANDLERS = {
     "ita.knowledge": answer,
+    "ita.passage": read_all,
     "ita.explain_total": explain_total,
     "ita.explain_published": explain_published,
     "ita.what_if": explain_what_if,

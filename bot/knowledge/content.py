@@ -52,6 +52,16 @@ class ReportFile(Strict):
     kinds: dict[str, list[str]]
     retrieval: Retrieval
     texts: dict[str, dict[str, str]]
+    # Words that ask for one fact of an event passage (its `facts`): "ใครเป็นประธาน" asks `presided`.
+    # `who` asks the person: `presided`, else `led`.
+    fact_asks: dict[str, list[str]] = {}
+
+
+class Correction(Strict):
+    """A misprint of the report that content elsewhere corrects: shown corrected, the printed form kept."""
+
+    printed: str = Field(min_length=1)
+    corrected: str = Field(min_length=1)
 
 
 class PassageIn(Strict):
@@ -65,6 +75,10 @@ class PassageIn(Strict):
     text: str | list[str] = ""
     items: list[str] = []
     asks: list[str] = []
+    corrections: list[Correction] = []
+    # What an event passage answers in one phrase, copied from its text (corrected): presided, led, date,
+    # place. A question asking one of them gets that phrase first, the whole passage one tap away.
+    facts: dict[str, str] = {}
 
 
 class GuidelineRow(Strict):
@@ -100,8 +114,23 @@ class Passage:
     items: tuple[str, ...]
     asks: tuple[str, ...]
     pieces: tuple[str, ...]
-    """Every text and item as rendered: each is a verbatim piece of the report."""
+    """Every text and item as rendered: each is a verbatim piece of the report, misprints corrected."""
     file: Path
+    corrections: tuple[Correction, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def printed(self) -> tuple[str, ...]:
+        """The pieces as the report prints them (the corrections undone): what the tests find in source.txt."""
+        out = []
+        for piece in self.pieces:
+            for c in self.corrections:
+                piece = piece.replace(c.corrected, c.printed)
+            out.append(piece)
+        return tuple(out)
+
+    def fact(self, key: str) -> str | None:
+        return dict(self.facts).get(key)
 
     @property
     def numbered(self) -> bool:
@@ -153,12 +182,25 @@ def _passage(p: PassageIn, parts: dict[str, Part], values: dict[str, str], path:
     if p.part not in parts:
         raise ContentError(f"{where}: field 'part': must be one of {', '.join(parts)} (got {p.part!r})")
     texts = [p.text] if isinstance(p.text, str) else list(p.text)
-    texts = [_render(t, values, where) for t in texts if t.strip()]
-    items = tuple(_render(i, values, where) for i in p.items)
+    texts = [_correct(_render(t, values, where), p.corrections, where) for t in texts if t.strip()]
+    items = tuple(_correct(_render(i, values, where), p.corrections, where) for i in p.items)
     if not texts and not items:
         raise ContentError(f"{where}: needs a text or items")
+    for c in p.corrections:
+        if not any(c.corrected in piece for piece in (*texts, *items)):
+            raise ContentError(f"{where}: field 'corrections': {c.printed!r} is not in the passage")
+    for key, fact in p.facts.items():
+        if not any(fact in piece for piece in texts):
+            raise ContentError(f"{where}: field 'facts.{key}': {fact!r} is not in the passage's text")
     return Passage(p.id, parts[p.part], " ".join(p.section.split()), p.where, p.kind, p.indicator, p.title,
-                   " ".join(texts), items, tuple(p.asks), tuple(texts) + items, path)
+                   " ".join(texts), items, tuple(p.asks), tuple(texts) + items, path, tuple(p.corrections),
+                   tuple(p.facts.items()))
+
+
+def _correct(text: str, corrections: list[Correction], where: str) -> str:
+    for c in corrections:
+        text = text.replace(c.printed, c.corrected)
+    return text
 
 
 def _guideline_passages(g: Guidelines, report: ReportFile, parts: dict[str, Part], ita: ItaData,

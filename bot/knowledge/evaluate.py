@@ -5,7 +5,8 @@ Each JSONL line is one question with what it must be answered from:
     {"text": ..., "passage": "p3.ind8"}              one passage id, or a list of acceptable ids
     {"text": ..., "figure": "total"}                 total | published | what_if (+ "changes") | plan (+ "level") | rank
     {"text": ..., "off_topic": true}                 must not be answered with a passage
-A passage counts as answered when the reply shows its title, its text and its source line; a figure when
+A passage counts as answered when the reply shows its title, its text (or the fact asked of an event)
+and its source line; a figure when
 the reply shows the figures scoring/ computes for it. The whole bot answers (understanding, handlers,
 fallback), as a user would see it.
 """
@@ -76,7 +77,10 @@ def expected_ids(row: dict) -> list[str]:
 
 
 def shows_passage(kb, passage, text: str) -> bool:
-    return all(part in text for part in (passage.title, passage.pieces[0], kb.source_line(passage)))
+    """Its title and source line, and its text or, for a question asking one fact of an event (who
+    presided, when, where), that fact (the whole passage is then one tap away)."""
+    said = passage.pieces[0] in text or any(fact in text for _, fact in passage.facts)
+    return said and all(part in text for part in (passage.title, kb.source_line(passage)))
 
 
 def figure_parts(services: Services, kb, row: dict) -> list[str]:

@@ -134,12 +134,19 @@ class Understander:
                 self.classifier.only_values(extraction.masked, entities, ("year",)):
             intent, confidence = "ita.total", 1.0  # "ปี62" alone asks for that year's ITA result
         if "procedure" in entities and (intent.startswith("procedure") or decision.source == "threshold"
-                                        or ("aspect" in entities and intent.startswith("contact"))):
+                                        or ("aspect" in entities and intent.startswith("contact"))
+                                        or self._manual_outweighs(intent, confidence, normalized, entities)):
             # A named service manual is strong evidence: it settles list vs detail, and rescues an
             # unsure guess ("ผ่อนผันทหาร" alone) instead of showing the menu.
             if decision.source == "threshold":
                 confidence = self.lexicon.classifier.threshold
             intent = "procedure.detail"
+        if "breakdown" in entities and intent.startswith("ita") and intent != "ita.change":
+            intent = "ita.missing"  # "คะแนน ITA แยกรายโรงเรียน": a breakdown the report does not have
+        if intent == "ita.total" and "tool" in entities:
+            intent = "ita.tools"  # "ITA ปี 2564 IIT ได้เท่าไร": the tool's score, not the whole card
+        elif intent == "ita.total" and "indicator" in entities:
+            intent = "ita.indicator"
         if intent == "ita.total" and len(entities.get("years", ())) > 1:
             intent = "ita.history"  # two years asked at once is a comparison, not one year's result
         if intent.startswith("news"):
@@ -148,6 +155,27 @@ class Understander:
             intent = "news.topic" if topical else "news.latest"
             if not topical:
                 entities = {k: v for k, v in entities.items() if k != "topic"}
+        if intent == "procedure.detail" and "procedure" not in entities:
+            # A service question naming no manual gets the list: never sure enough to cut into a story
+            confidence = min(confidence, self.lexicon.classifier.unnamed_manual_at_most)
         coarse = intent.split(".")[0]
         kept = {k: v for k, v in entities.items() if coarse in ONLY_FOR.get(k, (coarse,))}
         return Understanding(intent, round(float(confidence), 4), kept, normalized)
+
+    def _manual_outweighs(self, intent: str, confidence: float, normalized: str, entities: dict) -> bool:
+        """A named manual ("ผลประเมินวิทยฐานะ", "ขอข้อมูลจัดซื้อจัดจ้าง") over a guess its words suggest
+        ("ประเมิน", "ข้อมูล" are ITA's words too): over the menu, over a contact or help guess that is not
+        sure, and over an ITA guess when nothing in the message is the assessment's own (an indicator, a
+        tool, "ita")."""
+        coarse = intent.split(".")[0]
+        if coarse == "fallback":
+            return True
+        if coarse == "ita":
+            own = ("indicator", "tool", "item", "level", "score")
+            cues = self.lexicon.classifier.ita_cues
+            return not any(k in entities for k in own) and not any(c in normalized for c in cues)
+        if intent == "contact.referral":
+            return "referral" not in entities  # the model's guess, with no word of another office's work
+        if coarse in ("contact", "help") and intent != "contact.groups":
+            return confidence < self.lexicon.classifier.procedure_wins_below
+        return False

@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from bot.core import tracking_codes as codes
 
 from .lexicon import EntitiesConfig, ProcedureRef
+from .procedure_finder import ProcedureFinder
 
 SLOT = {"code": "ⓒ", "year": "ⓨ", "item": "ⓞ", "indicator": "ⓘ", "score": "ⓢ", "level": "ⓛ", "number": "ⓝ"}
 
@@ -107,6 +108,9 @@ class EntityExtractor:
         self._procedures = PhraseIndex(
             ((phrase, p.id) for p in procedures for phrase in [*p.keywords, p.title, p.title_en] if phrase), prepare
         )
+        # Keywords typed with a slip, and the situations that lead to a manual, when no keyword is exact
+        self._situations = ProcedureFinder(
+            ((phrase, p.id) for p in procedures for phrase in [*p.keywords, *p.situations]), prepare)
         self._topics = PhraseIndex(((t, t) for t in config.news_topics), prepare)
         self._news_words = PhraseIndex(((w, w) for w in config.news_words), prepare)
         self._stop = {compact(prepare(w)) for w in config.topic_stopwords} | {""}
@@ -118,6 +122,9 @@ class EntityExtractor:
         self._terms = PhraseIndex(((w, w) for w in config.complaint_terms), prepare)
         self._referrals = PhraseIndex(((w, k) for k, words in config.referrals.items() for w in words), prepare)
         self._aspects = PhraseIndex(((w, k) for k, words in config.procedure_aspects.items() for w in words), prepare)
+        self._channels = PhraseIndex(((w, k) for k, c in config.procedure_channels.items() for w in c.asked), prepare)
+        self._counts = PhraseIndex(((w, "count") for w in config.count_words), prepare)
+        self._breakdowns = PhraseIndex(((w, k) for k, words in config.ita_breakdowns.items() for w in words), prepare)
         self._this_year = [compact(prepare(p)) for p in config.this_year]
 
     def extract(self, text: str) -> Extraction:
@@ -151,8 +158,12 @@ class EntityExtractor:
             found["score"] = score
         if level := self._level(work):
             found["level"] = level
-        if hits := self._procedures.find_all(squeezed):
+        # Another office's work named ("ย้ายโรงเรียน" of a pupil) is not this office's manual ("ขอย้าย" of a teacher)
+        for_manuals = self._referrals.blank(squeezed)
+        if hits := self._procedures.find_all(for_manuals):
             found["procedure"] = max(hits, key=lambda h: h[1] - h[0])[2]
+        elif procedure := self._situations.find(for_manuals):
+            found["procedure"] = procedure
         for category, index in self._categories:
             if index.find_all(squeezed):
                 found["category"] = category
@@ -163,9 +174,14 @@ class EntityExtractor:
             found["complaint"] = "wrong"  # a wrong reported: the message itself is a first detail
         elif self._asks.find_all(said):
             found["complaint"] = "ask"
-        for key, index in (("referral", self._referrals), ("aspect", self._aspects)):
+        for key, index in (("referral", self._referrals), ("aspect", self._aspects), ("channel", self._channels),
+                           ("breakdown", self._breakdowns)):
             if hits := index.find_all(squeezed):
                 found[key] = max(hits, key=lambda h: h[1] - h[0])[2]
+        if self._counts.find_all(squeezed):
+            found["count"] = True
+        if "channel" in found:
+            found.setdefault("aspect", "online")  # "ส่งทางอีเมลได้ไหม": a question about how to apply
         topic, known_topic = self._topic(squeezed)
         if topic:
             found["topic"] = topic
@@ -248,7 +264,7 @@ class EntityExtractor:
     def _topic(self, squeezed: str) -> tuple[str | None, bool]:
         """(topic, known): a listed topic anywhere, else the first words after "ข่าว" that are not filler."""
         if hits := self._topics.find_all(squeezed):
-            return str(hits[0][2]), True
+            return str(max(hits, key=lambda h: h[1] - h[0])[2]), True  # "สอบบรรจุครูผู้ช่วย": ครูผู้ช่วย
         hits = self._news_words.find_all(squeezed)
         if not hits:
             return None, False

@@ -117,6 +117,29 @@ def format_report(report: Report, show_errors: int = 30) -> str:
 
 
 DIALOGUES = "dialogues_heldout.jsonl"
+# The part of the held-out set nobody reads while tuning: scored beside the rest, its errors never printed.
+UNSEEN = "utterances_unseen.jsonl"
+UNSEEN_DIALOGUES = "dialogues_unseen.jsonl"
+
+
+def unseen_report(folder: Path, understander) -> str | None:
+    """Single-turn and multi-turn accuracy of the unseen part beside the held-out file (None when absent);
+    figures only, so that reading the output never shows its sentences."""
+    single, multi = folder / UNSEEN, folder / UNSEEN_DIALOGUES
+    if not single.is_file() and not multi.is_file():
+        return None
+    lines = ["", "unseen part (figures only; its sentences are not shown, so nobody tunes on them):"]
+    if single.is_file():
+        r = evaluate(understander, load_rows(single))
+        lines.append(f"  single-turn coarse accuracy: {r.coarse_accuracy:.3f} ({r.coarse_correct}/{r.total}), "
+                     f"fine: {r.fine_accuracy:.3f} ({r.fine_correct}/{r.total})")
+    if multi.is_file():
+        from bot.dialogues import evaluate_dialogues, load_dialogues
+
+        d = evaluate_dialogues(load_dialogues(multi), understander)
+        lines.append(f"  multi-turn accuracy: {d.turn_accuracy:.3f} ({d.turns_correct}/{d.turns} checked turns), "
+                     f"dialogues fully right: {d.dialogue_accuracy:.3f} ({d.dialogues_correct}/{d.dialogues})")
+    return "\n".join(lines)
 
 
 def main_eval(path: str, content_dir: str | Path | None = None, dialogues: str | Path | None = None) -> int:
@@ -145,6 +168,8 @@ def main_eval(path: str, content_dir: str | Path | None = None, dialogues: str |
 
         print(f"\nmulti-turn set: {dialogue_path}")
         print(format_dialogue_report(evaluate_dialogues(conversations, understander)))
+    if Path(path).name != UNSEEN and (unseen := unseen_report(Path(path).parent, understander)):
+        print(unseen)
     return 0
 
 

@@ -58,6 +58,11 @@ class Category(Strict):
     keywords: list[str] = []
 
 
+class ChannelWords(Strict):
+    asked: list[str]
+    offered: list[str]
+
+
 class EntitiesConfig(Strict):
     """entities.yaml: names and synonyms that map words in a message to values the handlers use."""
 
@@ -82,6 +87,13 @@ class EntitiesConfig(Strict):
     """Topics the office does not handle itself (keys of office.yaml `referrals`) and the words naming them."""
     procedure_aspects: dict[str, list[str]] = {}
     """One part of a service manual asked about: time, documents, contact, online, fee."""
+    procedure_channels: dict[str, "ChannelWords"] = {}
+    """A way of applying asked about ("ส่งทางอีเมลได้ไหม"): the words that ask, and the words of a manual's
+    `channels` that offer it; answered yes or no from the manual."""
+    count_words: list[str] = []
+    """"How many" cues: the answer starts with the count."""
+    ita_breakdowns: dict[str, list[str]] = {}
+    """Breakdowns of the ITA results the report does not publish ("รายโรงเรียน"): named as missing."""
 
     @field_validator("indicators")
     @classmethod
@@ -144,6 +156,9 @@ class ClassifierConfig(Strict):
     follow_up_fillers: list[str] = []
     calibration_folds: int = Field(default=5, ge=2)
     complaint_cue_wins_below: float = Field(default=0.7, ge=0, le=1)
+    procedure_wins_below: float = Field(default=0.0, ge=0, le=1)
+    unnamed_manual_at_most: float = Field(default=1.0, ge=0, le=1)
+    ita_cues: list[str] = []
 
 
 class ExamplesFile(Strict):
@@ -168,6 +183,8 @@ class ProcedureRef(BaseModel):
     title: str
     title_en: str = ""
     keywords: list[str] = []
+    situations: list[str] = []
+    """Situations, purposes and documents that lead to this manual ("ธนาคาร กู้"): words in any order."""
 
 
 @dataclass(frozen=True)

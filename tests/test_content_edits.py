@@ -156,3 +156,22 @@ def test_migration_0013_creates_exactly_the_models_table(sqlite_template):
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert [d for d in diff if "'content_revision'" in repr(d) or "'office_answer'" in repr(d)] == []
+
+
+def test_a_new_manual_is_understood_by_a_running_process_without_a_restart(services, bot):
+    """Understanding learns a manual's words with the model: a published manual must reach it too."""
+    seed = services.settings.content_dir
+    with services.db.session() as s:
+        model = revisions.current(s, seed, "procedures/teacher-transfer")
+    manual = {**model, "id": "dormitory-permit", "title": "การขออนุญาตพักค้างหอพักนักเรียนช่วงปิดภาคเรียน",
+              "short_title": "ขอพักหอช่วงปิดเทอม", "title_en": "", "keywords": ["หอพักนักเรียน", "พักค้างหอ"],
+              "situations": []}
+    question = "อยากพักค้างหอ ทำไง"
+    assert not ask(bot, question).startswith(manual["title"])
+    live.of(services).check_every = 0
+    publish(services, "procedures/dormitory-permit", manual)
+    ask(bot, "สวัสดี", user="U-looks")  # the next message looks at the counter and starts learning
+    learning = live.of(services).relearning
+    assert learning is not None
+    learning.join(60)
+    assert ask(bot, question, user="U-asks").startswith(manual["title"] + ":")  # its card, not a list

@@ -46,6 +46,7 @@ class Live:
         self._seen: dict[str, int] = {}
         self._checked = float("-inf")
         self._lock = threading.Lock()
+        self.relearning: threading.Thread | None = None  # an understander being built for new manuals
 
     def refresh(self, force: bool = False) -> None:
         if not force and time.monotonic() - self._checked < self.check_every:
@@ -73,11 +74,34 @@ class Live:
         except ContentError:  # checked before publishing; should the seed have changed under it, keep serving
             log.exception("the published content does not load; the previous content stays in use")
             files, content_moved = self.edited, False
+        manuals_moved = content_moved and _manuals(files) != _manuals(self.edited)
         self.edited = files
         ita = ita_years.overlay(files.ita, ita_years.stored(conn))
         self.services.content = dataclasses.replace(files, ita=ita)
         if content_moved:
             self.services.holidays = self.services.complaints_content = self.services.livechat_content = None
+        if manuals_moved:
+            self._relearn(files.directory)
+
+    def _relearn(self, directory) -> None:
+        """A manual added, removed or worded anew changes what understanding finds (its titles, keywords and
+        situations): an understander is built from the content in use, in a thread of its own (training
+        may take seconds), and takes over when ready; until then the previous one answers."""
+        from bot.nlu import Understander
+
+        if not isinstance(self.services.understander, Understander):
+            return  # a process without understanding (tests of other parts)
+
+        def build() -> None:
+            try:
+                understander = Understander.from_content(directory)
+                understander.warm()
+                self.services.understander = understander
+            except Exception:
+                log.exception("the manuals staff published could not be learned; the previous ones stay in use")
+
+        self.relearning = threading.Thread(target=build, name="relearn-manuals", daemon=True)
+        self.relearning.start()
 
     def _load_answers(self, conn) -> None:
         texts, labels, answers = [], [], {}
@@ -100,3 +124,9 @@ def of(services: Services) -> Live:
         live.refresh(force=True)
         services.office_answers = live
     return services.office_answers
+
+
+def _manuals(content) -> list[tuple]:
+    """What understanding takes from the manuals."""
+    return [(p.id, p.title, p.short_title, p.title_en, tuple(p.keywords), tuple(p.situations))
+            for p in getattr(content, "procedures", ())]

@@ -94,3 +94,12 @@ def test_in_the_web_chat_an_english_complaint_has_english_buttons_at_every_step(
     assert "working days" in text and "Please tell what happened" in text  # answered; still at the details
     text, labels = say("Cancel")
     assert "Cancelled" in text and "Complaint" in labels  # the English menu
+
+
+def test_the_satisfaction_button_offered_to_an_english_speaker_is_english_and_opens_the_rating(bot):
+    person = Person(bot, "Uenglish00000000000000000000000009")
+    offered = [buttons(person.says(q)) for q in ("What is the office phone number?", "What are your office hours?",
+                                                  "Where is the office?")]
+    assert "Rate our service" in offered[-1] and "ประเมินความพึงพอใจ" not in offered[-1]
+    rating = said(person.says("Rate our service"))
+    assert "from 1 (least) to 5 (most)" in rating and not thai_in(rating)

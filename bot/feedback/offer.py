@@ -15,11 +15,12 @@ if TYPE_CHECKING:
 MAX_QUICK = 13
 
 
-def offer(services: Services, replies: list[Reply]) -> list[Reply]:
-    """Add the "ประเมินความพึงพอใจ" button to the last reply of an answer (for handlers and channels)."""
+def offer(services: Services, replies: list[Reply], lang: str = "th") -> list[Reply]:
+    """Add the "ประเมินความพึงพอใจ" button (in the conversation's language) to the last reply of an answer
+    (for handlers and channels)."""
     if not replies:
         return replies
-    label = cc.say(services, "btn_feedback")
+    label = cc.say(services, "btn_feedback", lang)
     last = replies[-1]
     if len(last.quick_replies) >= MAX_QUICK or any(q.text == label for q in last.quick_replies):
         return replies
@@ -37,5 +38,5 @@ def offer_in_conversation(ctx: Context, replies: list[Reply], ending: bool = Fal
         return replies
     after = cc.of(ctx.services).limits.feedback_offer_after
     if (ending and state.get("answers")) or (not ending and state["answers"] == after):
-        return offer(ctx.services, replies)
+        return offer(ctx.services, replies, getattr(ctx, "lang", "th"))
     return replies

@@ -4,6 +4,7 @@ reporter's Thai text, a missing or forged token a 401 or 403; odd bodies get a 4
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,13 @@ def test_every_odd_body_posted_as_a_location_is_a_4xx(client, services):
                                   headers={TOKEN_HEADER: visitor.token}).status_code for case, raw in corpus("web")}
     assert len(statuses) > 40 and {s for s in statuses.values() if s not in (400, 413)} == set()
     assert unstorable(services) == []
+
+
+def test_the_pages_file_picker_offers_every_type_the_evidence_rules_take(client, services):
+    """The office's evidence types (content/complaints.yaml), not a list of the page's own: a video or a
+    voice note the rules take can be chosen from a phone's files too."""
+    from bot.complaints import content as cc
+
+    page = client.get("/chat").get_data(as_text=True)
+    picker = re.search(r'id="pick-file"[^>]*accept="([^"]+)"', page).group(1).split(",")
+    assert picker == list(cc.of(services).limits.evidence_types) and "video/mp4" in picker

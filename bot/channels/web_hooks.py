@@ -17,6 +17,13 @@ class Accepts:
     type_of: Callable[[bytes, str], str | None]
     too_big: str
     bad_type: str
+    types: tuple[str, ...] = ()  # the MIME types taken: the page's file picker offers these
+
+
+def picker_types(services) -> str:
+    """The `accept` of the page's file picker: the types the web chat takes (photos and PDF if unsaid)."""
+    taken = accepts(services)
+    return ",".join(taken.types) if taken and taken.types else "image/*,application/pdf"
 
 
 _accepts: list[Callable[[Any], Accepts]] = []

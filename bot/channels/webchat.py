@@ -150,7 +150,8 @@ def webchat_blueprint(bot, services) -> Blueprint:
         welcome = reply_to_dict(Text(content.say("webchat_welcome"), menu_quick_replies(content)))
         return render_template("webchat/chat.html", texts=page_texts(), welcome=welcome,
                                embedded=request.args.get("embed") == "1", max_text=MAX_TEXT,
-                               token=token_for(visitor()), token_header=TOKEN_HEADER), 200, NO_STORE
+                               token=token_for(visitor()), token_header=TOKEN_HEADER,
+                               file_types=web_hooks.picker_types(services)), 200, NO_STORE
 
     @bp.get("/chat/widget.js")
     def widget():

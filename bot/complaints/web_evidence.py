@@ -19,4 +19,5 @@ def accepts(services) -> Accepts:
 
     return Accepts(limits.evidence_bytes, type_of,
                    too_big=cc.say(services, "evidence_too_big", max_mb=limits.evidence_mb),
-                   bad_type=cc.say(services, "evidence_bad_type", types=types))
+                   bad_type=cc.say(services, "evidence_bad_type", types=types),
+                   types=tuple(limits.evidence_types))

@@ -79,6 +79,7 @@ def test_an_editor_changes_the_phone_previews_publishes_and_reverts_at_phone_wid
     editor.on("dialog", lambda dialog: dialog.accept())  # "revert this change?"
     sign_in(editor, site, "editor")
     expect(editor.locator("header")).not_to_contain_text("เรื่องร้องเรียน")
+    editor.locator("header summary").click()  # on a phone the menu is folded
     editor.click("header >> text=แก้ไขข้อมูลบอต")
     editor.click("text=แก้ไขเบอร์โทร ที่อยู่ เวลาทำการ")
     expect(editor.locator("input[name=phone]")).to_have_value(old)

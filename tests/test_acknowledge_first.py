@@ -126,30 +126,3 @@ def test_an_answer_owed_past_its_token_s_life_is_pushed(services, line_api):
     assert line_api.calls("POST", r"/reply$") == []
     [push] = line_api.calls("POST", r"/push$")
     assert push.headers["x-line-retry-key"] == owed.retry_key
-
-
-def test_answers_beyond_what_the_pool_keeps_wait_in_the_outbox_and_go_by_their_reply_token(services, line_api):
-    """While LINE hangs the pool's threads wait; answers coming meanwhile are not all held in memory: those
-    beyond the pool's bound stay leased in the outbox and go out, by their own reply token, after the lease."""
-    import threading
-
-    hung, busy = threading.Event(), pool.SendingPool(1)
-    services.sending_pool = busy
-    try:
-        for _ in range(pool.WAITING_PER_THREAD):
-            busy.submit(lambda: hung.wait(10))  # a thread stuck on LINE, and a full queue behind it
-        channel = registry.get(services, "line")
-        owed = answers.Owed(services, "line", "ev-beyond", USER, channel.render, "token-beyond")
-        owed.store_alone([Text("สวัสดีค่ะ")])
-        owed.deliver(channel)  # no error, no wait: left to the outbox
-        assert busy.waiting == pool.WAITING_PER_THREAD
-        [row] = answers_of(services)
-        assert row.status == "pending"
-        assert deliver_due(services, utcnow()).tried == 0  # still leased to this process
-        assert deliver_due(services, utcnow() + answers.ANSWER_GRACE + timedelta(seconds=1)).sent == 1
-        [reply] = line_api.calls("POST", r"/reply$")
-        assert reply.json["replyToken"] == "token-beyond"
-    finally:
-        hung.set()
-        busy.shutdown()
-        services.sending_pool = None

@@ -239,8 +239,6 @@ class Owed:
         given = time.monotonic()
         try:
             pool.of(self.services).submit(lambda: self.send(channel, time.monotonic() - given))
-        except pool.Full:  # the platform is slow or hangs: the outbox sends the stored row after its lease
-            log.info("%s answer %s left to the outbox: the sending pool is full", self.channel, self.row_id)
         except RuntimeError as exc:  # the process is stopping: the outbox worker pushes it
             self.leave_to_outbox(self.rendered, exc)
 

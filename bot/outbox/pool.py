@@ -21,15 +21,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Jobs a process keeps per sending thread. More wait only while the platform is slow or hangs: an answer
-# beyond them stays in the outbox, leased, and goes by its reply token (or push) once the lease ends, so a
-# long hang holds at most this many rendered answers in memory, not every one that came meanwhile.
-WAITING_PER_THREAD = 8
-
-
-class Full(Exception):
-    """The pool holds as many jobs as it keeps: the caller leaves this one to the outbox."""
-
 
 class SendingPool:
     def __init__(self, threads: int):
@@ -41,8 +32,6 @@ class SendingPool:
 
     def submit(self, job: Callable[[], None]) -> None:
         with self._idle:
-            if self._waiting >= self.threads * WAITING_PER_THREAD:
-                raise Full(self._waiting)
             self._waiting += 1
         try:
             self._executor.submit(self._run, job)

@@ -117,13 +117,8 @@ def test_export_then_import_into_an_empty_database_loses_nothing(services, setti
         for f in files:
             assert (first / f).read_bytes() == (second / f).read_bytes(), f
 
-        # the same answers to the public held-out set (its first utterance of each intent)
-        rows, seen = [], set()
-        for line in HELDOUT.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if row["intent"] not in seen:
-                seen.add(row["intent"])
-                rows.append(row["text"])
+        # the same answers to the whole public held-out set
+        rows = [json.loads(line)["text"] for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
         rows += ["มีที่จอดรถไหม", "ITA ปี 2565", "เบอร์โทรสำนักงาน"]
         again = Bot(imported, build_router())
         for n, text in enumerate(rows):

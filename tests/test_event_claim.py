@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.channels import answers
 from bot.core.messages import Text
@@ -54,16 +54,19 @@ def test_a_first_message_claims_its_event_in_its_turns_transaction(client, servi
     if database_url.startswith("postgresql"):
         # the user's row locked, the claim, then the turn's writes: all one commit
         assert turn[:2] == ["insert conversation_state", "insert processed_event"]
-        assert {"update conversation_state", "insert follower", "insert outbox_message",
-                "update processed_event"} <= set(turn)
+        assert {"update conversation_state", "insert follower", "insert outbox_message"} <= set(turn)
     else:
         # the state and the claim read, then one write transaction: SQLite's write lock (and the other
         # worker's wait for it) is taken once a message, and not while the state is read
         assert ["select conversation_state", "select processed_event"] in done
         assert turn[0] == "insert processed_event"
-        assert {"insert conversation_state", "insert follower", "insert outbox_message",
-                "update processed_event"} <= set(turn)
+        assert {"insert conversation_state", "insert follower", "insert outbox_message"} <= set(turn)
+    # the claim commits with the answer, so it is written answered: no statement of its own marks it
+    assert "update processed_event" not in turn
     assert sum(t.count("insert processed_event") for t in done) == 1
+    with services.db.session() as s:
+        [seen] = s.scalars(select(ProcessedEvent)).all()
+    assert seen.answered_at is not None
 
 
 def test_a_redelivery_arriving_mid_turn_is_not_answered_twice(app, client, services, line_api):
@@ -145,3 +148,28 @@ def test_a_turn_that_fails_leaves_no_claim_so_its_redelivery_is_answered(app, cl
     answer_with(app, [Text("คำตอบหลังแก้")])
     assert post_line(client, body(dict(ev, deliveryContext={"isRedelivery": True}))).status_code == 200
     assert [r.json["messages"][0]["text"] for r in line_api.calls("POST", REPLY)] == ["คำตอบหลังแก้"]
+
+
+def test_a_redelivery_of_an_event_whose_answer_is_still_owed_sends_it_now(services, bot):
+    """A turn's claim names no answer row: the redelivery finds the owed row by its event and makes it due."""
+    from datetime import timedelta
+
+    from bot.channels import answers, registry
+    from bot.core.messages import Incoming
+    from bot.outbox.models import OutboxMessage
+    from bot.storage import utcnow
+
+    then, user = utcnow(), "U" + "d" * 32
+    owed = answers.Owed(services, "line", "01HOWED0000000000000000000", user, registry.get(services, "line").render,
+                        "reply-token-owed")
+    owed.answered_by_claim = True
+    bot.respond(Incoming("line", user, text="เบอร์โทรสำนักงาน"), now=then, record=owed.record,
+                claim=answers.claim_in_turn("line", "01HOWED0000000000000000000", then))
+    with services.db.session() as s:
+        row = s.get(OutboxMessage, owed.row_id)
+        assert row.status == "pending" and row.locked_until is not None  # leased to the process that stored it
+    later = then + answers.STALE + timedelta(seconds=1)
+    assert answers.unclaimed(services, "line", "01HOWED0000000000000000000", later) is False  # not handled again
+    with services.db.session() as s:
+        row = s.get(OutboxMessage, owed.row_id)
+        assert row.status == "pending" and row.locked_until is None and row.next_attempt_at <= later

@@ -2,9 +2,11 @@
 is never lost nor, where the platform's retry key can prevent it, given twice.
 
 1. Claim: the event's id is claimed (a redelivery finds it) in the transaction that saves the turn's state
-   (`handle_once`); an event handled outside a turn is claimed before it is handled (`begin`).
-2. Turn and owed answer: the answer is rendered, then stored in the outbox in that same transaction, with
-   the event marked answered and the row leased to this process for ANSWER_GRACE (`Owed.record`).
+   (`handle_once`), and claimed answered: that transaction holds the answer too, so a committed turn claim
+   is an answered event; an event handled outside a turn is claimed before it is handled (`begin`) and
+   marked answered when its answer is stored.
+2. Turn and owed answer: the answer is rendered, then stored in the outbox in that same transaction, the
+   row leased to this process for ANSWER_GRACE (`Owed.record`).
 3. Delivery: the webhook returns; the sending pool gives the answer to the platform (LINE's free reply
    first, then push with the row's retry key) and marks it sent in the same thread (`Owed.deliver`).
    Whatever did not go (the platform failed, throttled, timed out, the reply token was spent, the pool
@@ -54,7 +56,8 @@ REPLY_TOKEN_TRUSTED = timedelta(seconds=50)
 def _claim(insert):
     table = ProcessedEvent.__table__
     return insert(table).values(channel=bindparam("b_channel"), event_id=bindparam("b_event_id"),
-                                received_at=bindparam("b_now", type_=table.c.received_at.type)) \
+                                received_at=bindparam("b_now", type_=table.c.received_at.type),
+                                answered_at=bindparam("b_answered", type_=table.c.answered_at.type)) \
         .on_conflict_do_nothing().returning(table.c.event_id)  # RETURNING: drivers may report rowcount -1
 
 
@@ -72,10 +75,12 @@ class NotClaimed(Exception):
     """The event was claimed by another delivery of it: the turn that tried to claim it is not run."""
 
 
-def claimed(conn: Connection, channel: str, event_id: str, now: datetime) -> bool:
+def claimed(conn: Connection, channel: str, event_id: str, now: datetime, answered: bool = False) -> bool:
     """The claim: one INSERT ... ON CONFLICT DO NOTHING; a new event (nearly every one) costs one statement,
-    a redelivery no exception. Its commit is one a redelivery redoes (Database.redoable_engine)."""
-    return CLAIM.first(conn, {"b_channel": channel, "b_event_id": event_id[:128], "b_now": now}) is not None
+    a redelivery no exception. Its commit is one a redelivery redoes (Database.redoable_engine). `answered`:
+    the claim commits with the answer (a turn's), so it is written answered at once."""
+    params = {"b_channel": channel, "b_event_id": event_id[:128], "b_now": now, "b_answered": now if answered else None}
+    return CLAIM.first(conn, params) is not None
 
 
 def claim_in_turn(channel: str, event_id: str, now: datetime | None = None) -> TurnClaim:
@@ -90,7 +95,7 @@ def claim_in_turn(channel: str, event_id: str, now: datetime | None = None) -> T
             raise NotClaimed(channel)
 
     def take(conn: Connection) -> None:
-        if not claimed(conn, channel, event_id, now):
+        if not claimed(conn, channel, event_id, now, answered=True):
             raise NotClaimed(channel)
 
     return TurnClaim(check, take)
@@ -146,10 +151,13 @@ def unclaimed(services, channel: str, event_id: str, now: datetime | None = None
             return False
         if seen.answered_at is not None:
             # Still owed? Then push it now rather than at its grace's end, unless it was stored so recently
-            # that the process which stored it may still be delivering it (a second answer by push).
-            if seen.answer_id is not None and seen.answered_at < now - STALE:
-                s.execute(update(OutboxMessage).where(OutboxMessage.id == seen.answer_id,
-                                                      OutboxMessage.status == "pending")
+            # that the process which stored it may still be delivering it (a second answer by push). A turn's
+            # claim does not name its answer's row: the row is found by the event it answers.
+            if seen.answered_at < now - STALE:
+                answer = OutboxMessage.id == seen.answer_id if seen.answer_id is not None else \
+                    (OutboxMessage.channel == channel) & (OutboxMessage.purpose == "answer") & \
+                    (OutboxMessage.ref == key[:32])
+                s.execute(update(OutboxMessage).where(answer, OutboxMessage.status == "pending")
                           .values(next_attempt_at=now, locked_until=None)
                           .execution_options(synchronize_session=False))
             log.info("%s event redelivered; answered from the stored answer", channel)
@@ -195,6 +203,9 @@ class Owed:
         self.rendered: list = []
         self.row_id: int | None = None
         self.retry_key: str | None = None
+        # True when the turn's claim of the event is taken with the answer (`claim_in_turn`): the claim
+        # is written answered, and no statement of its own marks it.
+        self.answered_by_claim = False
 
     def record(self, turn) -> TurnWrite:
         """The turn's answer rendered now, before its save: the write returned (the answer as an outbox
@@ -222,7 +233,7 @@ class Owed:
                 self.row_id, self.retry_key = row.insert(conn)
                 if owed:
                     outbox.settle(conn, owed, now, f"carried by answer {self.row_id}")
-            if self.event_id:
+            if self.event_id and not self.answered_by_claim:
                 MARK_ANSWERED.execute(conn, {"b_channel": self.channel, "b_event_id": self.event_id[:128],
                                              "b_now": now, "b_answer_id": self.row_id})
         return store

@@ -24,8 +24,9 @@ class ConversationState(Base):
 class ProcessedEvent(Base):
     """A platform event id seen once; a redelivered webhook finds its id here and is not handled twice.
 
-    `answered_at` is set in the transaction that saved the event's turn, with `answer_id` the outbox row
-    holding its answer, so a redelivery is answered from that row (see bot/channels/answers.py)."""
+    `answered_at` is set in the transaction that saved the event's turn (the claim itself, written with the
+    answer), so a redelivery is answered from the outbox row holding the answer, found by its event; an
+    answer stored outside a turn names its row in `answer_id` (see bot/channels/answers.py)."""
 
     __tablename__ = "processed_event"
 

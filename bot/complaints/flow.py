@@ -18,7 +18,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, Callable
 
-from bot.channels import line_api
+from bot.channels import line_account
 from bot.core.conversation import Context, for_another_topic
 from bot.core.messages import Card, CardRow, QuickReply, Reply, Text
 from bot.core.textcut import clip as cut
@@ -285,7 +285,7 @@ def attachment(ctx: Context, draft: Draft, step: str) -> Outcome:
         draft.location = {"latitude": loc.latitude, "longitude": loc.longitude, "title": loc.title,
                           "address": loc.address}
         return Stay([Text(say(ctx, "location_saved"), here)])
-    line_api.show_loading_soon(ctx.services, m.channel, m.user_id)  # downloading and cleaning takes a moment
+    line_account.show_loading_soon(ctx.services, m.channel, m.user_id)  # downloading and cleaning takes a moment
     try:
         count = evidence.keep(ctx.services, draft.key, m.channel, m.media, ctx.now)
     except evidence.Refused as refused:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from bot.broadcasts import images, service
-from bot.channels import line_api
+from bot.channels import line_account
 from bot.broadcasts.errors import BroadcastNotFound, BroadcastStateError, InvalidAnnouncement
 from bot.broadcasts.models import CANCELLED, MISSED, SCHEDULED, SENDING, SENT
 from bot.broadcasts.runner import send_now
@@ -146,9 +146,9 @@ def line_friends_yesterday() -> int | None:
     """LINE's own count of the friends an all-friends broadcast reaches (its statistics of yesterday): the
     followers the bot recorded miss those who befriended the account before it was installed."""
     settings = current_app.extensions["settings"]
-    if not line_api.line_on(settings):
+    if not line_account.line_on(settings):
         return None
-    return line_api.line_friends(settings, local(utcnow()).date() - timedelta(days=1))
+    return line_account.line_friends(settings, local(utcnow()).date() - timedelta(days=1))
 
 
 def audience_sizes(preview: dict) -> dict[str, int]:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, current_app, render_template
 
-from bot.channels.line_api import Quota, line_on, message_quota, sent_messages
+from bot.channels.line_account import Quota, line_on, message_quota, sent_messages
 from bot.storage import utcnow
 from bot.thaitime import local
 

@@ -58,7 +58,7 @@ def state():
 @bp.get("/<int:chat_id>")
 @staff_required(roles=ROLES)
 def detail(chat_id: int):
-    from bot.channels.line_api import show_loading_soon
+    from bot.channels.line_account import show_loading_soon
 
     chat = service.get(services(), chat_id)
     if chat is None:

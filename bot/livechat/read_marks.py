@@ -1,5 +1,5 @@
 """Staff opening a LINE person's chat mark that person's messages read (LINE's markAsReadToken of the
-latest message kept, bot/channels/line_api.py), so the person sees a human is there; the tokens used are
+latest message kept, bot/channels/line_account.py), so the person sees a human is there; the tokens used are
 then forgotten, so the next opening marks only newer messages."""
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def latest_token(chat: LiveChat) -> str | None:
 
 def mark_read(services: Services, chat: LiveChat) -> bool:
     """True when LINE took the read mark; nothing for other channels or when nothing new is unread."""
-    from bot.channels.line_api import line_on, mark_as_read
+    from bot.channels.line_account import line_on, mark_as_read
 
     token = latest_token(chat) if chat.channel == "line" else None
     if not token or not line_on(services.settings) or not mark_as_read(services.settings, token):

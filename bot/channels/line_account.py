@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -32,17 +33,23 @@ def line_on(settings) -> bool:
     return "line" in registry.names() and registry.channel_class("line").enabled(settings)
 
 
-def _courtesy(what: str, call) -> bool:
-    from linebot.v3.messaging import ApiException
-
+def _ask(what: str, call) -> tuple[bool, Any]:
+    """(True, what `call()` returned), or (False, None) when LINE refused it (the SDK's ApiException,
+    logged with its status) or could not be reached (logged by type): never raised to the caller."""
     try:
-        call()
-        return True
-    except ApiException as exc:
-        log.info("LINE %s refused: %s", what, getattr(exc, "status", "?"))
-    except Exception as exc:  # a network failure: the user simply does not see it
-        log.info("LINE %s failed: %s", what, type(exc).__name__)
-    return False
+        return True, call()
+    except Exception as exc:
+        status = getattr(exc, "status", None)  # the SDK's ApiException (messaging's or insight's)
+        if status is not None:
+            log.info("LINE %s refused: %s", what, status)
+        else:
+            log.info("LINE %s unreachable: %s", what, type(exc).__name__)
+        return False, None
+
+
+def _courtesy(what: str, call) -> bool:
+    """A call the person simply does not see when it fails."""
+    return _ask(what, call)[0]
 
 
 LOADING_SECONDS = (5, 60)  # LINE's bounds; a multiple of 5
@@ -90,17 +97,11 @@ class Quota:
 
 def message_quota(settings) -> Quota | None:
     """This month's quota and consumption (two GETs), or None when LINE cannot be asked."""
-    from linebot.v3.messaging import ApiException
-
     api = messaging_api(settings)
-    try:
-        quota, used = api.get_message_quota(), api.get_message_quota_consumption()
-    except ApiException as exc:
-        log.info("LINE quota refused: %s", getattr(exc, "status", "?"))
+    ok, asked = _ask("quota", lambda: (api.get_message_quota(), api.get_message_quota_consumption()))
+    if not ok:
         return None
-    except Exception as exc:
-        log.info("LINE quota unreachable: %s", type(exc).__name__)
-        return None
+    quota, used = asked
     limited = getattr(quota.type, "value", quota.type) == "limited"
     return Quota(quota.value if limited else None, used.total_usage)
 
@@ -112,20 +113,13 @@ def sent_messages(settings, kind: str, day) -> int | None:
     """How many messages LINE delivered by `kind` (reply or push) on a past Thailand day: LINE's own count
     (ready about a day later; None when not ready, under 20 that day, or LINE cannot be asked). Past days
     never change, so each is asked once per process."""
-    from linebot.v3.messaging import ApiException
-
     key = (settings.line_api_base_url, settings.line_channel_access_token, kind, day.strftime("%Y%m%d"))
     if key in _sent_counts:
         return _sent_counts[key]
     api = messaging_api(settings)
     ask = api.get_number_of_sent_reply_messages if kind == "reply" else api.get_number_of_sent_push_messages
-    try:
-        answer = ask(key[3])
-    except ApiException as exc:
-        log.info("LINE delivery count refused: %s", getattr(exc, "status", "?"))
-        return None
-    except Exception as exc:
-        log.info("LINE delivery count unreachable: %s", type(exc).__name__)
+    ok, answer = _ask("delivery count", lambda: ask(key[3]))
+    if not ok:
         return None
     count = answer.success if answer.status == "ready" else None
     if answer.status != "unready":
@@ -139,25 +133,22 @@ _friends: dict[tuple[str, str, str], int | None] = {}  # (api, token, yyyyMMdd) 
 def line_friends(settings, day) -> int | None:
     """How many friends an all-friends broadcast reaches, by LINE's statistics of `day` (yesterday's are
     ready): friends added minus those who block the account. None when LINE has no figure."""
-    from linebot.v3.insight import ApiClient, ApiException, Configuration, Insight
+    from linebot.v3.insight import ApiClient, Configuration, Insight
 
-    from .platform_http import environment_ca_bundle, environment_proxy
+    from .line_sdk import configuration
 
     key = (settings.line_api_base_url, settings.line_channel_access_token, day.strftime("%Y%m%d"))
     if key in _friends:
         return _friends[key]
-    config = Configuration(host=settings.line_api_base_url, access_token=settings.line_channel_access_token,
-                           ssl_ca_cert=environment_ca_bundle())
-    config.proxy, config.proxy_headers = environment_proxy(settings.line_api_base_url)
+    config = configuration(settings.line_api_base_url, settings.line_channel_access_token, Configuration)
     config.retries = 0
-    try:
+
+    def ask():
         with ApiClient(config) as client:
-            answer = Insight(client).get_number_of_followers(key[2], _request_timeout=settings.platform_timeout)
-    except ApiException as exc:
-        log.info("LINE follower statistics refused: %s", getattr(exc, "status", "?"))
-        return None
-    except Exception as exc:
-        log.info("LINE follower statistics unreachable: %s", type(exc).__name__)
+            return Insight(client).get_number_of_followers(key[2], _request_timeout=settings.platform_timeout)
+
+    ok, answer = _ask("follower statistics", ask)
+    if not ok:
         return None
     ready = answer.status == "ready" and answer.followers is not None
     count = max(0, answer.followers - (answer.blocks or 0)) if ready else None

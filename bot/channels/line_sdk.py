@@ -29,10 +29,11 @@ class TimedApiClient(ApiClient):
         return super().request(method, url, *args, _request_timeout=_request_timeout or self.timeout, **kwargs)
 
 
-def configuration(host: str, access_token: str) -> Configuration:
+def configuration(host: str, access_token: str, kind: type = Configuration):
     """The SDK's urllib3 reads no proxy variable and no REQUESTS_CA_BUNDLE: given here as the sends
-    take them (platform_http.py), so the rich-menu calls go out the way the sends do."""
-    config = Configuration(host=host, access_token=access_token, ssl_ca_cert=environment_ca_bundle())
+    take them (platform_http.py), so the rich-menu and statistics calls go out the way the sends do.
+    `kind`: the Configuration class of the SDK's module the client is for (messaging's, insight's)."""
+    config = kind(host=host, access_token=access_token, ssl_ca_cert=environment_ca_bundle())
     config.proxy, config.proxy_headers = environment_proxy(host)
     return config
 

@@ -2,6 +2,8 @@
 role has its own account."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app import create_app
@@ -44,3 +46,14 @@ def signed_in(app, username: str):
     client = app.test_client()
     log_in(client, username=username)
     return client
+
+
+def sign_in_page(page, site: str, username: str) -> None:
+    """A browser page signs in as `username` through the console's own form, from the console's door."""
+    page.goto(f"{site}/console/")
+    assert "/console/login" in page.url  # not signed in: the sign-in page
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button")
+    page.wait_for_url(re.compile(r"/console/$"))
+    assert page.locator("header .who").inner_text().startswith(username)

@@ -10,7 +10,8 @@ import re
 import pytest
 
 from tests.complaint_helpers import settings, smtp, without_web_floodgate  # noqa: F401
-from tests.console_helpers import PASSWORD, console_app  # noqa: F401
+from tests.console_helpers import console_app  # noqa: F401
+from tests.console_helpers import sign_in_page as sign_in
 from tests.browser_helpers import ARTIFACTS, chromium, served
 
 
@@ -29,16 +30,6 @@ def browser():
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"console-{name}.png"), full_page=True)
-
-
-def sign_in(page, live: str, username: str) -> None:
-    page.goto(f"{live}/console/")
-    assert "/console/login" in page.url  # not signed in: the sign-in page
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button")
-    page.wait_for_url(re.compile(r"/console/$"))
-    assert page.locator("header .who").inner_text().startswith(username)
 
 
 def chat_says(page, text: str) -> None:

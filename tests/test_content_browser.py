@@ -3,13 +3,12 @@ answer, publishes it; a new web visitor gets the new number; the editor reverts 
 the audit page names both. Screenshots: tests/artifacts/content-*.png."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.console import people
 from tests.browser_helpers import ARTIFACTS, chromium, served
 from tests.console_helpers import PASSWORD, console_app  # noqa: F401
+from tests.console_helpers import sign_in_page as sign_in
 
 NEW_PHONE = "045-777888"
 PHONE = {"width": 360, "height": 780}
@@ -31,14 +30,6 @@ def browser():
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"content-{name}.png"), full_page=True)
-
-
-def sign_in(page, site: str, username: str) -> None:
-    page.goto(f"{site}/console/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button")
-    page.wait_for_url(re.compile(r"/console/$"))
 
 
 def fits_the_phone(page) -> None:

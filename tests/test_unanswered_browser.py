@@ -4,13 +4,11 @@ asking in other words gets that answer, from the same running server (no restart
 tests/artifacts/unanswered-*.png."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.office_answers import live
 from tests.browser_helpers import ARTIFACTS, chromium, served
-from tests.console_helpers import PASSWORD, console_app  # noqa: F401
+from tests.console_helpers import console_app, sign_in_page  # noqa: F401
 
 PHONE = {"width": 360, "height": 780}
 ASKED, REWORDED = "มีห้องละหมาดหรือเปล่าคะ", "สำนักงานมีห้องละหมาดไหม"
@@ -62,11 +60,7 @@ def test_staff_answer_a_question_the_bot_could_not_and_a_reworded_one_gets_it(si
         first.context.close()
 
         staff = browser.new_context(viewport=PHONE, locale="th-TH").new_page()
-        staff.goto(f"{site}/console/login")
-        staff.fill("input[name=username]", "staff")
-        staff.fill("input[name=password]", PASSWORD)
-        staff.click("form button")
-        staff.wait_for_url(re.compile(r"/console/$"))
+        sign_in_page(staff, site, "staff")
         staff.goto(f"{site}/console/unanswered/")
         group = staff.locator("#groups li.card", has_text=ASKED)
         expect(group).to_have_count(1)

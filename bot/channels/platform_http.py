@@ -112,7 +112,3 @@ def _new_manager(proxy: str | None, proxy_headers: tuple, ca_bundle: str | None)
         return urllib3.ProxyManager(proxy, num_pools=4, maxsize=POOL_PER_HOST, proxy_headers=dict(proxy_headers),
                                     ssl_context=tls)
     return urllib3.PoolManager(num_pools=4, maxsize=POOL_PER_HOST, ssl_context=tls)
-
-
-def is_network_error(exc: BaseException) -> bool:
-    return isinstance(exc, NETWORK_ERRORS) and not isinstance(exc, NOT_NETWORK)

@@ -162,7 +162,6 @@ def test_a_redelivery_of_an_event_whose_answer_is_still_owed_sends_it_now(servic
     then, user = utcnow(), "U" + "d" * 32
     owed = answers.Owed(services, "line", "01HOWED0000000000000000000", user, registry.get(services, "line").render,
                         "reply-token-owed")
-    owed.answered_by_claim = True
     bot.respond(Incoming("line", user, text="เบอร์โทรสำนักงาน"), now=then, record=owed.record,
                 claim=answers.claim_in_turn("line", "01HOWED0000000000000000000", then))
     with services.db.session() as s:

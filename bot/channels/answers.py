@@ -203,21 +203,20 @@ class Owed:
         self.rendered: list = []
         self.row_id: int | None = None
         self.retry_key: str | None = None
-        # True when the turn's claim of the event is taken with the answer (`claim_in_turn`): the claim
-        # is written answered, and no statement of its own marks it.
-        self.answered_by_claim = False
 
-    def record(self, turn) -> TurnWrite:
+    def record(self, turn, claimed: bool = False) -> TurnWrite:
         """The turn's answer rendered now, before its save: the write returned (the answer as an outbox
         row, the event answered, and the turn's owed rows (a tracking code's receipt) settled, since the
         answer carries them) runs in the turn's transaction. Rendering there would hold SQLite's write lock
-        while Python builds JSON: a third of the transaction's time, which the other worker waits out."""
-        return self.prepared(turn.replies, turn.owed)
+        while Python builds JSON: a third of the transaction's time, which the other worker waits out.
+        `claimed`: the turn takes the event's claim (`claim_in_turn`), written answered, so no statement of
+        its own marks the event."""
+        return self.prepared(turn.replies, turn.owed, marks_event=not claimed)
 
     def store(self, conn: Connection, replies: list, owed=(), now: datetime | None = None) -> None:
         self.prepared(replies, owed, now)(conn)
 
-    def prepared(self, replies: list, owed=(), now: datetime | None = None) -> TurnWrite:
+    def prepared(self, replies: list, owed=(), now: datetime | None = None, marks_event: bool = True) -> TurnWrite:
         """The answer to `replies` rendered, and the write that stores it."""
         now = now or utcnow()
         self.rendered = self.render(replies) if replies else []
@@ -233,7 +232,7 @@ class Owed:
                 self.row_id, self.retry_key = row.insert(conn)
                 if owed:
                     outbox.settle(conn, owed, now, f"carried by answer {self.row_id}")
-            if self.event_id and not self.answered_by_claim:
+            if self.event_id and marks_event:
                 MARK_ANSWERED.execute(conn, {"b_channel": self.channel, "b_event_id": self.event_id[:128],
                                              "b_now": now, "b_answer_id": self.row_id})
         return store

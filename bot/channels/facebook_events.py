@@ -112,11 +112,8 @@ class FacebookEvents:
         touch = audience.touch(self.services, CHANNEL, incoming.user_id)
         if touch is not None:
             owed.writes.append(touch)  # in the turn's transaction, with the answer
-        def turn(claim) -> None:
-            owed.answered_by_claim = claim is not None
-            self.bot.respond(incoming, record=owed.record, claim=claim)
-
-        answers.handle_once(self.services, CHANNEL, key, turn)  # (another delivery's event: nothing stored)
+        answers.handle_once(self.services, CHANNEL, key,  # (for another delivery's event nothing is stored)
+                            lambda claim: self.bot.respond(incoming, record=owed.record, claim=claim))
         self.deliver(owed)
 
     def deliver(self, owed: answers.Owed) -> None:

@@ -231,7 +231,6 @@ class LineEvents:
         if standby(event):
             owed.store_alone([])
             return
-        owed.answered_by_claim = claim is not None
         self.bot.respond(incoming, record=owed.record, claim=claim)
         self.deliver(event, owed)
 

@@ -169,11 +169,12 @@ class Bot:
         return self.services.understander.understand(text)
 
     def respond(self, message: Incoming, now: datetime | None = None,
-                record: Callable[[Turn], Callable[[Any], None]] | None = None,
+                record: Callable[[Turn, bool], Callable[[Any], None]] | None = None,
                 claim: TurnClaim | None = None) -> Turn:
-        """The turn's answer. `record(turn)`, called once the answer is known, returns a write for the
-        transaction that saves the state: a channel that delivers later stores the answer there (and does
-        its own work, rendering, before). Without it the caller hands the answer over at once (web chat,
+        """The turn's answer. `record(turn, claimed)`, called once the answer is known, returns a write for
+        the transaction that saves the state: a channel that delivers later stores the answer there (and does
+        its own work, rendering, before); `claimed` says that transaction also takes the event's claim (so
+        the claim is the answered event's mark). Without it the caller hands the answer over at once (web chat,
         CLI), and the turn's owed outbox rows are settled with the state. `claim` is a channel's claim of the
         platform's event, which commits with the turn (StateStore.turn)."""
         now = now or utcnow()
@@ -183,7 +184,7 @@ class Bot:
             if record is not None:
                 # The answer's rows go first and the handlers' writes last, so a row every turn updates
                 # (the day's count of answers) stays locked on PostgreSQL for little more than the commit.
-                turn_state.writes.insert(0, record(turn))
+                turn_state.writes.insert(0, record(turn, claim is not None))
             elif owed:
                 from bot.outbox.rows import settle  # the outbox holds them; the core only passes ids
 

@@ -81,22 +81,21 @@ class Live:
         if content_moved:
             self.services.holidays = self.services.complaints_content = self.services.livechat_content = None
         if manuals_moved:
-            self._relearn(files.directory)
+            self._relearn(files)
 
-    def _relearn(self, directory) -> None:
+    def _relearn(self, files) -> None:
         """A manual added, removed or worded anew changes what understanding finds (its titles, keywords and
         situations): an understander is built from the content in use, in a thread of its own (training
         may take seconds), and takes over when ready; until then the previous one answers."""
         from bot.nlu import Understander
+        from bot.services import build_understander
 
         if not isinstance(self.services.understander, Understander):
             return  # a process without understanding (tests of other parts)
 
         def build() -> None:
             try:
-                understander = Understander.from_content(directory)
-                understander.warm()
-                self.services.understander = understander
+                self.services.understander = build_understander(files)
             except Exception:
                 log.exception("the manuals staff published could not be learned; the previous ones stay in use")
 

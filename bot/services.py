@@ -1,7 +1,8 @@
 """The shared services of one process, built once from settings and handed to the core and channels.
 
 Beside what every process needs, a feature keeps here what it builds on first use (its content, a rate
-limiter, the outbox kicker): each is a typed field, None until the feature's own `of()`/`kick()` fills it,
+limiter, the outbox kicker): each is a typed field, None until the feature's own `of()`/`kick()` fills it
+(with bot.core.lazy.built_once, so a busy worker's threads build it once),
 so a test can set one (`services.complaints_content = ...`) and a reader can see all of them in one place.
 """
 from __future__ import annotations

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from bot.core.lazy import built_once
 from bot.core.state import TurnWrite
 from bot.storage import per_dialect, utcnow
 from bot.storage.models import ChatGroup, Follower
@@ -17,7 +18,7 @@ from bot.storage.prepared import Prepared
 # A user writes many messages in a row: their follower row is written at most this often per process (and
 # whenever the hour noted for Messenger's window changes), not on every message.
 TOUCH_EVERY = timedelta(minutes=5)
-MEMO_SIZE = 50_000  # users remembered per process (a few MB); beyond it the memo starts over
+MEMO_SIZE = 10_000  # users remembered per process (~350 bytes each); beyond it the memo starts over
 
 
 class TouchMemo:
@@ -57,9 +58,7 @@ MESSAGED = Prepared(per_dialect(_messaged))
 
 
 def _memo(services) -> TouchMemo:
-    if services.follower_touches is None:
-        services.follower_touches = TouchMemo()
-    return services.follower_touches
+    return built_once(services, "follower_touches", TouchMemo)
 
 
 def _upsert_follower(services, channel: str, user_id: str, **values) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from bot.content.models import Strict
+from bot.core.lazy import built_once
 from bot.core.messages import QuickReply
 from scoring.yamlfile import ContentError, load_model
 
@@ -283,10 +284,8 @@ def category_disagreements(directory: Path | str, words: list[str], filed: list[
 
 def of(services: Services) -> ComplaintsContent:
     """The feature's content for these services, loaded on first use and kept in the services."""
-    if services.complaints_content is None:
-        groups = {g.id for g in services.content.office.groups}
-        services.complaints_content = load(services.content.directory, groups)
-    return services.complaints_content
+    return built_once(services, "complaints_content",
+                      lambda: load(services.content.directory, {g.id for g in services.content.office.groups}))
 
 
 def say(services: Services, key: str, lang: str = "th", **values: object) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from bot.core.lazy import built_once
 from bot.thaitime import local
 from scoring.model import Strict
 from scoring.yamlfile import load_model
@@ -25,10 +26,11 @@ class HolidaysFile(Strict):
 
 
 def holidays(services: Services) -> dict[date, str]:
-    if services.holidays is None:
+    def load() -> dict[date, str]:
         path = Path(services.content.directory) / "holidays.yaml"
-        services.holidays = load_model(path, HolidaysFile).holidays if path.exists() else {}
-    return services.holidays
+        return load_model(path, HolidaysFile).holidays if path.exists() else {}
+
+    return built_once(services, "holidays", load)
 
 
 def is_working_day(services: Services, day: date) -> bool:

@@ -13,6 +13,7 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from bot.core.lazy import built_once
 from bot.core.origin import client_origin
 
 from . import content as cc
@@ -24,10 +25,8 @@ log = logging.getLogger(__name__)
 
 
 def _limiter(services: Services) -> MovingWindowRateLimiter:
-    if services.web_floodgate is None:
-        storage = storage_from_string(services.settings.rate_limit_storage_url)
-        services.web_floodgate = MovingWindowRateLimiter(storage)
-    return services.web_floodgate
+    return built_once(services, "web_floodgate", lambda: MovingWindowRateLimiter(
+        storage_from_string(services.settings.rate_limit_storage_url)))
 
 
 def _per_day(services: Services):

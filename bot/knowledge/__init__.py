@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
+from bot.core.lazy import built_once
+
 from .content import Passage, Report, load_report
 from .index import Analyzer, Retriever
 
@@ -120,6 +122,4 @@ def build(services: Services) -> Knowledge | None:
 def of(services: Services) -> Knowledge | None:
     """The office's knowledge, built on first use and kept in the services (None without content/report/,
     which is looked for again, a file check, until it is there)."""
-    if services.knowledge is None:
-        services.knowledge = build(services)
-    return services.knowledge
+    return built_once(services, "knowledge", lambda: build(services))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.channels import outbound
 from bot.channels.platforms import DeliveryError
 from bot.complaints.deadlines import add_working_days, holidays, is_working_day
+from bot.core.lazy import built_once
 from bot.core.messages import Text
 from bot.storage import utcnow
 from bot.storage.prepared import Prepared
@@ -33,9 +34,8 @@ class LiveChatContent(BaseModel):
 
 
 def content(services) -> LiveChatContent:
-    if services.livechat_content is None:
-        services.livechat_content = load_model(Path(services.content.directory) / "livechat.yaml", LiveChatContent)
-    return services.livechat_content
+    return built_once(services, "livechat_content",
+                      lambda: load_model(Path(services.content.directory) / "livechat.yaml", LiveChatContent))
 
 
 def say(services, key: str, **values) -> str:

@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING
 
 from bot.content_edits.published import CONTENT
+from bot.core.lazy import built_once
 
 from . import ita_years, revision, store
 from .similarity import Match, Matcher
@@ -118,11 +119,12 @@ class Live:
 
 def of(services: Services) -> Live:
     """The process's live copy (made on first use, loaded at once)."""
-    if services.office_answers is None:
+    def load() -> Live:
         live = Live(services)
         live.refresh(force=True)
-        services.office_answers = live
-    return services.office_answers
+        return live
+
+    return built_once(services, "office_answers", load)
 
 
 def _manuals(content) -> list[tuple]:

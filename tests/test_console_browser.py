@@ -12,24 +12,14 @@ import pytest
 from tests.complaint_helpers import settings, smtp, without_web_floodgate  # noqa: F401
 from tests.console_helpers import console_app  # noqa: F401
 from tests.console_helpers import sign_in_page as sign_in
-from tests.browser_helpers import ARTIFACTS, chromium, served
+from tests.browser_helpers import (ARTIFACTS, assert_visible, browser, fits_the_width,  # noqa: F401
+                                    on_screen, served, shot)
 
 
 @pytest.fixture
 def live(console_app):
     with served(console_app) as url:
         yield url
-
-
-@pytest.fixture
-def browser():
-    with chromium() as b:
-        yield b
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"console-{name}.png"), full_page=True)
 
 
 def chat_says(page, text: str) -> None:
@@ -39,17 +29,6 @@ def chat_says(page, text: str) -> None:
     page.click("#send")
     expect(page.locator(".msg.user").last).to_have_text(text)
     expect(page.locator("#typing")).to_have_count(0, timeout=10_000)
-
-
-def visible_in_log(page, locator) -> None:
-    """The message has a height and lies inside the chat's scrolled area (not clipped away)."""
-    box, log = locator.bounding_box(), page.locator("#log").bounding_box()
-    assert box and box["height"] > 10
-    assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
-
-
-def no_horizontal_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_staff_work_a_complaint_and_a_live_chat_from_the_web_chat(live, browser, services):
@@ -68,7 +47,7 @@ def test_staff_work_a_complaint_and_a_live_chat_from_the_web_chat(live, browser,
     sign_in(staff, live, "staff")
     staff.click("header >> text=เรื่องร้องเรียน")
     expect(staff.locator("#complaint-list")).to_contain_text(code)
-    shot(staff, "inbox-1280")
+    shot(staff, "console-inbox-1280")
     staff.click(f"text={code}")
     staff.select_option("select[name=assignee]", label="staff")
     staff.get_by_role("button", name="มอบหมาย", exact=True).click()
@@ -80,11 +59,11 @@ def test_staff_work_a_complaint_and_a_live_chat_from_the_web_chat(live, browser,
     staff.fill("textarea[name=note]", "กำลังจัดทำหนังสือรับรองให้")
     staff.get_by_role("button", name="บันทึกสถานะและแจ้งผู้ร้อง", exact=True).click()
     expect(staff.locator(".flash")).to_contain_text("อยู่ระหว่างดำเนินการ")
-    shot(staff, "complaint-1280")
+    shot(staff, "console-complaint-1280")
 
     update = citizen.locator(".msg.bot", has_text="กำลังจัดทำหนังสือรับรองให้")
     expect(update).to_have_count(1, timeout=15_000)  # the status change reaches the chat
-    visible_in_log(citizen, update)
+    assert_visible(update)
     assert "โทรประสาน" not in citizen.locator("#log").inner_text()  # the internal note never does
 
     chat_says(citizen, "ขอคุยกับเจ้าหน้าที่")
@@ -98,13 +77,13 @@ def test_staff_work_a_complaint_and_a_live_chat_from_the_web_chat(live, browser,
     expect(staff.locator(".flash")).to_contain_text("ส่งคำตอบแล้ว")
     answer = citizen.locator(".msg.bot", has_text="ใช้สำเนาบัตรประชาชนเพิ่มหนึ่งฉบับ")
     expect(answer).to_have_count(1, timeout=15_000)
-    visible_in_log(citizen, answer)
+    assert_visible(answer)
     citizen.screenshot(path=str(ARTIFACTS / "console-webchat-staff-reply.png"), full_page=True)
 
     staff.set_viewport_size({"width": 360, "height": 780})
     staff.goto(f"{live}/console/complaints/")
-    no_horizontal_scroll(staff)
-    shot(staff, "inbox-360")
+    fits_the_width(staff)
+    shot(staff, "console-inbox-360")
 
 
 def test_announcement_evidence_and_what_if_at_phone_width(live, browser):
@@ -120,12 +99,12 @@ def test_announcement_evidence_and_what_if_at_phone_width(live, browser):
     page.select_option("select[name=at_m]", label="มกราคม")
     page.select_option("select[name=at_y]", years[-1])  # Buddhist-era years
     page.select_option("select[name=at_hh]", "9")
-    shot(page, "broadcast-form-360")
+    shot(page, "console-broadcast-form-360")
     page.get_by_role("button", name="บันทึกประกาศ", exact=True).click()
     expect(page.locator("#preview-line")).to_contain_text("ขอเชิญผู้ปกครองประชุม")
     expect(page.locator("body")).to_contain_text(f"15 มกราคม {years[-1]} 09:00 น.")
-    no_horizontal_scroll(page)
-    shot(page, "broadcast-preview-360")
+    fits_the_width(page)
+    shot(page, "console-broadcast-preview-360")
     page.get_by_role("button", name="ยกเลิกประกาศ", exact=True).click()
     expect(page.locator("#confirm")).to_contain_text("เพื่อนทุกคนของบัญชี")
     page.get_by_role("button", name="ยืนยันยกเลิก", exact=True).click()
@@ -134,24 +113,18 @@ def test_announcement_evidence_and_what_if_at_phone_width(live, browser):
     page.goto(f"{live}/console/evidence?fiscal_year=2569")
     expect(page.locator("#pack")).to_contain_text("ปีงบประมาณ พ.ศ. 2569")
     expect(page.locator("#pack-corruption")).to_contain_text("ไม่มีเรื่องร้องเรียน")
-    no_horizontal_scroll(page)
-    shot(page, "evidence-360")
+    fits_the_width(page)
+    shot(page, "console-evidence-360")
     page.goto(f"{live}/console/what-if")
     first = page.locator("#whatif input").first
     first.fill("100")
     first.dispatch_event("change")
     page.wait_for_url(re.compile(r"i\d+=100"))
     expect(page.locator("#whatif-result")).to_contain_text("เดิม")
-    no_horizontal_scroll(page)
-    shot(page, "whatif-360")
+    fits_the_width(page)
+    shot(page, "console-whatif-360")
     page.set_viewport_size({"width": 1280, "height": 900})
-    shot(page, "whatif-1280")
-
-
-def visible_on_screen(page, locator) -> None:
-    """Shown with a height, inside the page's width (not clipped off the side of a phone)."""
-    box = locator.bounding_box()
-    assert box and box["height"] > 8 and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 1
+    shot(page, "console-whatif-1280")
 
 
 def test_home_page_per_role_and_the_phone_menu_at_360(live, browser, bot, services):
@@ -167,17 +140,17 @@ def test_home_page_per_role_and_the_phone_menu_at_360(live, browser, bot, servic
     sign_in(page, live, "staff")
     chats = page.locator("#need-chats")
     expect(chats).to_contain_text("1 ผู้ที่รอคุยกับเจ้าหน้าที่")
-    visible_on_screen(page, chats)
+    on_screen(page, chats)
     expect(page.locator("#need-unrouted")).to_have_count(0)  # not the general staff's to see
     nav = page.locator("header nav a", has_text="ประกาศข่าว")
     expect(nav).to_be_hidden()  # folded on a phone
     header = page.locator("header").bounding_box()
     assert header["height"] < 780 / 4  # the menu no longer takes a quarter of the screen
-    no_horizontal_scroll(page)
-    shot(page, "home-staff-360")
+    fits_the_width(page)
+    shot(page, "console-home-staff-360")
     page.locator("header summary").click()
     expect(nav).to_be_visible()
-    shot(page, "menu-open-360")
+    shot(page, "console-menu-open-360")
     nav.click()
     expect(page.locator("h1")).to_contain_text("ประกาศข่าว")
 
@@ -190,10 +163,10 @@ def test_home_page_per_role_and_the_phone_menu_at_360(live, browser, bot, servic
     assert "status=received" in integrity.url
     expect(integrity.locator("#complaint-list > li")).to_have_count(1)
     integrity.goto(f"{live}/console/")
-    shot(integrity, "home-integrity-360")
+    shot(integrity, "console-home-integrity-360")
     integrity.set_viewport_size({"width": 1280, "height": 900})
     expect(integrity.locator("header nav a", has_text="เรื่องร้องเรียน")).to_be_visible()  # always open when wide
-    shot(integrity, "home-integrity-1280")
+    shot(integrity, "console-home-integrity-1280")
 
 
 def test_assignment_at_360_offers_only_people_who_may_see_the_case(live, browser, bot):
@@ -209,11 +182,11 @@ def test_assignment_at_360_offers_only_people_who_may_see_the_case(live, browser
     assert "integrity" in options and "staff" not in options  # a corruption report: never general staff
     page.select_option("select[name=assignee]", label="integrity")
     button = page.get_by_role("button", name="มอบหมาย", exact=True)
-    visible_on_screen(page, button)
+    on_screen(page, button)
     button.click()
     expect(page.locator(".flash")).to_contain_text("มอบหมายเรื่อง")
-    no_horizontal_scroll(page)
-    shot(page, "assign-360")
+    fits_the_width(page)
+    shot(page, "console-assign-360")
 
 
 def test_live_chat_refreshes_by_itself_at_360(console_app, live, browser, bot):
@@ -235,17 +208,17 @@ def test_live_chat_refreshes_by_itself_at_360(console_app, live, browser, bot):
     expect(page.locator("#waiting-count")).to_have_text("รอเจ้าหน้าที่ 1 คน", timeout=15_000)  # no reload
     card = page.locator("#chats .card", has_text="ขอทราบกำหนดสอบครูผู้ช่วยค่ะ")
     expect(card).to_have_count(1)
-    visible_on_screen(page, card)
-    shot(page, "livechat-list-360")
+    on_screen(page, card)
+    shot(page, "console-livechat-list-360")
     card.locator("a").click()
     page.get_by_role("button", name="รับการสนทนานี้", exact=True).click()
     citizen.now = datetime.now(timezone.utc)
     citizen.says("สอบที่ไหนคะ")
     arrived = page.locator("#messages .card", has_text="สอบที่ไหนคะ")
     expect(arrived).to_have_count(1, timeout=15_000)  # appears in the open chat without reloading
-    visible_on_screen(page, arrived)
-    no_horizontal_scroll(page)
-    shot(page, "livechat-chat-360")
+    on_screen(page, arrived)
+    fits_the_width(page)
+    shot(page, "console-livechat-chat-360")
 
 
 def test_broadcast_form_at_360_topics_repeats_and_disabled_buttons_with_reasons(live, browser):
@@ -269,15 +242,15 @@ def test_broadcast_form_at_360_topics_repeats_and_disabled_buttons_with_reasons(
     page.fill("input[name=title]", "ข่าวประจำสัปดาห์")
     page.fill("textarea[name=text]", "สรุปข่าวประจำสัปดาห์ของสำนักงาน")
     page.locator("#topics label", has_text="ประชุม").first.locator("input").check()
-    no_horizontal_scroll(page)
-    shot(page, "broadcast-form-topics-360")
+    fits_the_width(page)
+    shot(page, "console-broadcast-form-topics-360")
     page.get_by_role("button", name="บันทึกประกาศ", exact=True).click()
     expect(page.locator("body")).to_contain_text("ส่งซ้ำทุกวันจันทร์")
     send = page.locator("#send-now")
     expect(send).to_be_disabled()  # nobody recorded to reach yet
     reason = page.locator("#send-reason")
     expect(reason).to_contain_text("ยังไม่มีผู้รับ")
-    visible_on_screen(page, reason)
+    on_screen(page, reason)
     expect(page.locator("#cancel")).to_be_enabled()
-    no_horizontal_scroll(page)
-    shot(page, "broadcast-disabled-send-360")
+    fits_the_width(page)
+    shot(page, "console-broadcast-disabled-send-360")

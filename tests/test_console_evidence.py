@@ -168,8 +168,8 @@ def test_the_evidence_page_reads_at_phone_width(console_app, bot, services):
     """At 360 px every item and its figures fit the screen: no sideways scrolling, the zero months in words."""
     from playwright.sync_api import expect
 
-    from tests.browser_helpers import ARTIFACTS, chromium, served
-    from tests.console_helpers import PASSWORD
+    from tests.browser_helpers import chromium, fits_the_width, served, shot
+    from tests.console_helpers import sign_in_page
 
     code = code_in(Person(bot, "U-ev-phone").files_anonymous_corruption(image=False))
     with services.db.session() as s:
@@ -177,10 +177,7 @@ def test_the_evidence_page_reads_at_phone_width(console_app, bot, services):
                   .values(created_at=datetime(2026, 1, 5, 3, tzinfo=timezone.utc)))
     with served(console_app) as live, chromium() as browser:
         page = browser.new_context(viewport={"width": 360, "height": 780}, locale="th-TH").new_page()
-        page.goto(f"{live}/console/login")
-        page.fill("input[name=username]", "integrity")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form button")
+        sign_in_page(page, live, "integrity")
         page.goto(f"{live}/console/evidence?fiscal_year=2569")
         o18 = page.locator("#item-O18")
         expect(o18).to_contain_text("ทั้งหมด 1 เรื่อง")
@@ -189,6 +186,5 @@ def test_the_evidence_page_reads_at_phone_width(console_app, bot, services):
         for number in ("O3", "O10", "O16", "O17", "O18"):
             box = page.locator(f"#item-{number}").bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= 361
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "console-evidence-items-360.png"), full_page=True)
+        fits_the_width(page)
+        shot(page, "console-evidence-items-360")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.console import people
-from tests.browser_helpers import ARTIFACTS, chromium, served
+from tests.browser_helpers import assert_visible, browser, fits_the_width, on_screen, served, shot  # noqa: F401
 from tests.console_helpers import PASSWORD, console_app  # noqa: F401
 from tests.console_helpers import sign_in_page as sign_in
 
@@ -21,28 +21,6 @@ def site(console_app, services):
         yield url
 
 
-@pytest.fixture
-def browser():
-    with chromium() as b:
-        yield b
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"content-{name}.png"), full_page=True)
-
-
-def fits_the_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def visible(page, locator, area: str = "body") -> None:
-    """The text has a height and lies inside its scrolled area (not clipped away)."""
-    box, outer = locator.bounding_box(), page.locator(area).bounding_box()
-    assert box and box["height"] > 10 and box["width"] > 10
-    assert outer["y"] - 1 <= box["y"] and box["y"] + box["height"] <= outer["y"] + outer["height"] + 1
-
-
 def visitor_asks_the_phone(browser, site: str, name: str) -> str:
     """A new web visitor (a fresh browser) asks for the office's phone; the answer as shown."""
     from playwright.sync_api import expect
@@ -54,8 +32,8 @@ def visitor_asks_the_phone(browser, site: str, name: str) -> str:
     answer = page.locator(".msg.bot", has_text="โทรศัพท์")
     expect(answer).to_have_count(1, timeout=10_000)
     answer.scroll_into_view_if_needed()
-    visible(page, answer, "#log")
-    shot(page, name)
+    assert_visible(answer)
+    shot(page, f"content-{name}")
     text = answer.inner_text()
     page.context.close()
     return text
@@ -75,24 +53,24 @@ def test_an_editor_changes_the_phone_previews_publishes_and_reverts_at_phone_wid
     editor.click("text=แก้ไขเบอร์โทร ที่อยู่ เวลาทำการ")
     expect(editor.locator("input[name=phone]")).to_have_value(old)
     editor.fill("input[name=phone]", NEW_PHONE)
-    fits_the_phone(editor)
-    shot(editor, "office-form-360")
+    fits_the_width(editor)
+    shot(editor, "content-office-form-360")
     editor.get_by_role("button", name="ดูตัวอย่างคำตอบ").click()
 
     said = editor.locator("#preview .bubble.bot").first
     expect(said).to_contain_text(NEW_PHONE)
-    visible(editor, said)
+    on_screen(editor, said)
     expect(editor.locator("#changes")).to_contain_text(old)
-    fits_the_phone(editor)
-    shot(editor, "preview-360")
+    fits_the_width(editor)
+    shot(editor, "content-preview-360")
     assert old in visitor_asks_the_phone(browser, site, "chat-during-preview-360")  # a preview publishes nothing
 
     editor.fill("input[name=reason]", "สำนักงานเปลี่ยนเบอร์โทรศัพท์")
     editor.get_by_role("button", name="เผยแพร่").click()
     expect(editor.locator(".flash")).to_contain_text("เผยแพร่แล้ว")
     expect(editor.locator("#history")).to_contain_text("สำนักงานเปลี่ยนเบอร์โทรศัพท์")
-    fits_the_phone(editor)
-    shot(editor, "history-360")
+    fits_the_width(editor)
+    shot(editor, "content-history-360")
 
     answer = visitor_asks_the_phone(browser, site, "chat-published-360")
     assert NEW_PHONE in answer and old not in answer
@@ -100,7 +78,7 @@ def test_an_editor_changes_the_phone_previews_publishes_and_reverts_at_phone_wid
     editor.get_by_role("button", name="ย้อนการแก้ไขนี้").click()
     expect(editor.locator(".flash")).to_contain_text("ย้อนการแก้ไขแล้ว")
     expect(editor.locator("#history")).to_contain_text("ย้อนแล้ว")
-    shot(editor, "reverted-360")
+    shot(editor, "content-reverted-360")
     answer = visitor_asks_the_phone(browser, site, "chat-reverted-360")
     assert old in answer and NEW_PHONE not in answer
 
@@ -111,8 +89,8 @@ def test_an_editor_changes_the_phone_previews_publishes_and_reverts_at_phone_wid
     expect(log).to_contain_text("content_published")
     expect(log).to_contain_text("content_reverted")
     expect(log).to_contain_text("สำนักงานเปลี่ยนเบอร์โทรศัพท์")
-    fits_the_phone(admin)
-    shot(admin, "audit-360")
+    fits_the_width(admin)
+    shot(admin, "content-audit-360")
 
 
 def test_every_content_page_fits_a_phone_and_the_ita_figures_are_computed_as_typed(site, browser):
@@ -124,8 +102,8 @@ def test_every_content_page_fits_a_phone_and_the_ita_figures_are_computed_as_typ
                        ("/console/content/answers/new", "answer"), ("/console/content/news/new", "news"),
                        ("/console/content/procedures/teacher-transfer", "procedure")):
         page.goto(site + path)
-        fits_the_phone(page)
-        shot(page, f"{name}-360")
+        fits_the_width(page)
+        shot(page, f"content-{name}-360")
 
     page.goto(f"{site}/console/content/ita/new?year=2565")
     for n, score in enumerate((90, 91, 92, 93, 94, 95, 96, 97, 98, 99)):
@@ -135,6 +113,6 @@ def test_every_content_page_fits_a_phone_and_the_ita_figures_are_computed_as_typ
     expect(figures.locator("#total")).to_have_text("95.80")  # computed by scoring/ while typing
     expect(figures.locator("#level")).to_have_text("AA")
     expect(figures).to_contain_text("คะแนนรวมที่ประกาศ 95.00 ไม่ตรงกับที่คำนวณจากคะแนนตัวชี้วัด 95.80")
-    visible(page, figures.locator("#total"))
-    fits_the_phone(page)
-    shot(page, "ita-new-360")
+    on_screen(page, figures.locator("#total"))
+    fits_the_width(page)
+    shot(page, "content-ita-new-360")

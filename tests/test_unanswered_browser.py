@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.office_answers import live
-from tests.browser_helpers import ARTIFACTS, chromium, served
+from tests.browser_helpers import assert_visible, chromium, served, shot
 from tests.console_helpers import console_app, sign_in_page  # noqa: F401
 
 PHONE = {"width": 360, "height": 780}
@@ -19,19 +19,6 @@ ANSWER = "มีห้องละหมาดที่ชั้น 2 อาค�
 def site(console_app):
     with served(console_app) as url:
         yield url
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"unanswered-{name}.png"), full_page=True)
-
-
-def in_view(page, locator) -> None:
-    """Shown with a height, inside the chat's scrolled area, not clipped."""
-    locator.scroll_into_view_if_needed()
-    box, log = locator.bounding_box(), page.locator("#log").bounding_box()
-    assert box and box["height"] > 10
-    assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
 
 
 def a_visitor_asks(browser, site: str, text: str, name: str):
@@ -46,8 +33,9 @@ def a_visitor_asks(browser, site: str, text: str, name: str):
     page.click("#send")
     expect(bots).to_have_count(before + 1, timeout=10_000)
     answer = bots.last
-    in_view(page, answer)
-    shot(page, name)
+    answer.scroll_into_view_if_needed()
+    assert_visible(answer)
+    shot(page, f"unanswered-{name}")
     return page, answer.inner_text()
 
 
@@ -65,12 +53,12 @@ def test_staff_answer_a_question_the_bot_could_not_and_a_reworded_one_gets_it(si
         group = staff.locator("#groups li.card", has_text=ASKED)
         expect(group).to_have_count(1)
         expect(group.locator("h3")).to_contain_text("ถาม 1 ครั้ง")
-        shot(staff, "2-listed")
+        shot(staff, "unanswered-2-listed")
         group.locator("textarea[name=answer]").fill(ANSWER)
         group.get_by_role("button", name="เผยแพร่คำตอบ").click()
         expect(staff.locator("body")).to_contain_text("เผยแพร่คำตอบแล้ว")
         expect(staff.locator("#groups li.card", has_text=ASKED)).to_have_count(0)
-        shot(staff, "3-answered")
+        shot(staff, "unanswered-3-answered")
 
         live.of(services).check_every = 0  # the server looks at once (every 5 s in production)
         second, said = a_visitor_asks(browser, site, REWORDED, "4-answered-in-other-words")

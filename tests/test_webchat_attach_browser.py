@@ -13,9 +13,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.complaints.models import Complaint, Evidence
-from tests.browser_helpers import ARTIFACTS, served
+from tests.browser_helpers import assert_visible, browser, served, shot  # noqa: F401 (fixture)
 from tests.complaint_helpers import without_web_floodgate
-from tests.test_webchat_browser import ask, assert_visible, browser, live_url, newest_reply  # noqa: F401 (fixtures)
+from tests.test_webchat_browser import ask, live_url, newest_reply  # noqa: F401 (fixture)
 from tests.test_webchat_uploads import assert_no_exif, gps_photo
 
 PHICHIT = {"latitude": 16.4419, "longitude": 100.3488}
@@ -24,11 +24,6 @@ PHICHIT = {"latitude": 16.4419, "longitude": 100.3488}
 def phone(browser, **options):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="th-TH", **options)
     return context, context.new_page()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def answered(chat, expect_text: str, what: str):

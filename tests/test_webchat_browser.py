@@ -11,7 +11,7 @@ import pytest
 
 from scoring import year_result
 from scoring.summary import fmt
-from tests.browser_helpers import ARTIFACTS, chromium, served
+from tests.browser_helpers import ARTIFACTS, assert_visible, browser, chromium, served  # noqa: F401 (fixture)
 from tests.complaint_helpers import without_web_floodgate
 from tests.test_channel_fixtures import facebook_api, line_api  # noqa: F401 (fixtures)
 
@@ -62,38 +62,6 @@ def test_widget_opens_the_chat_in_a_panel(live_url, page):
     page.screenshot(path=str(ARTIFACTS / "widget.png"))
 
 
-# --- what a person actually sees: boxes with height, inside the scrolled log, clipped by nothing --------
-
-# For an element: its box, the box its content needs, and how much of it survives every clipping ancestor
-# (overflow other than visible) and the window. Works inside the widget's iframe too (its window clips).
-VISIBILITY_JS = """(el) => {
-  const r = el.getBoundingClientRect();
-  let top = r.top, bottom = r.bottom, left = r.left, right = r.right;
-  for (let a = el.parentElement; a; a = a.parentElement) {
-    const s = getComputedStyle(a);
-    if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
-    const b = a.getBoundingClientRect();
-    top = Math.max(top, b.top); bottom = Math.min(bottom, b.bottom);
-    left = Math.max(left, b.left); right = Math.min(right, b.right);
-  }
-  top = Math.max(top, 0); bottom = Math.min(bottom, window.innerHeight);
-  left = Math.max(left, 0); right = Math.min(right, window.innerWidth);
-  const log = document.getElementById('log').getBoundingClientRect();
-  return {height: r.height, width: r.width, needed: el.scrollHeight,
-          shownHeight: Math.max(0, bottom - top), shownWidth: Math.max(0, right - left),
-          logHeight: log.height, text: el.innerText};
-}"""
-
-
-def assert_visible(locator, what: str = "") -> dict:
-    """The element has a real box, its content fits in it, and all of it (or, when taller than the log,
-    a log's height of it) is inside the log's visible area with nothing clipping it."""
-    box = locator.evaluate(VISIBILITY_JS)
-    label = what or box["text"][:40]
-    assert box["height"] > 20 and box["height"] >= box["needed"] - 1, (label, box)
-    assert box["shownHeight"] >= min(box["height"], box["logHeight"] - 24) - 2, (label, box)
-    assert box["shownWidth"] >= box["width"] - 1, (label, box)
-    return box
 
 
 def ask(chat, text: str) -> None:
@@ -139,12 +107,6 @@ def hold_a_long_conversation(chat, content, shot: str = "") -> None:
     for earlier in chat.locator("#log .card").all():  # no card anywhere collapsed
         height = earlier.evaluate("(c) => [c.getBoundingClientRect().height, c.scrollHeight]")
         assert height[0] >= height[1] - 1 and height[0] > 40, height
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def open_page(browser, width: int):
